@@ -1,0 +1,6 @@
+from django.conf import settings
+
+
+def site(request):
+    """Values every page template needs."""
+    return {"SITE_NAME": "Heilbronn gestaltet digital", "SITE_URL": settings.SITE_URL}

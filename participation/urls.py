@@ -1,0 +1,20 @@
+"""Root URLs. Pages are German at / and English at /en/; the API and /healthz are not translated."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from . import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("api/", include("participation.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("konto/", include(("participation.account_urls", "accounts"))),
+    path("", include(("participation.page_urls", "pages"))),
+    prefix_default_language=False,
+)

@@ -1,0 +1,1 @@
+"""Models of the results app (filled in by its own issue)."""

@@ -1,0 +1,54 @@
+"""Shared fixtures, and the CI rule that no test may be skipped.
+
+With REQUIRE_SERVICES=1 (set by .ci/run) a skipped test fails the run: in CI
+every service and the browser are there, so a skip would hide a gap.
+"""
+
+import os
+
+import pytest
+
+from . import factories
+
+STRICT = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI (REQUIRE_SERVICES=1): {report.longrepr}"
+
+
+@pytest.fixture
+def process(db):
+    return factories.make_process()
+
+
+@pytest.fixture
+def field(process):
+    return factories.make_field(process)
+
+
+@pytest.fixture
+def citizen(db):
+    return factories.make_user()
+
+
+@pytest.fixture
+def facilitator(process):
+    return factories.make_facilitator(process)
+
+
+@pytest.fixture
+def citizen_client(client, citizen):
+    client.force_login(citizen)
+    return client
+
+
+@pytest.fixture
+def facilitator_client(client, facilitator):
+    client.force_login(facilitator)
+    return client

@@ -1,0 +1,1 @@
+"""Models of the voting app (filled in by its own issue)."""

@@ -1,0 +1,1 @@
+"""Models of the workshops app (filled in by its own issue)."""

@@ -1,0 +1,3 @@
+"""WebSocket routes of live workshops (the consumer arrives with the workshops issue)."""
+
+websocket_urlpatterns = []
