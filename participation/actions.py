@@ -4,10 +4,11 @@ transaction and records what a facilitator did in the audit log."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import rules
-from .models import FEEDBACK_MAX_LENGTH, AuditLogEntry, Feedback, FeedbackReport, FeedbackStatus
+from .models import FEEDBACK_MAX_LENGTH, AuditLogEntry, Feedback, FeedbackReport, FeedbackStatus, Measure
 
 
 class AuditAction:
@@ -18,23 +19,30 @@ class AuditAction:
     SHOW_FEEDBACK = "feedback.show"
 
 
-def record_audit(actor, action, target, details=None):
-    """Write one audit log entry for what ``actor`` did to ``target``."""
+def record_audit(actor, action, target, details=None, target_repr=None):
+    """Write one audit log entry for what ``actor`` did to ``target``.
+
+    ``target_repr`` replaces ``str(target)`` where that would copy personal data
+    (a citizen's name or text) into the log, which outlives account deletion.
+    """
     return AuditLogEntry.objects.create(
         actor=actor if actor and actor.is_authenticated else None,
         actor_name=(actor.get_username() if actor and actor.is_authenticated else "system")[:150],
         action=action,
         target_type=target._meta.model_name,
         target_id=str(target.pk or ""),
-        target_repr=str(target)[:200],
+        target_repr=(str(target) if target_repr is None else target_repr)[:200],
         details=details or {},
     )
 
 
 def _clean_text(text, limit):
-    text = (text or "").strip()
+    text = (text or "").replace("\r\n", "\n").strip()
     if not text:
         raise ValidationError({"text": _("Bitte geben Sie einen Text ein.")})
+    if "\x00" in text:
+        # PostgreSQL cannot store NUL characters; refuse instead of failing with a 500.
+        raise ValidationError({"text": _("Der Text enthält ungültige Zeichen.")})
     if len(text) > limit:
         raise ValidationError({"text": _("Höchstens %(limit)d Zeichen.") % {"limit": limit}})
     return text
@@ -61,7 +69,7 @@ def report_feedback(user, feedback, reason=""):
     """Flag feedback for the moderators. Reporting twice changes nothing."""
     if not (user and user.is_authenticated):
         raise PermissionDenied(_("Bitte melden Sie sich an."))
-    reason = (reason or "").strip()[:500]
+    reason = (reason or "").replace("\x00", "").strip()[:500]
     try:
         with transaction.atomic():
             FeedbackReport.objects.create(feedback=feedback, reporter=user, reason=reason)
@@ -81,12 +89,84 @@ def moderate_feedback(user, feedback, hide, reason=""):
         feedback.flagged = False
         feedback.moderated_by = user
         feedback.moderated_at = timezone.now()
-        feedback.moderation_reason = (reason or "").strip()[:500]
+        feedback.moderation_reason = (reason or "").replace("\x00", "").strip()[:500]
         feedback.save(update_fields=["status", "flagged", "moderated_by", "moderated_at", "moderation_reason"])
         record_audit(
             user,
             AuditAction.HIDE_FEEDBACK if hide else AuditAction.SHOW_FEEDBACK,
             feedback,
             {"reason": feedback.moderation_reason},
+            target_repr=f"Rückmeldung #{feedback.pk}",
         )
     return feedback
+
+
+# --- The measure catalogue, managed through the API ---------------------------------
+
+_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+_SLUG_MAX_LENGTH = 80
+
+
+def _free_measure_slug(process, title):
+    """A slug from the title, unique within the process (``-2``, ``-3`` … on a clash)."""
+    base = slugify(title.translate(_GERMAN_LETTERS))[: _SLUG_MAX_LENGTH - 6].strip("-") or "massnahme"
+    taken = set(Measure.objects.filter(process=process, slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _slug_taken_error():
+    return ValidationError({"slug": _("Dieser Kurzname ist in diesem Prozess schon vergeben.")})
+
+
+def _check_can_manage(user, process):
+    if not rules.can_manage_process(user, process):
+        raise PermissionDenied(_("Nur die Moderation dieses Prozesses darf seine Maßnahmen bearbeiten."))
+
+
+def _save_measure(measure):
+    """Validate the whole measure and save it; a slug clash is reported on ``slug``."""
+    if Measure.objects.filter(process_id=measure.process_id, slug=measure.slug).exclude(pk=measure.pk).exists():
+        raise _slug_taken_error()
+    measure.full_clean()
+    try:
+        with transaction.atomic():
+            measure.save()
+    except IntegrityError:
+        # Another request took the slug between the check and the save.
+        raise _slug_taken_error() from None
+
+
+def create_measure(user, data):
+    """A facilitator of ``data["process"]`` adds a measure to its catalogue."""
+    data = dict(data)
+    process = data.get("process")
+    if process is None:
+        raise ValidationError({"process": _("Bitte wählen Sie einen Prozess.")})
+    _check_can_manage(user, process)
+    measure = Measure(**data)
+    if not measure.slug:
+        measure.slug = _free_measure_slug(process, measure.title or "")
+    with transaction.atomic():
+        _save_measure(measure)
+        record_audit(user, AuditAction.CREATE, measure, {"fields": sorted(data)})
+    return measure
+
+
+def update_measure(user, measure, data):
+    """A facilitator changes some fields of a measure (and may move it to another
+    process they also manage)."""
+    _check_can_manage(user, measure.process)
+    changed = sorted(name for name, value in data.items() if getattr(measure, name) != value)
+    if not changed:
+        return measure
+    for name in changed:
+        setattr(measure, name, data[name])
+    if "process" in changed:
+        _check_can_manage(user, measure.process)
+    with transaction.atomic():
+        _save_measure(measure)
+        record_audit(user, AuditAction.UPDATE, measure, {"fields": changed})
+    return measure

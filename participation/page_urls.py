@@ -1,4 +1,4 @@
-"""Public pages (namespace "pages")."""
+"""Public pages (namespace "pages"). The same German paths serve both languages; English under /en/."""
 
 from django.urls import path
 
@@ -6,4 +6,15 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("ueber/", views.about, name="about"),
+    path("handlungsfelder/", views.field_list, name="fields"),
+    path("massnahmen/", views.measure_list, name="measures"),
+    path("projekte/", views.project_list, name="projects"),
+    path("reallabore/", views.lab_list, name="labs"),
+    path("prozesse/<slug:slug>/", views.process_detail, name="process"),
+    path("prozesse/<slug:slug>/handlungsfelder/", views.process_fields, name="process_fields"),
+    path("prozesse/<slug:process_slug>/handlungsfelder/<slug:slug>/", views.field_detail, name="field"),
+    path("prozesse/<slug:process_slug>/massnahmen/<slug:slug>/", views.measure_detail, name="measure"),
+    path("prozesse/<slug:process_slug>/projekte/<slug:slug>/", views.project_detail, name="project"),
+    path("prozesse/<slug:process_slug>/reallabore/<slug:slug>/", views.lab_detail, name="lab"),
 ]

@@ -66,6 +66,9 @@ def env_database(name, default):
     if config["ENGINE"].endswith("sqlite3"):
         # Several ASGI threads write to one file: wait instead of failing at once.
         config.setdefault("OPTIONS", {})["timeout"] = 20
+        # Take the write lock at BEGIN: a deferred transaction that upgrades its lock
+        # fails at once with "database is locked" when another process writes.
+        config["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     elif not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}={raw!r} names no database.")
     return config

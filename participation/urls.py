@@ -16,5 +16,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("konto/", include(("participation.account_urls", "accounts"))),
     path("", include(("participation.page_urls", "pages"))),
+    path("rueckmeldungen/", include(("participation.feedback_urls", "feedback"))),
+    path("w/", include(("workshops.urls", "workshops"))),
     prefix_default_language=False,
 )

@@ -7,6 +7,7 @@ every service and the browser are there, so a skip would hide a gap.
 import os
 
 import pytest
+from django.utils import translation
 
 from . import factories
 
@@ -20,6 +21,14 @@ def pytest_runtest_makereport(item, call):
     if STRICT and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI (REQUIRE_SERVICES=1): {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def german_by_default():
+    """A request to /en/ leaves English active in the thread; start every test in German."""
+    translation.activate("de")
+    yield
+    translation.activate("de")
 
 
 @pytest.fixture

@@ -1,1 +1,276 @@
-"""Models of the workshops app (filled in by its own issue)."""
+"""Live workshops: the board (cards, clusters, comments, likes), polls and the event log.
+
+The event log (``WorkshopEvent``) is the truth that clients resync from: every change
+of a workshop writes one event with the next ``seq`` in the same transaction.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from participation.models import Measure, Process
+
+# No 0/O, 1/I/L, 5/S, 2/Z, 8/B: easy to read aloud and to type on a phone.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+
+CARD_TEXT_MAX = 500
+COMMENT_TEXT_MAX = 1000
+CLUSTER_TITLE_MAX = 120
+DISPLAY_NAME_MAX = 60
+POLL_QUESTION_MAX = 300
+POLL_OPTION_MAX = 200
+POLL_OPTIONS_MAX = 50
+
+
+def new_join_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw):
+    """Accept what people type: lower case, spaces and dashes."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:32]
+
+
+class WorkshopState(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    LIVE = "live", _("live")
+    CLOSED = "closed", _("beendet")
+
+
+class Phase(models.TextChoices):
+    COLLECT = "collect", _("Ideen sammeln")
+    CLUSTER = "cluster", _("Clustern")
+    VOTE = "vote", _("Abstimmen")
+    RESULTS = "results", _("Ergebnisse")
+    CLOSED = "closed", _("beendet")
+
+
+class CardColor(models.TextChoices):
+    YELLOW = "yellow", _("gelb")
+    BLUE = "blue", _("blau")
+    GREEN = "green", _("grün")
+    PINK = "pink", _("rosa")
+    ORANGE = "orange", _("orange")
+    PURPLE = "purple", _("lila")
+
+
+class Workshop(models.Model):
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("Prozess"))
+    title = models.CharField(_("Titel"), max_length=200)
+    agenda = models.TextField(_("Ablauf"), max_length=5000, blank=True)
+    code = models.CharField(_("Zugangscode"), max_length=12, unique=True, default=new_join_code)
+    state = models.CharField(_("Status"), max_length=10, choices=WorkshopState.choices, default=WorkshopState.LIVE)
+    phase = models.CharField(_("Phase"), max_length=10, choices=Phase.choices, default=Phase.COLLECT)
+    anonymous_posting = models.BooleanField(_("anonym posten erlaubt"), default=False)
+    participants_may_cluster = models.BooleanField(_("Teilnehmende dürfen clustern"), default=False)
+    dots_per_participant = models.PositiveSmallIntegerField(_("Punkte je Person"), default=5)
+    board_locked = models.BooleanField(_("Board gesperrt"), default=False)
+    hide_authors = models.BooleanField(_("Namen ausblenden"), default=False)
+    # The last event's number; incremented under a row lock to allocate the next seq.
+    last_seq = models.PositiveBigIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Workshop")
+        verbose_name_plural = _("Workshops")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dots_per_participant__gte=1, dots_per_participant__lte=100), name="workshop_dots_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("workshops:board", args=[self.code])
+
+    @property
+    def group_name(self):
+        return f"workshop-{self.pk}"
+
+
+class ParticipantRole(models.TextChoices):
+    FACILITATOR = "facilitator", _("Moderation")
+    EXPERT = "expert", _("Expertin/Experte")
+    OBSERVER = "observer", _("Beobachtung")
+
+
+class Participant(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    display_name = models.CharField(max_length=DISPLAY_NAME_MAX)
+    role = models.CharField(max_length=12, choices=ParticipantRole.choices, default=ParticipantRole.EXPERT)
+    # Open sockets of this participant across all worker processes.
+    connections = models.IntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "user", "role"], condition=Q(user__isnull=False), name="one_participant_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.role})"
+
+    @property
+    def is_facilitator(self):
+        return self.role == ParticipantRole.FACILITATOR
+
+    @property
+    def may_write(self):
+        return self.role != ParticipantRole.OBSERVER
+
+
+class Cluster(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="clusters")
+    title = models.CharField(max_length=CLUSTER_TITLE_MAX)
+    created_by = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="+")
+    measure = models.ForeignKey(Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Card(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="cards")
+    author = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="cards")
+    anonymous = models.BooleanField(default=False)
+    text = models.TextField(max_length=CARD_TEXT_MAX)
+    cluster = models.ForeignKey(Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="cards")
+    x = models.FloatField(default=0)
+    y = models.FloatField(default=0)
+    color = models.CharField(max_length=10, choices=CardColor.choices, default=CardColor.YELLOW)
+    measure = models.ForeignKey(Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+class CardLike(models.Model):
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="likes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["card", "participant"], name="one_like_per_participant")]
+
+
+class Comment(models.Model):
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(max_length=COMMENT_TEXT_MAX)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class PollKind(models.TextChoices):
+    SINGLE = "single", _("Einfachauswahl")
+    MULTIPLE = "multiple", _("Mehrfachauswahl")
+    DOTS = "dots", _("Punkte kleben")
+    SCALE = "scale", _("Skala 1–5")
+    RANKING = "ranking", _("Rangfolge")
+
+
+class PollState(models.TextChoices):
+    DRAFT = "draft", _("vorbereitet")
+    OPEN = "open", _("offen")
+    CLOSED = "closed", _("geschlossen")
+
+
+class Poll(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(max_length=POLL_QUESTION_MAX)
+    kind = models.CharField(max_length=10, choices=PollKind.choices)
+    state = models.CharField(max_length=10, choices=PollState.choices, default=PollState.DRAFT)
+    dots = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_per_option = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Hidden results are shown to the facilitator only, until revealed.
+    results_hidden = models.BooleanField(default=False)
+    revealed = models.BooleanField(default=False)
+    final_results = models.JSONField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def results_public(self):
+        return not self.results_hidden or self.revealed
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=POLL_OPTION_MAX)
+    card = models.ForeignKey(Card, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cluster = models.ForeignKey(Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    measure = models.ForeignKey(Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["poll", "position"]
+        constraints = [models.UniqueConstraint(fields=["poll", "position"], name="poll_option_position_unique")]
+
+
+class PollVote(models.Model):
+    """One vote (or dot allocation) per participant and poll; changing it replaces it."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    choice = models.JSONField()
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "participant"], name="one_vote_per_participant")]
+
+
+class WorkshopEvent(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
+    name = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    actor = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workshop", "seq"]
+        constraints = [models.UniqueConstraint(fields=["workshop", "seq"], name="event_seq_unique_per_workshop")]
+
+    def as_frame(self):
+        return {"type": "event", "seq": self.seq, "name": self.name, "data": self.data}
+
+
+class CommandReceipt(models.Model):
+    """Remembers applied command ids so that a retried command is acknowledged, not re-applied."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    command_id = models.CharField(max_length=64)
+    seq = models.PositiveBigIntegerField(null=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["participant", "command_id"], name="command_id_unique")]

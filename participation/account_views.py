@@ -1,0 +1,146 @@
+"""Pages of the citizen account: registration, e-mail verification, profile and
+the GDPR pages (data export, account deletion). Thin: forms check input,
+account_actions change state."""
+
+import json
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import account_actions
+from .forms import DeleteAccountForm, RegistrationForm, ResendVerificationForm
+from .models import Feedback, User
+
+logger = logging.getLogger(__name__)
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _mail_verification(request, user):
+    """Send the verification link; a mail server failure is told, not a 500 (the link can be asked for again)."""
+    try:
+        return account_actions.send_verification_email(user, request)
+    except OSError:  # smtplib's errors are OSErrors too
+        logger.exception("verification e-mail could not be sent")
+        messages.warning(request, _("Die E-Mail konnte gerade nicht verschickt werden. Bitte später erneut anfordern."))
+        return False
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = account_actions.register_citizen(
+                form.cleaned_data["username"], form.cleaned_data["email"], form.cleaned_data["password1"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _mail_verification(request, user)
+            return redirect("accounts:verification_sent")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/register.html", {"form": form}, status=status)
+
+
+@require_GET
+def verification_sent(request):
+    return render(request, "accounts/verification_sent.html")
+
+
+@require_GET
+@never_cache
+def verify_email(request, token):
+    try:
+        user, newly_verified = account_actions.verify_email(token)
+    except account_actions.VerificationError as error:
+        context = {"expired": error.expired, "form": ResendVerificationForm()}
+        return render(request, "accounts/verify_failed.html", context, status=400)
+    if not newly_verified:
+        # The link signs in only once; afterwards it just says the address is confirmed.
+        return render(request, "accounts/verify_done.html", {"already": True})
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        logout(request)
+    login(request, user, backend=MODEL_BACKEND)
+    return render(request, "accounts/verify_done.html", {"already": False})
+
+
+@require_http_methods(["GET", "POST"])
+def resend_verification(request):
+    """Signed in: a new link to the own address. Otherwise by address, with the same answer whether or not
+    it is registered, so that this form does not tell who has an account."""
+    user = request.user if request.user.is_authenticated else None
+    form = ResendVerificationForm(request.POST or None) if user is None else None
+    if request.method == "POST":
+        if user is not None:
+            if user.email_verified:
+                messages.info(request, _("Ihre E-Mail-Adresse ist bereits bestätigt."))
+            elif _mail_verification(request, user):
+                messages.success(request, _("Wir haben Ihnen einen neuen Bestätigungslink geschickt."))
+            return redirect("accounts:profile")
+        if form.is_valid():
+            account = User.objects.filter(
+                email__iexact=form.cleaned_data["email"], is_active=True, email_verified=False
+            ).first()
+            if account is not None:
+                _mail_verification(request, account)
+            return redirect("accounts:verification_sent")
+        return render(request, "accounts/resend_verification.html", {"form": form}, status=400)
+    return render(request, "accounts/resend_verification.html", {"form": form})
+
+
+@login_required
+@require_GET
+def profile(request):
+    feedback = (
+        Feedback.objects.filter(author=request.user)
+        .select_related("process", "measure__process", "project__process", "lab__process")
+        .order_by("-created")
+    )
+    return render(request, "accounts/profile.html", {"feedback_list": feedback})
+
+
+@login_required
+@require_GET
+@never_cache
+def export_data(request):
+    data = account_actions.export_user_data(request.user)
+    filename = f"meine-daten-{timezone.localdate():%Y-%m-%d}.json"
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                account_actions.delete_account(request.user, form.cleaned_data["password"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                logout(request)
+                return redirect("accounts:delete_account_done")
+        return render(request, "accounts/delete_account.html", {"form": form}, status=400)
+    return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@require_GET
+def delete_account_done(request):
+    return render(request, "accounts/delete_account_done.html")

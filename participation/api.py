@@ -1,0 +1,183 @@
+"""REST API of the core domain: thin DRF views over querysets and actions.
+
+Anyone reads what is published; unpublished things answer 404 as if they did
+not exist. Facilitators manage the measure catalogue of their processes.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from . import actions, filters, rules
+from .models import FieldOfAction, LivingLab, Measure, Process, Project
+from .serializers import (
+    FieldOfActionSerializer,
+    LivingLabSerializer,
+    MeasureSerializer,
+    ProcessSerializer,
+    ProjectSerializer,
+)
+
+
+def _is_positive_int(raw):
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    return raw.isascii() and raw.isdigit() and int(raw) >= 1
+
+
+class Pagination(PageNumberPagination):
+    """``?page=`` and ``?page_size=`` (at most 200). A page size or page that is
+    not a positive whole number is a 400, a page past the end a 404."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not _is_positive_int(raw):
+            raise ValidationError({self.page_size_query_param: [_("Bitte eine ganze Zahl ab 1 angeben.")]})
+        return min(int(raw), self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings and not _is_positive_int(raw):
+            raise ValidationError({self.page_query_param: [_("Bitte eine ganze Zahl ab 1 angeben.")]})
+        return super().paginate_queryset(queryset, request, view)
+
+
+class FacilitatorsWrite(permissions.BasePermission):
+    """Reading is open; writing needs a facilitator account (403 for others; used after
+    IsAuthenticatedOrReadOnly, which answers 401 without credentials). Whether they
+    manage the process is checked by the action."""
+
+    message = _("Nur die Moderation darf den Maßnahmenkatalog bearbeiten.")
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or rules.is_facilitator(request.user)
+
+
+def _as_drf_error(exc):
+    """A model ValidationError from an action, as a field-by-field 400."""
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {
+                (api_settings.NON_FIELD_ERRORS_KEY if name == "__all__" else name): messages
+                for name, messages in exc.message_dict.items()
+            }
+        )
+    return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
+
+
+class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
+    # Querysets end their ordering with "pk" so that pages never overlap or skip.
+    pagination_class = Pagination
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Veröffentlichte Beteiligungsprozesse"),
+    retrieve=extend_schema(summary="Ein Beteiligungsprozess"),
+)
+class ProcessViewSet(PublicReadViewSet):
+    serializer_class = ProcessSerializer
+    filterset_class = filters.ProcessFilter
+    queryset = Process.objects.published().order_by(*Process._meta.ordering, "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Handlungsfelder veröffentlichter Prozesse"),
+    retrieve=extend_schema(summary="Ein Handlungsfeld"),
+)
+class FieldOfActionViewSet(PublicReadViewSet):
+    serializer_class = FieldOfActionSerializer
+    filterset_class = filters.FieldOfActionFilter
+    queryset = FieldOfAction.objects.published().order_by(*FieldOfAction._meta.ordering, "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Öffentliche Projekte der Bestandserhebung"),
+    retrieve=extend_schema(summary="Ein Projekt"),
+)
+class ProjectViewSet(PublicReadViewSet):
+    serializer_class = ProjectSerializer
+    filterset_class = filters.ProjectFilter
+    queryset = Project.objects.published().order_by(*Project._meta.ordering, "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Veröffentlichte Reallabore"),
+    retrieve=extend_schema(summary="Ein Reallabor"),
+)
+class LivingLabViewSet(PublicReadViewSet):
+    serializer_class = LivingLabSerializer
+    filterset_class = filters.LivingLabFilter
+    queryset = (
+        LivingLab.objects.published()
+        .order_by(*LivingLab._meta.ordering, "pk")
+        .prefetch_related(
+            Prefetch("projects", queryset=Project.objects.published().order_by("pk"), to_attr="public_projects")
+        )
+    )
+
+
+def visible_measures(user):
+    """Published measures, plus every measure of the processes ``user`` manages."""
+    if rules.is_facilitator(user):
+        if user.is_superuser:
+            return Measure.objects.all()
+        return Measure.objects.published() | Measure.objects.filter(process__in=user.facilitated_processes.all())
+    return Measure.objects.published()
+
+
+_WRITE_ERRORS = {
+    400: OpenApiResponse(description="Ungültige Eingabe, je Feld mit Begründung."),
+    401: OpenApiResponse(description="Keine Anmeldedaten (Token oder Sitzung)."),
+    403: OpenApiResponse(description="Kein Konto der Moderation dieses Prozesses."),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Maßnahmen",
+        description="Veröffentlichte Maßnahmen; die Moderation sieht auch unveröffentlichte Maßnahmen ihrer Prozesse.",
+    ),
+    retrieve=extend_schema(summary="Eine Maßnahme"),
+    create=extend_schema(summary="Maßnahme anlegen (Moderation)", responses={201: MeasureSerializer, **_WRITE_ERRORS}),
+    partial_update=extend_schema(
+        summary="Maßnahme ändern (Moderation)", responses={200: MeasureSerializer, 404: None, **_WRITE_ERRORS}
+    ),
+)
+class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = MeasureSerializer
+    filterset_class = filters.MeasureFilter
+    pagination_class = Pagination
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, FacilitatorsWrite]
+    queryset = Measure.objects.none()  # names the model; requests go through get_queryset
+
+    def get_queryset(self):
+        return visible_measures(self.request.user).order_by(*Measure._meta.ordering, "pk")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            measure = actions.create_measure(request.user, serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from None
+        return Response(self.get_serializer(measure).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        measure = self.get_object()
+        serializer = self.get_serializer(measure, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            measure = actions.update_measure(request.user, measure, serializer.validated_data)
+        except DjangoValidationError as exc:
+            raise _as_drf_error(exc) from None
+        return Response(self.get_serializer(measure).data)

@@ -1,0 +1,101 @@
+"""Query filters of the public API. A value that does not fit (a word where an id
+belongs, an unknown status) makes the form invalid, and the filter backend answers
+400 naming the parameter instead of quietly returning an empty list."""
+
+import django_filters as filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .models import (
+    FieldOfAction,
+    LivingLab,
+    Measure,
+    MeasureOrigin,
+    MeasureStatus,
+    OwnerKind,
+    Process,
+    Project,
+    ProjectStatus,
+)
+
+SEARCH_MAX_LENGTH = 200
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """An id: a whole number, not the decimal NumberFilter accepts."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        super().__init__(*args, **kwargs)
+
+
+class TitleSearchFilterSet(filters.FilterSet):
+    search = filters.CharFilter(
+        method="search_title",
+        max_length=SEARCH_MAX_LENGTH,
+        label=_("Suche im Titel (deutsch oder englisch)"),
+    )
+
+    def search_title(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(title_en__icontains=value))
+
+
+class ProcessFilter(TitleSearchFilterSet):
+    class Meta:
+        model = Process
+        fields = ["search"]
+
+
+class FieldOfActionFilter(TitleSearchFilterSet):
+    process = IdFilter(field_name="process", label=_("Id des Prozesses"))
+
+    class Meta:
+        model = FieldOfAction
+        fields = ["process", "search"]
+
+
+class MeasureFilter(TitleSearchFilterSet):
+    process = IdFilter(field_name="process", label=_("Id des Prozesses"))
+    field = IdFilter(field_name="field", label=_("Id des Handlungsfelds"))
+    status = filters.ChoiceFilter(choices=MeasureStatus.choices, label=_("Status"))
+    origin = filters.ChoiceFilter(choices=MeasureOrigin.choices, label=_("Herkunft"))
+
+    class Meta:
+        model = Measure
+        fields = ["process", "field", "status", "origin", "search"]
+
+
+class ProjectFilter(TitleSearchFilterSet):
+    process = IdFilter(field_name="process", label=_("Id des Prozesses"))
+    field = IdFilter(field_name="field", label=_("Id des Handlungsfelds"))
+    status = filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
+    owner_kind = filters.ChoiceFilter(choices=OwnerKind.choices, label=_("Art des Trägers"))
+
+    class Meta:
+        model = Project
+        fields = ["process", "field", "status", "owner_kind", "search"]
+
+
+class LivingLabFilter(TitleSearchFilterSet):
+    process = IdFilter(field_name="process", label=_("Id des Prozesses"))
+    field = IdFilter(
+        method="filter_field", label=_("Id eines Handlungsfelds, zu dem ein öffentliches Projekt des Labors gehört")
+    )
+
+    class Meta:
+        model = LivingLab
+        fields = ["process", "field", "search"]
+
+    def filter_field(self, queryset, name, value):
+        # One filter() call, so both conditions hold for the same project:
+        # an internal project must not make its lab show up under its field.
+        return queryset.filter(projects__field=value, projects__public=True).distinct()

@@ -1,0 +1,82 @@
+"""Forms of the citizen accounts and the feedback section. They check types and
+lengths; the rules live in actions.py and account_actions.py."""
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from . import account_actions
+from .models import FEEDBACK_MAX_LENGTH, User
+
+REASON_MAX_LENGTH = 500
+
+
+class RegistrationForm(UserCreationForm):
+    """Username, e-mail, password twice, and consent to the privacy notice."""
+
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        help_text=_("Wir schicken Ihnen einen Link, mit dem Sie die Adresse bestätigen."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    privacy_consent = forms.BooleanField(
+        label=_("Ich habe die Datenschutzhinweise gelesen und bin mit der Verarbeitung meiner Daten einverstanden."),
+        error_messages={"required": _("Bitte stimmen Sie den Datenschutzhinweisen zu.")},
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        # Said openly, by choice: it helps people who forgot they have an account. The cost, that
+        # someone can test whether an address is registered, is small for a city's comment section.
+        if account_actions.email_taken(email):
+            raise forms.ValidationError(
+                _(
+                    "Für diese E-Mail-Adresse gibt es bereits ein Konto. "
+                    "Melden Sie sich an oder setzen Sie Ihr Passwort zurück."
+                )
+            )
+        return email
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse"), max_length=254)
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Ihr Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class FeedbackTextField(forms.CharField):
+    """Browsers send line breaks as CR LF but count them as one character; count them as one here too."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
+class FeedbackForm(forms.Form):
+    text = FeedbackTextField(
+        label=_("Ihre Rückmeldung"),
+        help_text=_("Höchstens 2000 Zeichen. Ihre Rückmeldung erscheint öffentlich mit Ihrem Benutzernamen."),
+        max_length=FEEDBACK_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": FEEDBACK_MAX_LENGTH}),
+        error_messages={"required": _("Bitte geben Sie einen Text ein.")},
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(label=_("Grund (freiwillig)"), max_length=REASON_MAX_LENGTH, required=False)
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("hide", _("ausblenden")), ("show", _("anzeigen"))])
+    reason = forms.CharField(label=_("Begründung (freiwillig)"), max_length=REASON_MAX_LENGTH, required=False)

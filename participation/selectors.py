@@ -1,0 +1,127 @@
+"""Read queries for what the public may see.
+
+Every function returns a queryset restricted to published content (published
+process, published measure/lab, public project), with the related objects and
+counts the pages and the API need, so that lists cost a fixed number of queries.
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from .models import FieldOfAction, LivingLab, Measure, Process, Project
+
+
+def _count_of(queryset, link):
+    """A correlated COUNT over ``queryset`` whose ``link`` points to the outer row.
+
+    Subqueries instead of ``Count`` over joins: several counts on one row would
+    otherwise multiply each other.
+    """
+    counted = queryset.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _search(queryset, text):
+    """Case-insensitive match in title, summary and description, German and English."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    condition = Q()
+    for name in ("title", "summary", "description"):
+        condition |= Q(**{f"{name}__icontains": text}) | Q(**{f"{name}_en__icontains": text})
+    return queryset.filter(condition)
+
+
+def published_processes():
+    """Published processes with the number of their public measures, projects and labs."""
+    return Process.objects.published().annotate(
+        measure_count=_count_of(Measure.objects.published(), "process"),
+        project_count=_count_of(Project.objects.published(), "process"),
+        lab_count=_count_of(LivingLab.objects.published(), "process"),
+    )
+
+
+def published_processes_with_fields():
+    """As ``published_processes()``, each with ``field_list``: its fields with counts."""
+    return published_processes().prefetch_related(
+        Prefetch("fields", queryset=_fields_with_counts(FieldOfAction.objects.all()), to_attr="field_list")
+    )
+
+
+def _fields_with_counts(queryset):
+    return queryset.annotate(
+        measure_count=_count_of(Measure.objects.published(), "field"),
+        project_count=_count_of(Project.objects.published(), "field"),
+    )
+
+
+def published_fields():
+    """Fields of action of published processes, with counts, ordered by process."""
+    return _fields_with_counts(FieldOfAction.objects.published().select_related("process"))
+
+
+def fields_for(process):
+    """The fields of action of one process, in their order, with counts."""
+    return published_fields().filter(process=process)
+
+
+def measures(process=None, field=None, status=None, origin=None, query=None):
+    """Published measures, optionally narrowed. Empty arguments do not filter."""
+    queryset = Measure.objects.published().select_related("process", "field__process")
+    if process is not None:
+        queryset = queryset.filter(process=process)
+    if field is not None:
+        queryset = queryset.filter(field=field)
+    if status:
+        queryset = queryset.filter(status=status)
+    if origin:
+        queryset = queryset.filter(origin=origin)
+    return _search(queryset, query)
+
+
+def projects(process=None, field=None, owner_kind=None, owner_organisation=None, status=None, query=None):
+    """Public projects of published processes, optionally narrowed. Internal ones never appear."""
+    queryset = Project.objects.published().select_related("process", "field__process")
+    if process is not None:
+        queryset = queryset.filter(process=process)
+    if field is not None:
+        queryset = queryset.filter(field=field)
+    if owner_kind:
+        queryset = queryset.filter(owner_kind=owner_kind)
+    if owner_organisation:
+        queryset = queryset.filter(owner_organisation=owner_organisation)
+    if status:
+        queryset = queryset.filter(status=status)
+    return _search(queryset, query)
+
+
+def owner_organisations():
+    """The distinct organisations that own public projects, sorted."""
+    return list(
+        Project.objects.published()
+        .order_by("owner_organisation")
+        .values_list("owner_organisation", flat=True)
+        .distinct()
+    )
+
+
+def labs(process=None):
+    """Published living labs with the number of their public projects."""
+    queryset = (
+        LivingLab.objects.published()
+        .select_related("process")
+        .annotate(project_count=_count_of(Project.objects.published(), "labs"))
+    )
+    if process is not None:
+        queryset = queryset.filter(process=process)
+    return queryset
+
+
+def projects_of_lab(lab):
+    """The public projects tried out in a lab."""
+    return projects().filter(labs=lab)
+
+
+def labs_of_project(project):
+    """The published labs a project is linked to."""
+    return labs().filter(projects=project)

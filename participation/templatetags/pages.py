@@ -1,0 +1,141 @@
+"""Template helpers for the public pages: navigation, language switch, money, maps."""
+
+import math
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils.formats import number_format
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# (url name, label, url names of the pages that belong to the section)
+NAVIGATION = [
+    ("pages:home", _("Start"), {"home", "process"}),
+    ("pages:fields", _("Handlungsfelder"), {"fields", "process_fields", "field"}),
+    ("pages:measures", _("Maßnahmen"), {"measures", "measure"}),
+    ("pages:projects", _("Projekte"), {"projects", "project"}),
+    ("pages:labs", _("Reallabore"), {"labs", "lab"}),
+    ("pages:about", _("Über den Prozess"), {"about"}),
+]
+
+
+def _current_language():
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+@register.inclusion_tag("pages/_main_navigation.html", takes_context=True)
+def main_navigation(context):
+    """The main menu; marks the current page ("page") and its section ("true")."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    in_pages = match is not None and match.namespace == "pages"
+    items = []
+    for view_name, label, section in NAVIGATION:
+        current = ""
+        if in_pages and match.view_name == view_name:
+            current = "page"
+        elif in_pages and match.url_name in section:
+            current = "true"
+        items.append({"url": reverse(view_name), "label": label, "current": current})
+    return {"items": items}
+
+
+@register.inclusion_tag("pages/_language_switch.html", takes_context=True)
+def language_switch(context):
+    """Links to the same page in each language (query string kept)."""
+    request = context.get("request")
+    path = request.get_full_path() if request is not None else reverse("pages:home")
+    current = _current_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        links.append(
+            {"code": code, "name": info["name_local"], "url": translate_url(path, code), "current": code == current}
+        )
+    return {"links": links}
+
+
+@register.filter
+def money(value):
+    """An amount in euros, grouped for the active language: 1.250.000 € / €1,250,000."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    places = 0 if amount == amount.to_integral_value() else 2
+    text = number_format(amount, places, use_l10n=True, force_grouping=True)
+    if _current_language() == "en":
+        return f"€{text}"
+    return f"{text}\N{NO-BREAK SPACE}€"
+
+
+def _plain_number(value):
+    """A coordinate as plain digits with a dot, whatever the locale."""
+    return format(Decimal(str(value)), "f")
+
+
+@register.simple_tag
+def osm_url(lab, zoom=16):
+    """A link to the lab's centre on openstreetmap.org, with a marker."""
+    lat, lon = _plain_number(lab.latitude), _plain_number(lab.longitude)
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map={zoom}/{lat}/{lon}"
+
+
+def _valid_points(boundary):
+    points = []
+    for point in boundary if isinstance(boundary, list) else []:
+        if not isinstance(point, list | tuple) or len(point) != 2:
+            continue
+        lat, lon = point
+        if any(isinstance(c, bool) or not isinstance(c, int | float) or not math.isfinite(c) for c in (lat, lon)):
+            continue
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            points.append((float(lat), float(lon)))
+    return points
+
+
+def outline_shape(boundary, centre=None, width=320, height=240, padding=16):
+    """Fit a [lat, lon] polygon into a width x height box, north up.
+
+    Returns the SVG ``points`` string and the position of the centre marker (as
+    strings, so that templates do not localise the decimal point), or None
+    when the boundary has fewer than three usable corners.
+    """
+    points = _valid_points(boundary)
+    if len(points) < 3:
+        return None
+    # Degrees of longitude shrink towards the poles; scale x so the shape is not distorted.
+    mean_lat = sum(lat for lat, _lon in points) / len(points)
+    x_scale = math.cos(math.radians(mean_lat))
+    projected = [(lon * x_scale, -lat) for lat, lon in points]
+    marker = None
+    if centre is not None:
+        lat, lon = float(centre[0]), float(centre[1])
+        marker = (lon * x_scale, -lat)
+    xs = [x for x, _y in projected] + ([marker[0]] if marker else [])
+    ys = [y for _x, y in projected] + ([marker[1]] if marker else [])
+    span_x = max(max(xs) - min(xs), 1e-9)
+    span_y = max(max(ys) - min(ys), 1e-9)
+    scale = min((width - 2 * padding) / span_x, (height - 2 * padding) / span_y)
+    offset_x = (width - span_x * scale) / 2
+    offset_y = (height - span_y * scale) / 2
+
+    def place(x, y):
+        return (f"{offset_x + (x - min(xs)) * scale:.1f}", f"{offset_y + (y - min(ys)) * scale:.1f}")
+
+    shape = {"points": " ".join(",".join(place(x, y)) for x, y in projected), "width": width, "height": height}
+    if marker:
+        shape["marker_x"], shape["marker_y"] = place(*marker)
+    return shape
+
+
+@register.inclusion_tag("pages/_lab_outline.html")
+def lab_outline(lab):
+    """An inline SVG sketch of the lab's boundary, no map tiles; nothing without a boundary."""
+    return {"lab": lab, "shape": outline_shape(lab.boundary, (lab.latitude, lab.longitude))}

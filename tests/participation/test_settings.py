@@ -1,0 +1,100 @@
+"""Settings come from the environment; a bad value stops the start with the variable's name."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_SECRET = "k8#Zq2!vLw9@pR4$tY7^uI1&oP3*aS5(dF6)gH0_jK-lZxCvBnM"
+
+
+def run_django(env_overrides, code="import django; django.setup(); print('started')"):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}}
+    env["DJANGO_SETTINGS_MODULE"] = "participation.settings"
+    env.update(env_overrides)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+
+
+def run_manage(env_overrides, *args):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DEBUG": "0"}, "SECRET_KEY"),
+        ({"DEBUG": "0", "SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"DEBUG": "0", "SECRET_KEY": GOOD_SECRET}, "ALLOWED_HOSTS"),
+        ({"DEBUG": "1", "DATABASE_URL": "mysql://localhost/db"}, "DATABASE_URL"),
+        ({"DEBUG": "1", "DATABASE_URL": "postgres://localhost"}, "DATABASE_URL"),
+        ({"DEBUG": "1", "REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL"),
+        ({"DEBUG": "1", "PORT": "eighty"}, "PORT"),
+        ({"DEBUG": "1", "PORT": "70000"}, "PORT"),
+        ({"DEBUG": "1", "SITE_URL": "ftp://example.org"}, "SITE_URL"),
+    ],
+)
+def test_bad_value_fails_at_start_naming_the_variable(env, variable):
+    result = run_django(env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr.splitlines()[-1]
+
+
+def test_development_defaults_start_without_any_variable():
+    result = run_django(
+        {"DEBUG": "1"},
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], s.PORT)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+        "8000",
+    ]
+
+
+def test_database_and_redis_urls_select_postgres_and_channels_redis():
+    result = run_django(
+        {
+            "DEBUG": "1",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/somedb",
+            "REDIS_URL": "redis://127.0.0.1:6379/2",
+        },
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+        "s.CHANNEL_LAYERS['default']['BACKEND'], s.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "somedb",
+        "channels_redis.core.RedisChannelLayer",
+        "redis://127.0.0.1:6379/2",
+    ]
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_manage(
+        {"DEBUG": "0", "SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "beteiligung.example.org"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_secret_key_is_required_only_without_debug():
+    assert run_django({"DEBUG": "1"}).returncode == 0
+    assert run_django({"DEBUG": "0", "ALLOWED_HOSTS": "x.example.org"}).returncode != 0

@@ -1,0 +1,330 @@
+"""Real servers for multi-process tests: a throwaway database, Daphne processes
+sharing it (and Redis), the REST calls to set up a workshop, and a WebSocket
+client built on the ``websockets`` library.
+
+Nothing here touches the test process's own database: every read and write goes
+through the servers, as a browser's would.
+"""
+
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import ConnectionClosed
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(sys.executable).parent
+DAPHNE = str(BIN_DIR / "daphne") if (BIN_DIR / "daphne").exists() else "daphne"
+BOOT_TIMEOUT = 20
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveDatabase:
+    """A fresh database for the servers: a new PostgreSQL database when DATABASE_URL
+    points to PostgreSQL (dropped again on close), else a temporary SQLite file."""
+
+    def __init__(self, workdir):
+        self.workdir = Path(workdir)
+        self.admin_url = None
+        self.name = None
+        configured = os.environ.get("DATABASE_URL", "")
+        if urlparse(configured).scheme in ("postgres", "postgresql", "pgsql"):
+            parts = urlparse(configured)
+            self.name = f"participation_live_{uuid.uuid4().hex[:10]}"
+            self.admin_url = urlunparse(parts._replace(scheme="postgresql", path="/postgres"))
+            self.url = urlunparse(parts._replace(path=f"/{self.name}"))
+        else:
+            self.url = f"sqlite:///{self.workdir / 'live.sqlite3'}"
+
+    def create(self):
+        if self.admin_url:
+            import psycopg
+
+            with psycopg.connect(self.admin_url, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self):
+        if self.admin_url:
+            import psycopg
+
+            with psycopg.connect(self.admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def server_env(database_url):
+    env = dict(os.environ)
+    env.update(DEBUG="1", DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "participation.settings")
+    return env
+
+
+def manage(env, *args, timeout=60):
+    """Run manage.py in a subprocess; its stdout, or an error with its output."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+class Server:
+    """One Daphne process on 127.0.0.1. Always stopped by whoever started it."""
+
+    def __init__(self, name, env, logdir):
+        self.name = name
+        self.env = env
+        self.port = free_port()
+        self.log_path = Path(logdir) / f"daphne-{name}-{self.port}.log"
+        self.process = None
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def origin(self):
+        return self.base
+
+    def ws_url(self, code, ticket):
+        return f"ws://127.0.0.1:{self.port}/ws/workshops/{code}/?ticket={ticket}"
+
+    def start(self):
+        log = open(self.log_path, "wb")  # noqa: SIM115 - the child keeps writing to it
+        self.process = subprocess.Popen(
+            [DAPHNE, "-b", "127.0.0.1", "-p", str(self.port), "participation.asgi:application"],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        return self
+
+    def wait_ready(self, timeout=BOOT_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Daphne {self.name} exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return self
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"Daphne {self.name} not healthy within {timeout}s:\n{self.log()}")
+
+    def kill(self):
+        """A crash: SIGKILL, no chance to say goodbye to anyone."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def log(self):
+        try:
+            return self.log_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+
+def http(method, url, body=None, token=None, timeout=10):
+    """(status, parsed JSON or bytes) of one REST call."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method)  # noqa: S310
+    request.add_header("Accept", "application/json")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Token {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            status, raw, kind = response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as error:
+        status, raw, kind = error.code, error.read(), error.headers.get("Content-Type", "")
+    return status, json.loads(raw) if "json" in kind else raw
+
+
+class LiveSite:
+    """A database, a facilitator with a token, a process, and Daphne processes on them."""
+
+    def __init__(self):
+        self.workdir = tempfile.mkdtemp(prefix="live-workshops-")
+        self.database = LiveDatabase(self.workdir)
+        self.env = server_env(self.database.url)
+        self.servers = []
+        self.token = None
+        self.process_id = None
+
+    def setup(self, names=("A", "B")):
+        self.database.create()
+        manage(self.env, "migrate", "--noinput", "-v0")
+        code = (
+            "from participation.models import Process;"
+            "p = Process.objects.create(title='Digitalisierung', slug='live-test', published=True);"
+            "print(p.pk)"
+        )
+        self.process_id = int(manage(self.env, "shell", "-c", code).strip().splitlines()[-1])
+        out = manage(
+            self.env, "create_facilitator", "moderation", "--password", "Wabe-Kessel-4711", "--process", "live-test"
+        )
+        self.token = out.strip().splitlines()[-1].strip()
+        started = [self._spawn(name) for name in names]
+        return [server.wait_ready() for server in started]
+
+    def _spawn(self, name):
+        server = Server(name, self.env, self.workdir)
+        self.servers.append(server)
+        return server.start()
+
+    def start(self, name):
+        return self._spawn(name).wait_ready()
+
+    def close(self):
+        try:
+            for server in self.servers:
+                server.stop()
+        finally:
+            self.database.drop()
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def create_workshop(self, server, title="Zukunft der Mobilität", **settings):
+        status, body = http(
+            "POST",
+            f"{server.base}/api/workshops/",
+            {"process": self.process_id, "title": title, **settings},
+            self.token,
+        )
+        assert status == 201, body
+        return body["code"]
+
+    def join(self, server, code, name, role=None, token=None):
+        payload = {"display_name": name, **({"role": role} if role else {})}
+        status, body = http("POST", f"{server.base}/api/workshops/{code}/join", payload, token)
+        assert status == 201, body
+        return body
+
+    def export(self, server, code):
+        status, body = http("GET", f"{server.base}/api/workshops/{code}/export?format=json", token=self.token)
+        assert status == 200, body
+        return body if isinstance(body, dict) else json.loads(body)
+
+
+_ids = itertools.count(1)
+
+
+class LiveClient:
+    """One participant's socket over a real TCP connection; every frame is kept in order."""
+
+    def __init__(self, name, ticket, participant=None):
+        self.name = name
+        self.ticket = ticket
+        self.participant = participant
+        self.frames = []
+        self.ws = None
+        self.reader = None
+        self.changed = asyncio.Event()
+
+    async def connect(self, server, code, timeout=10):
+        self.ws = await ws_connect(
+            server.ws_url(code, self.ticket),
+            origin=server.origin,
+            open_timeout=timeout,
+            ping_interval=None,
+            max_size=2**24,
+            compression=None,
+        )
+        self.reader = asyncio.ensure_future(self._read())
+        return self
+
+    async def _read(self):
+        try:
+            async for message in self.ws:
+                self.frames.append(json.loads(message))
+                self.changed.set()
+        except ConnectionClosed:
+            pass
+        finally:
+            self.changed.set()
+
+    async def wait_for(self, predicate, timeout=10, start=0):
+        """The first frame from index ``start`` on that matches; TimeoutError after ``timeout``."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        index = start
+        while True:
+            while index < len(self.frames):
+                frame = self.frames[index]
+                index += 1
+                if predicate(frame):
+                    return frame
+            if self.reader.done():
+                raise ConnectionError(f"{self.name}: socket closed while waiting")
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise TimeoutError(f"{self.name}: no matching frame within {timeout}s")
+            self.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), remaining)
+
+    async def send(self, type_, command_id=None, **fields):
+        command_id = command_id or f"{self.name}-{next(_ids)}"
+        await self.ws.send(json.dumps({"type": type_, "id": command_id, **fields}))
+        return command_id
+
+    async def reply(self, command_id, timeout=10):
+        return await self.wait_for(lambda f: f.get("type") in ("ack", "error") and f.get("id") == command_id, timeout)
+
+    async def command(self, type_, timeout=10, **fields):
+        return await self.reply(await self.send(type_, **fields), timeout)
+
+    def events(self):
+        return [f for f in self.frames if f.get("type") == "event"]
+
+    def last_seq(self):
+        seqs = [f["seq"] for f in self.frames if f.get("type") in ("event", "snapshot")]
+        return max(seqs, default=0)
+
+    async def close(self):
+        if self.ws is not None:
+            await self.ws.close()
+        if self.reader is not None:
+            try:
+                await asyncio.wait_for(self.reader, 5)
+            except (TimeoutError, asyncio.CancelledError):
+                self.reader.cancel()

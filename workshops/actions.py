@@ -1,0 +1,694 @@
+"""Every change of a live workshop.
+
+``apply_command`` is the one entry point for the WebSocket commands: it validates,
+writes the change and its ``WorkshopEvent`` (with the next ``seq``) in one
+transaction, remembers the command id, and broadcasts the events only after the
+commit. A command id seen before is acknowledged again and changes nothing.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from participation.actions import record_audit
+from participation.models import FieldOfAction, Measure, MeasureOrigin
+
+from . import selectors
+from .models import (
+    CARD_TEXT_MAX,
+    CLUSTER_TITLE_MAX,
+    COMMENT_TEXT_MAX,
+    POLL_OPTION_MAX,
+    POLL_OPTIONS_MAX,
+    POLL_QUESTION_MAX,
+    Card,
+    CardColor,
+    CardLike,
+    Cluster,
+    CommandReceipt,
+    Comment,
+    Participant,
+    Phase,
+    Poll,
+    PollKind,
+    PollOption,
+    PollState,
+    PollVote,
+    Workshop,
+    WorkshopEvent,
+    WorkshopState,
+)
+
+log = logging.getLogger(__name__)
+
+COMMAND_ID_MAX = 64
+BOARD_PHASES = {Phase.COLLECT, Phase.CLUSTER}
+COORDINATE_LIMIT = 100_000
+
+
+class CommandError(Exception):
+    """A refused command: sent back as an ``error`` frame; nothing was changed."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Outcome:
+    seq: int | None
+    duplicate: bool = False
+    tally_poll: int | None = None
+    events: list = field(default_factory=list)
+
+
+class Context:
+    """What a handler works with: the locked workshop, the actor, and the events it emits."""
+
+    def __init__(self, workshop, participant):
+        self.workshop = workshop
+        self.participant = participant
+        self.events = []
+        self.tally_poll = None
+
+    def emit(self, name, data):
+        self.workshop.last_seq += 1
+        event = WorkshopEvent.objects.create(
+            workshop=self.workshop, seq=self.workshop.last_seq, name=name, data=data, actor=self.participant
+        )
+        self.events.append(event.as_frame())
+        return event
+
+
+# --- input checks -------------------------------------------------------------
+
+
+def _text(command, name, limit, required=True):
+    value = command.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise CommandError("invalid", f"'{name}' must be a text.")
+    value = value.strip()
+    if required and not value:
+        raise CommandError("invalid", f"'{name}' must not be empty.")
+    if len(value) > limit:
+        raise CommandError("too_long", f"'{name}' is longer than {limit} characters.")
+    return value
+
+
+def _id(command, name, required=True):
+    value = command.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise CommandError("invalid", f"'{name}' must be a positive integer id.")
+    return value
+
+
+def _number(command, name):
+    value = command.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > COORDINATE_LIMIT or value != value:
+        raise CommandError("invalid", f"'{name}' must be a number between -{COORDINATE_LIMIT} and {COORDINATE_LIMIT}.")
+    return float(value)
+
+
+def _bool(command, name):
+    value = command.get(name)
+    if not isinstance(value, bool):
+        raise CommandError("invalid", f"'{name}' must be true or false.")
+    return value
+
+
+def _color(command):
+    value = command.get("color")
+    if value not in CardColor.values:
+        raise CommandError("invalid", f"'color' must be one of {', '.join(CardColor.values)}.")
+    return value
+
+
+def _card(ctx, command):
+    card_id = _id(command, "card")
+    card = Card.objects.filter(pk=card_id, workshop=ctx.workshop).select_related("author").first()
+    if card is None:
+        raise CommandError("not_found", f"There is no card {card_id} in this workshop.")
+    return card
+
+
+def _cluster(ctx, command, name="cluster", required=True):
+    cluster_id = _id(command, name, required=required)
+    if cluster_id is None:
+        return None
+    cluster = Cluster.objects.filter(pk=cluster_id, workshop=ctx.workshop).first()
+    if cluster is None:
+        raise CommandError("not_found", f"There is no cluster {cluster_id} in this workshop.")
+    return cluster
+
+
+def _poll(ctx, command):
+    poll_id = _id(command, "poll")
+    poll = Poll.objects.filter(pk=poll_id, workshop=ctx.workshop).prefetch_related("options").first()
+    if poll is None:
+        raise CommandError("not_found", f"There is no poll {poll_id} in this workshop.")
+    return poll
+
+
+# --- rights -------------------------------------------------------------------
+
+
+def _require_facilitator(ctx):
+    if not ctx.participant.is_facilitator:
+        raise CommandError("forbidden", "Only the facilitator may do this.")
+
+
+def _require_writer(ctx):
+    if not ctx.participant.may_write:
+        raise CommandError("forbidden", "Observers cannot change the board.")
+    if ctx.workshop.state != WorkshopState.LIVE and not ctx.participant.is_facilitator:
+        raise CommandError("wrong_phase", "The workshop is not live.")
+
+
+def _require_board_open(ctx):
+    """Board changes: in the collect and cluster phases, while not locked (facilitators always)."""
+    _require_writer(ctx)
+    if ctx.participant.is_facilitator:
+        if ctx.workshop.phase == Phase.CLOSED:
+            raise CommandError("wrong_phase", "The workshop is closed.")
+        return
+    if ctx.workshop.phase not in BOARD_PHASES:
+        raise CommandError("wrong_phase", f"The board cannot be changed in the phase '{ctx.workshop.phase}'.")
+    if ctx.workshop.board_locked:
+        raise CommandError("locked", "The facilitator has locked the board.")
+
+
+def _require_author_or_facilitator(ctx, card):
+    if not ctx.participant.is_facilitator and card.author_id != ctx.participant.pk:
+        raise CommandError("forbidden", "Only the author or the facilitator may change this card.")
+
+
+def _require_cluster_rights(ctx):
+    _require_board_open(ctx)
+    if not (ctx.participant.is_facilitator or ctx.workshop.participants_may_cluster):
+        raise CommandError("forbidden", "Only the facilitator may manage clusters in this workshop.")
+
+
+# --- board --------------------------------------------------------------------
+
+
+def card_add(ctx, command):
+    _require_board_open(ctx)
+    text = _text(command, "text", CARD_TEXT_MAX)
+    cluster = _cluster(ctx, command, required=False)
+    anonymous = bool(command.get("anonymous")) and ctx.workshop.anonymous_posting
+    card = Card(workshop=ctx.workshop, author=ctx.participant, text=text, cluster=cluster, anonymous=anonymous)
+    if "x" in command:
+        card.x = _number(command, "x")
+    if "y" in command:
+        card.y = _number(command, "y")
+    if "color" in command:
+        card.color = _color(command)
+    card.save()
+    ctx.emit("card.added", selectors.card_data(card, ctx.workshop, likes=0))
+
+
+def card_update(ctx, command):
+    _require_board_open(ctx)
+    card = _card(ctx, command)
+    _require_author_or_facilitator(ctx, card)
+    changed = []
+    if "text" in command:
+        card.text = _text(command, "text", CARD_TEXT_MAX)
+        changed.append("text")
+    if "cluster" in command:
+        card.cluster = _cluster(ctx, command, required=False)
+        changed.append("cluster")
+    for axis in ("x", "y"):
+        if axis in command:
+            setattr(card, axis, _number(command, axis))
+            changed.append(axis)
+    if "color" in command:
+        card.color = _color(command)
+        changed.append("color")
+    if not changed:
+        raise CommandError("invalid", "Nothing to change: give text, cluster, x, y or color.")
+    card.save()
+    data = selectors.card_data(card, ctx.workshop)
+    data["changed"] = changed
+    ctx.emit("card.updated", data)
+
+
+def card_delete(ctx, command):
+    _require_board_open(ctx)
+    card = _card(ctx, command)
+    _require_author_or_facilitator(ctx, card)
+    card_id = card.pk
+    card.delete()
+    ctx.emit("card.deleted", {"id": card_id})
+
+
+def card_like(ctx, command):
+    _require_board_open(ctx)
+    card = _card(ctx, command)
+    _, created = CardLike.objects.get_or_create(card=card, participant=ctx.participant)
+    if not created:
+        raise CommandError("conflict", "You already like this card.")
+    ctx.emit("card.liked", {"card": card.pk, "participant": ctx.participant.pk, "likes": card.likes.count()})
+
+
+def card_unlike(ctx, command):
+    _require_board_open(ctx)
+    card = _card(ctx, command)
+    deleted, _ = CardLike.objects.filter(card=card, participant=ctx.participant).delete()
+    if not deleted:
+        raise CommandError("conflict", "You do not like this card yet.")
+    ctx.emit("card.unliked", {"card": card.pk, "participant": ctx.participant.pk, "likes": card.likes.count()})
+
+
+def comment_add(ctx, command):
+    _require_writer(ctx)
+    if ctx.workshop.phase == Phase.CLOSED:
+        raise CommandError("wrong_phase", "The workshop is closed.")
+    if ctx.workshop.board_locked and not ctx.participant.is_facilitator:
+        raise CommandError("locked", "The facilitator has locked the board.")
+    card = _card(ctx, command)
+    text = _text(command, "text", COMMENT_TEXT_MAX)
+    comment = Comment.objects.create(card=card, author=ctx.participant, text=text)
+    ctx.emit("comment.added", selectors.comment_data(comment, ctx.workshop))
+
+
+def cluster_add(ctx, command):
+    _require_cluster_rights(ctx)
+    title = _text(command, "title", CLUSTER_TITLE_MAX)
+    cluster = Cluster.objects.create(workshop=ctx.workshop, title=title, created_by=ctx.participant)
+    ctx.emit("cluster.added", selectors.cluster_data(cluster))
+
+
+def cluster_update(ctx, command):
+    _require_cluster_rights(ctx)
+    cluster = _cluster(ctx, command)
+    cluster.title = _text(command, "title", CLUSTER_TITLE_MAX)
+    cluster.save(update_fields=["title"])
+    ctx.emit("cluster.updated", selectors.cluster_data(cluster))
+
+
+def cluster_delete(ctx, command):
+    _require_cluster_rights(ctx)
+    cluster = _cluster(ctx, command)
+    cluster_id = cluster.pk
+    # Its cards stay on the board, outside any cluster.
+    cards = list(Card.objects.filter(cluster=cluster).values_list("id", flat=True))
+    cluster.delete()
+    ctx.emit("cluster.deleted", {"id": cluster_id, "cards": cards})
+
+
+# --- facilitation ---------------------------------------------------------------
+
+
+def phase_set(ctx, command):
+    _require_facilitator(ctx)
+    phase = command.get("phase")
+    if phase not in Phase.values:
+        raise CommandError("invalid", f"'phase' must be one of {', '.join(Phase.values)}.")
+    if phase == ctx.workshop.phase:
+        raise CommandError("conflict", f"The workshop is already in the phase '{phase}'.")
+    ctx.workshop.phase = phase
+    ctx.workshop.state = WorkshopState.CLOSED if phase == Phase.CLOSED else WorkshopState.LIVE
+    ctx.emit("phase.changed", {"phase": phase, "state": ctx.workshop.state})
+
+
+WORKSHOP_SETTINGS = ("board_locked", "hide_authors", "anonymous_posting", "participants_may_cluster")
+
+
+def workshop_update(ctx, command):
+    _require_facilitator(ctx)
+    changed = {}
+    for name in WORKSHOP_SETTINGS:
+        if name in command:
+            changed[name] = _bool(command, name)
+    if "dots_per_participant" in command:
+        dots = command["dots_per_participant"]
+        if isinstance(dots, bool) or not isinstance(dots, int) or not 1 <= dots <= 100:
+            raise CommandError("invalid", "'dots_per_participant' must be a whole number from 1 to 100.")
+        changed["dots_per_participant"] = dots
+    if "title" in command:
+        changed["title"] = _text(command, "title", 200)
+    if "agenda" in command:
+        changed["agenda"] = _text(command, "agenda", 5000, required=False) or ""
+    if not changed:
+        raise CommandError("invalid", "Nothing to change.")
+    for name, value in changed.items():
+        setattr(ctx.workshop, name, value)
+    ctx.emit("workshop.updated", changed)
+
+
+def _promote(ctx, title, description, field_id):
+    field = None
+    if field_id is not None:
+        field = FieldOfAction.objects.filter(pk=field_id, process_id=ctx.workshop.process_id).first()
+        if field is None:
+            raise CommandError("not_found", f"There is no field of action {field_id} in this process.")
+    base = slugify(title)[:60] or "massnahme"
+    slug, n = base, 1
+    while Measure.objects.filter(process_id=ctx.workshop.process_id, slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    measure = Measure.objects.create(
+        process_id=ctx.workshop.process_id,
+        field=field,
+        title=title[:200],
+        slug=slug,
+        summary=description[:500],
+        description=description,
+        origin=MeasureOrigin.WORKSHOP,
+        published=False,
+    )
+    if ctx.participant.user_id:
+        record_audit(ctx.participant.user, "create", measure, {"from_workshop": ctx.workshop.pk})
+    return measure
+
+
+def card_promote(ctx, command):
+    _require_facilitator(ctx)
+    card = _card(ctx, command)
+    if card.measure_id:
+        raise CommandError("conflict", "This card is already a measure.")
+    title = _text(command, "title", 200, required=False) or card.text.split("\n")[0][:200]
+    measure = _promote(ctx, title, card.text, _id(command, "field", required=False))
+    card.measure = measure
+    card.save(update_fields=["measure"])
+    ctx.emit("measure.promoted", {"card": card.pk, "measure": {"id": measure.pk, "title": measure.title}})
+
+
+def cluster_promote(ctx, command):
+    _require_facilitator(ctx)
+    cluster = _cluster(ctx, command)
+    if cluster.measure_id:
+        raise CommandError("conflict", "This cluster is already a measure.")
+    texts = list(cluster.cards.values_list("text", flat=True))
+    title = _text(command, "title", 200, required=False) or cluster.title
+    description = "\n\n".join(f"- {text}" for text in texts)
+    measure = _promote(ctx, title, description, _id(command, "field", required=False))
+    cluster.measure = measure
+    cluster.save(update_fields=["measure"])
+    ctx.emit("measure.promoted", {"cluster": cluster.pk, "measure": {"id": measure.pk, "title": measure.title}})
+
+
+# --- polls --------------------------------------------------------------------
+
+
+def _poll_options(ctx, raw):
+    if not isinstance(raw, list) or not 2 <= len(raw) <= POLL_OPTIONS_MAX:
+        raise CommandError("invalid", f"'options' must be a list of 2 to {POLL_OPTIONS_MAX} options.")
+    options = []
+    for item in raw:
+        if isinstance(item, str):
+            label = item.strip()
+            if not label or len(label) > POLL_OPTION_MAX:
+                raise CommandError("invalid", f"Each option text must have 1 to {POLL_OPTION_MAX} characters.")
+            options.append(PollOption(label=label))
+        elif isinstance(item, dict) and len(item) == 1:
+            ((kind, ref),) = item.items()
+            if kind == "card":
+                card = _card(ctx, {"card": ref})
+                options.append(PollOption(label=card.text[:POLL_OPTION_MAX], card=card))
+            elif kind == "cluster":
+                cluster = _cluster(ctx, {"cluster": ref})
+                options.append(PollOption(label=cluster.title, cluster=cluster))
+            elif kind == "measure":
+                measure_id = _id({"measure": ref}, "measure")
+                measure = Measure.objects.filter(pk=measure_id, process_id=ctx.workshop.process_id).first()
+                if measure is None:
+                    raise CommandError("not_found", f"There is no measure {measure_id} in this process.")
+                options.append(PollOption(label=measure.title[:POLL_OPTION_MAX], measure=measure))
+            else:
+                raise CommandError("invalid", "An option is a text or one of {card: id}, {cluster: id}, {measure: id}.")
+        else:
+            raise CommandError("invalid", "An option is a text or one of {card: id}, {cluster: id}, {measure: id}.")
+    return options
+
+
+def poll_create(ctx, command):
+    _require_facilitator(ctx)
+    question = _text(command, "question", POLL_QUESTION_MAX)
+    kind = command.get("kind")
+    if kind not in PollKind.values:
+        raise CommandError("invalid", f"'kind' must be one of {', '.join(PollKind.values)}.")
+    options = _poll_options(ctx, command.get("options"))
+    poll = Poll(workshop=ctx.workshop, question=question, kind=kind)
+    if kind == PollKind.DOTS:
+        dots = command.get("dots", ctx.workshop.dots_per_participant)
+        if isinstance(dots, bool) or not isinstance(dots, int) or not 1 <= dots <= 100:
+            raise CommandError("invalid", "'dots' must be a whole number from 1 to 100.")
+        poll.dots = dots
+        if command.get("max_per_option") is not None:
+            cap = command["max_per_option"]
+            if isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= dots:
+                raise CommandError("invalid", "'max_per_option' must be a whole number from 1 to the dots.")
+            poll.max_per_option = cap
+    if "hidden" in command:
+        poll.results_hidden = _bool(command, "hidden")
+    poll.save()
+    for position, option in enumerate(options):
+        option.poll = poll
+        option.position = position
+    PollOption.objects.bulk_create(options)
+    ctx.emit("poll.created", selectors.poll_data(Poll.objects.prefetch_related("options").get(pk=poll.pk)))
+
+
+def poll_open(ctx, command):
+    _require_facilitator(ctx)
+    poll = _poll(ctx, command)
+    if poll.state != PollState.DRAFT:
+        raise CommandError("conflict", f"The poll is {poll.state}; only a prepared poll can be opened.")
+    poll.state = PollState.OPEN
+    poll.save(update_fields=["state"])
+    ctx.emit("poll.opened", {"poll": poll.pk})
+
+
+def poll_close(ctx, command):
+    _require_facilitator(ctx)
+    poll_id = _id(command, "poll")
+    # Wait for votes in flight on this poll: they hold a share lock on its row.
+    poll = Poll.objects.select_for_update().filter(pk=poll_id, workshop=ctx.workshop).first()
+    if poll is None:
+        raise CommandError("not_found", f"There is no poll {poll_id} in this workshop.")
+    if poll.state != PollState.OPEN:
+        raise CommandError("conflict", "Only an open poll can be closed.")
+    poll.state = PollState.CLOSED
+    poll.final_results = selectors.poll_tally(poll)
+    poll.save(update_fields=["state", "final_results"])
+    data = {"poll": poll.pk, "results": poll.final_results if poll.results_public else None}
+    ctx.emit("poll.closed", data)
+    ctx.tally_poll = poll.pk
+
+
+def poll_reveal(ctx, command):
+    _require_facilitator(ctx)
+    poll = _poll(ctx, command)
+    if poll.revealed:
+        raise CommandError("conflict", "The results are already revealed.")
+    poll.revealed = True
+    poll.save(update_fields=["revealed"])
+    results = poll.final_results if poll.state == PollState.CLOSED else selectors.poll_tally(poll)
+    ctx.emit("poll.revealed", {"poll": poll.pk, "results": results})
+    ctx.tally_poll = poll.pk
+
+
+def _option_key(option_ids, raw):
+    try:
+        option_id = int(raw)
+    except (TypeError, ValueError):
+        raise CommandError("invalid", f"{raw!r} is not an option of this poll.") from None
+    if isinstance(raw, bool) or option_id not in option_ids:
+        raise CommandError("invalid", f"{raw!r} is not an option of this poll.")
+    return option_id
+
+
+def validate_choice(poll, choice):
+    """The normalised choice for this poll's kind, or a CommandError saying what is wrong."""
+    option_ids = {option.pk for option in poll.options.all()}
+    kind = poll.kind
+    if kind == PollKind.SINGLE:
+        return _option_key(option_ids, choice)
+    if kind in (PollKind.MULTIPLE, PollKind.RANKING):
+        if not isinstance(choice, list) or not choice:
+            raise CommandError("invalid", "'choice' must be a non-empty list of option ids.")
+        ids = [_option_key(option_ids, raw) for raw in choice]
+        if len(set(ids)) != len(ids):
+            raise CommandError("invalid", "An option appears twice in 'choice'.")
+        return ids
+    if not isinstance(choice, dict) or not choice:
+        raise CommandError("invalid", "'choice' must be an object {option id: number}.")
+    normalised = {}
+    for raw, value in choice.items():
+        option_id = _option_key(option_ids, raw)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise CommandError("invalid", "Each value in 'choice' must be a whole number.")
+        normalised[str(option_id)] = value
+    if kind == PollKind.SCALE:
+        if any(not 1 <= v <= 5 for v in normalised.values()):
+            raise CommandError("invalid", "Each grade must be from 1 to 5.")
+        return normalised
+    # Dots: spread at most poll.dots, each option at most the cap.
+    if any(v < 0 for v in normalised.values()):
+        raise CommandError("invalid", "Dots cannot be negative.")
+    total = sum(normalised.values())
+    if total < 1:
+        raise CommandError("invalid", "Place at least one dot.")
+    if total > poll.dots:
+        raise CommandError("too_many_dots", f"You have {poll.dots} dots; this allocation uses {total}.")
+    if poll.max_per_option and any(v > poll.max_per_option for v in normalised.values()):
+        raise CommandError("over_cap", f"At most {poll.max_per_option} dots per option.")
+    return {k: v for k, v in normalised.items() if v}
+
+
+def _lock_poll_for_vote(poll_id):
+    """A share lock on the poll row: votes run side by side, closing waits for them."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM workshops_poll WHERE id = %s FOR SHARE", [poll_id])
+
+
+def poll_vote(ctx, command):
+    if not ctx.participant.may_write:
+        raise CommandError("forbidden", "Observers cannot vote.")
+    if ctx.workshop.state != WorkshopState.LIVE:
+        raise CommandError("wrong_phase", "The workshop is not live.")
+    poll_id = _id(command, "poll")
+    _lock_poll_for_vote(poll_id)
+    poll = _poll(ctx, command)
+    if poll.state != PollState.OPEN:
+        raise CommandError("poll_not_open", "This poll is not open for votes.")
+    if "choice" not in command:
+        raise CommandError("invalid", "'choice' is missing.")
+    choice = validate_choice(poll, command["choice"])
+    PollVote.objects.update_or_create(poll=poll, participant=ctx.participant, defaults={"choice": choice})
+    ctx.tally_poll = poll.pk
+
+
+# Commands that change no logged state and so need no workshop lock.
+UNLOGGED = {"poll.vote"}
+
+HANDLERS = {
+    "card.add": card_add,
+    "card.update": card_update,
+    "card.delete": card_delete,
+    "card.like": card_like,
+    "card.unlike": card_unlike,
+    "card.promote": card_promote,
+    "comment.add": comment_add,
+    "cluster.add": cluster_add,
+    "cluster.update": cluster_update,
+    "cluster.delete": cluster_delete,
+    "cluster.promote": cluster_promote,
+    "phase.set": phase_set,
+    "workshop.update": workshop_update,
+    "poll.create": poll_create,
+    "poll.open": poll_open,
+    "poll.close": poll_close,
+    "poll.reveal": poll_reveal,
+    "poll.vote": poll_vote,
+}
+
+
+def check_command_id(command):
+    command_id = command.get("id")
+    if not isinstance(command_id, str | int) or isinstance(command_id, bool) or not str(command_id).strip():
+        raise CommandError("invalid", "Every command needs an 'id' (a text of up to 64 characters).")
+    command_id = str(command_id)
+    if len(command_id) > COMMAND_ID_MAX:
+        raise CommandError("invalid", f"The command 'id' is longer than {COMMAND_ID_MAX} characters.")
+    return command_id
+
+
+def apply_command(participant_id, command):
+    """Apply one client command for a participant. Raises CommandError when refused."""
+    handler = HANDLERS.get(command.get("type"))
+    if handler is None:
+        raise CommandError("unknown_type", f"Unknown command type {command.get('type')!r}.")
+    command_id = check_command_id(command)
+    for attempt in range(2):
+        try:
+            return _apply_once(participant_id, command, handler, command_id)
+        except IntegrityError:
+            # A concurrent twin of this command (same id) or a racing like won; look again.
+            if attempt:
+                log.exception("command %s of participant %s failed twice", command_id, participant_id)
+                raise CommandError("conflict", "The command clashed with another change; try again.") from None
+    raise AssertionError("unreachable")
+
+
+def _apply_once(participant_id, command, handler, command_id):
+    with transaction.atomic():
+        receipt = CommandReceipt.objects.filter(participant_id=participant_id, command_id=command_id).first()
+        if receipt is not None:
+            return Outcome(seq=receipt.seq, duplicate=True)
+        participant = Participant.objects.select_related("workshop").get(pk=participant_id)
+        if command["type"] in UNLOGGED:
+            workshop = participant.workshop
+        else:
+            # Allocating the next seq under a row lock keeps seq gap-free and in commit order.
+            workshop = Workshop.objects.select_for_update().get(pk=participant.workshop_id)
+        participant.workshop = workshop
+        ctx = Context(workshop, participant)
+        handler(ctx, command)
+        seq = None
+        if ctx.events:
+            workshop.save()
+            seq = ctx.events[-1]["seq"]
+        CommandReceipt.objects.create(participant_id=participant_id, command_id=command_id, seq=seq)
+        if ctx.events:
+            events = ctx.events
+            transaction.on_commit(lambda: broadcast_events(workshop.pk, events))
+    return Outcome(seq=seq, tally_poll=ctx.tally_poll, events=ctx.events)
+
+
+def broadcast_events(workshop_id, events):
+    """Send committed events to everyone in the workshop. Losing this is safe: clients resync."""
+    layer = get_channel_layer()
+    try:
+        async_to_sync(layer.group_send)(f"workshop-{workshop_id}", {"type": "workshop.events", "events": events})
+    except Exception:
+        log.exception("broadcast of workshop %s events failed; clients will resync", workshop_id)
+
+
+# --- workshops and participants (REST) -------------------------------------------
+
+
+def create_workshop(user, process, title, agenda="", draft=False, **settings):
+    with transaction.atomic():
+        workshop = Workshop(process=process, title=title, agenda=agenda, created_by=user)
+        workshop.state = WorkshopState.DRAFT if draft else WorkshopState.LIVE
+        for name, value in settings.items():
+            setattr(workshop, name, value)
+        for _attempt in range(10):
+            if not Workshop.objects.filter(code=workshop.code).exists():
+                break
+            workshop.code = type(workshop)._meta.get_field("code").default()
+        workshop.save()
+        record_audit(user, "create", workshop)
+    return workshop
+
+
+def join_workshop(workshop, user, display_name, role):
+    """A participant for this person. Signed-in people keep one participant per role."""
+    if user is not None and user.is_authenticated:
+        participant, created = Participant.objects.get_or_create(
+            workshop=workshop, user=user, role=role, defaults={"display_name": display_name}
+        )
+        if not created and participant.display_name != display_name:
+            participant.display_name = display_name
+            participant.save(update_fields=["display_name"])
+        return participant
+    return Participant.objects.create(workshop=workshop, display_name=display_name, role=role)
+
+
+def connect_participant(participant_id, delta):
+    """Count an opened (+1) or closed (-1) socket of a participant."""
+    Participant.objects.filter(pk=participant_id).update(connections=F("connections") + delta)

@@ -1,0 +1,135 @@
+"""Export of a whole workshop: cards, clusters, comments, likes, polls and votes.
+
+Each table is a list of rows; CSV (a ZIP with one file per table), XLSX (one sheet
+per table) and JSON are three renderings of the same tables.
+"""
+
+import csv
+import io
+import json
+import zipfile
+
+from openpyxl import Workbook
+
+from .models import Card, CardLike, Cluster, Comment, Participant, Poll, PollVote
+
+FORMATS = ("json", "csv", "xlsx")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Spreadsheets run cells that start like a formula; a leading quote makes them text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def tables(workshop):
+    participants = Participant.objects.filter(workshop=workshop)
+    polls = list(Poll.objects.filter(workshop=workshop).prefetch_related("options"))
+    return {
+        "workshop": [
+            {
+                "id": workshop.pk,
+                "code": workshop.code,
+                "title": workshop.title,
+                "process": workshop.process_id,
+                "state": workshop.state,
+                "phase": workshop.phase,
+                "created": workshop.created.isoformat(),
+            }
+        ],
+        "participants": [
+            {"id": p.pk, "name": p.display_name, "role": p.role, "joined": p.created.isoformat()} for p in participants
+        ],
+        "clusters": [
+            {"id": c.pk, "title": c.title, "measure": c.measure_id} for c in Cluster.objects.filter(workshop=workshop)
+        ],
+        "cards": [
+            {
+                "id": c.pk,
+                "text": c.text,
+                "cluster": c.cluster_id,
+                "author": None if c.anonymous else c.author_id,
+                "color": c.color,
+                "likes": c.likes.count(),
+                "measure": c.measure_id,
+                "created": c.created.isoformat(),
+            }
+            for c in Card.objects.filter(workshop=workshop).prefetch_related("likes")
+        ],
+        "comments": [
+            {"id": c.pk, "card": c.card_id, "author": c.author_id, "text": c.text, "created": c.created.isoformat()}
+            for c in Comment.objects.filter(card__workshop=workshop)
+        ],
+        "likes": [
+            {"card": like.card_id, "participant": like.participant_id}
+            for like in CardLike.objects.filter(card__workshop=workshop).order_by("card_id", "participant_id")
+        ],
+        "polls": [
+            {
+                "id": p.pk,
+                "question": p.question,
+                "kind": p.kind,
+                "state": p.state,
+                "dots": p.dots,
+                "max_per_option": p.max_per_option,
+                "final_results": json.dumps(p.final_results, ensure_ascii=False) if p.final_results else "",
+            }
+            for p in polls
+        ],
+        "poll_options": [
+            {
+                "poll": p.pk,
+                "option": o.pk,
+                "position": o.position,
+                "label": o.label,
+                "card": o.card_id,
+                "cluster": o.cluster_id,
+                "measure": o.measure_id,
+            }
+            for p in polls
+            for o in p.options.all()
+        ],
+        "votes": [
+            {"poll": v.poll_id, "participant": v.participant_id, "choice": json.dumps(v.choice)}
+            for v in PollVote.objects.filter(poll__workshop=workshop).order_by("poll_id", "participant_id")
+        ],
+    }
+
+
+def _csv_zip(data):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in data.items():
+            text = io.StringIO()
+            if rows:
+                writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
+            archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())
+    return buffer.getvalue()
+
+
+def _xlsx(data):
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in data.items():
+        sheet = book.create_sheet(title=name[:31])
+        if rows:
+            sheet.append(list(rows[0]))
+            for row in rows:
+                sheet.append([neutralise(v) for v in row.values()])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export(workshop, fmt):
+    """The workshop as (content, content type, file extension)."""
+    data = tables(workshop)
+    if fmt == "csv":
+        return _csv_zip(data), "application/zip", "zip"
+    if fmt == "xlsx":
+        return _xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    return json.dumps(data, ensure_ascii=False, indent=2), "application/json", "json"

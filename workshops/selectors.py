@@ -1,0 +1,144 @@
+"""Reads of a workshop: serialised objects for events and snapshots, resync."""
+
+from django.db.models import Count
+
+from .models import Card, CardLike, Cluster, Comment, Participant, Poll, PollVote, WorkshopEvent
+from .tally import tally
+
+# A client further behind than this gets a fresh snapshot instead of the events.
+MAX_SYNC_EVENTS = 500
+
+
+def participant_data(participant):
+    return {"id": participant.pk, "name": participant.display_name, "role": participant.role}
+
+
+def card_data(card, workshop, likes=None):
+    hidden = card.anonymous or workshop.hide_authors
+    return {
+        "id": card.pk,
+        "text": card.text,
+        "cluster": card.cluster_id,
+        "x": card.x,
+        "y": card.y,
+        "color": card.color,
+        "author": None if hidden else card.author_id,
+        "author_name": None if hidden or card.author is None else card.author.display_name,
+        "likes": likes if likes is not None else card.likes.count(),
+        "measure": card.measure_id,
+    }
+
+
+def cluster_data(cluster):
+    return {"id": cluster.pk, "title": cluster.title, "measure": cluster.measure_id}
+
+
+def comment_data(comment, workshop):
+    return {
+        "id": comment.pk,
+        "card": comment.card_id,
+        "text": comment.text,
+        "author_name": None if workshop.hide_authors or comment.author is None else comment.author.display_name,
+    }
+
+
+def poll_options(poll):
+    return [(option.pk, option.label) for option in poll.options.all()]
+
+
+def poll_data(poll):
+    return {
+        "id": poll.pk,
+        "question": poll.question,
+        "kind": poll.kind,
+        "state": poll.state,
+        "dots": poll.dots,
+        "max_per_option": poll.max_per_option,
+        "results_hidden": poll.results_hidden,
+        "revealed": poll.revealed,
+        "options": [
+            {
+                "id": option.pk,
+                "label": option.label,
+                "card": option.card_id,
+                "cluster": option.cluster_id,
+                "measure": option.measure_id,
+            }
+            for option in poll.options.all()
+        ],
+    }
+
+
+def poll_tally(poll):
+    choices = list(PollVote.objects.filter(poll=poll).values_list("choice", flat=True))
+    return tally(poll.kind, poll_options(poll), choices)
+
+
+def workshop_data(workshop):
+    return {
+        "id": workshop.pk,
+        "code": workshop.code,
+        "title": workshop.title,
+        "agenda": workshop.agenda,
+        "state": workshop.state,
+        "phase": workshop.phase,
+        "process": workshop.process_id,
+        "anonymous_posting": workshop.anonymous_posting,
+        "participants_may_cluster": workshop.participants_may_cluster,
+        "dots_per_participant": workshop.dots_per_participant,
+        "board_locked": workshop.board_locked,
+        "hide_authors": workshop.hide_authors,
+    }
+
+
+def online_participants(workshop_id):
+    return [
+        participant_data(p)
+        for p in Participant.objects.filter(workshop_id=workshop_id, connections__gt=0).order_by("display_name", "id")
+    ]
+
+
+def snapshot(workshop, participant):
+    """The whole board as one participant may see it, with the seq it is current at."""
+    cards = (
+        Card.objects.filter(workshop=workshop)
+        .select_related("author")
+        .annotate(like_count=Count("likes", distinct=True))
+    )
+    polls = Poll.objects.filter(workshop=workshop).prefetch_related("options")
+    my_votes = dict(PollVote.objects.filter(participant=participant).values_list("poll_id", "choice"))
+    my_likes = list(CardLike.objects.filter(participant=participant).values_list("card_id", flat=True))
+    poll_states = []
+    for poll in polls:
+        entry = poll_data(poll)
+        result = poll_tally(poll)
+        if poll.results_public or participant.is_facilitator:
+            entry["tally"] = result
+        else:
+            entry["tally"] = {"votes": result["votes"], "options": None}
+        entry["my_vote"] = my_votes.get(poll.pk)
+        poll_states.append(entry)
+    return {
+        "workshop": workshop_data(workshop),
+        "phase": workshop.phase,
+        "you": participant_data(participant),
+        "online": online_participants(workshop.pk),
+        "clusters": [cluster_data(c) for c in Cluster.objects.filter(workshop=workshop)],
+        "cards": [card_data(c, workshop, likes=c.like_count) for c in cards],
+        "comments": [
+            comment_data(c, workshop) for c in Comment.objects.filter(card__workshop=workshop).select_related("author")
+        ],
+        "polls": poll_states,
+        "my_likes": my_likes,
+    }
+
+
+def events_since(workshop_id, since, until=None):
+    """Events after ``since`` (up to ``until``), or None when a snapshot is cheaper."""
+    events = WorkshopEvent.objects.filter(workshop_id=workshop_id, seq__gt=since)
+    if until is not None:
+        events = events.filter(seq__lte=until)
+    events = list(events.order_by("seq")[: MAX_SYNC_EVENTS + 1])
+    if len(events) > MAX_SYNC_EVENTS:
+        return None
+    return [event.as_frame() for event in events]
