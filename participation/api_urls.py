@@ -22,5 +22,6 @@ urlpatterns = [
     # <script>, ready for a strict CSP); the assets come from the sidecar package.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("workshops.api_urls")),
+    path("", include("voting.api_urls")),
     path("", include(router.urls)),
 ]

@@ -1,1 +1,214 @@
-"""Models of the voting app (filled in by its own issue)."""
+"""Citizen consultations: the ballot box and the register of who voted, kept apart.
+
+- ``VoterRecord`` (the register) knows who took part, never what they voted.
+- ``Ballot`` (the box) knows what was voted, never who: it is keyed by
+  ``ballot_key``, an HMAC of the voter's identity under a server secret, so that a
+  voter can replace their own ballot while the tables hold no link to a person.
+  Ballots have random UUID keys and no timestamps, so neither order nor time ties a
+  ballot to a row of the register.
+"""
+
+import uuid
+
+from django.conf import settings as django_settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participation.models import Measure, Process, Translated
+
+
+class Method(models.TextChoices):
+    APPROVAL = "approval", _("Zustimmung")
+    SCORE = "score", _("Bewertung")
+    RANKING = "ranking", _("Rangfolge")
+    POINTS = "points", _("Punkte verteilen")
+    PAIRWISE = "pairwise", _("Paarvergleich")
+
+
+class Eligibility(models.TextChoices):
+    ACCOUNT = "account", _("bestätigtes Konto")
+    ACCESS_CODE = "access_code", _("Zugangscode")
+    OPEN = "open", _("offen (unverbindlich)")
+
+
+class ConsultationState(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    OPEN = "open", _("offen")
+    CLOSED = "closed", _("geschlossen")
+
+
+class Phase(models.TextChoices):
+    """What a consultation is now, by its state and the clock."""
+
+    DRAFT = "draft", _("Entwurf")
+    SCHEDULED = "scheduled", _("geplant")
+    OPEN = "open", _("läuft")
+    CLOSED = "closed", _("beendet")
+
+
+class Consultation(Translated):
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="consultations")
+    title = models.CharField(_("Titel"), max_length=200)
+    title_en = models.CharField(_("Titel (englisch)"), max_length=200, blank=True)
+    description = models.TextField(_("Erläuterung"), max_length=20000, blank=True)
+    description_en = models.TextField(_("Erläuterung (englisch)"), max_length=20000, blank=True)
+    method = models.CharField(_("Verfahren"), max_length=10, choices=Method.choices)
+    settings = models.JSONField(_("Einstellungen"), default=dict, blank=True)
+    eligibility = models.CharField(_("Teilnahme"), max_length=12, choices=Eligibility.choices)
+    state = models.CharField(_("Status"), max_length=10, choices=ConsultationState.choices, default="draft")
+    opens_at = models.DateTimeField(_("öffnet"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("schließt"), null=True, blank=True)
+    interim_results = models.BooleanField(_("Zwischenergebnisse sichtbar"), default=False)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Befragung")
+        verbose_name_plural = _("Befragungen")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__isnull=True) | Q(opens_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
+                name="consultation_closes_after_opening",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("consultations:detail", args=[self.pk])
+
+    def phase_at(self, now=None):
+        now = now or timezone.now()
+        if self.state == ConsultationState.DRAFT:
+            return Phase.DRAFT
+        if self.state == ConsultationState.CLOSED or (self.closes_at and now >= self.closes_at):
+            return Phase.CLOSED
+        if self.opens_at and now < self.opens_at:
+            return Phase.SCHEDULED
+        return Phase.OPEN
+
+    @property
+    def phase(self):
+        return self.phase_at()
+
+    @property
+    def is_accepting(self):
+        return self.phase == Phase.OPEN
+
+
+class ConsultationOption(models.Model):
+    """A measure on the ballot."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="options")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+    added = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["consultation", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "measure"], name="measure_once_per_consultation"),
+        ]
+
+    def __str__(self):
+        return f"{self.consultation_id}: {self.measure_id}"
+
+
+class AccessCode(models.Model):
+    """A one-voter code from a printed letter. Only a keyed hash of the code is stored."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="access_codes")
+    code_hash = models.CharField(max_length=64)
+    batch = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consultation", "code_hash"], name="access_code_unique")]
+
+
+class VoterRecord(models.Model):
+    """The register: this voter has cast a ballot. Holds nothing of the ballot."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="voters")
+    # Exactly one of these says who the voter is.
+    user = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    access_code = models.OneToOneField(AccessCode, on_delete=models.CASCADE, null=True, related_name="voter")
+    browser_hash = models.CharField(max_length=64, blank=True)
+    # Rounded to the hour: enough for turnout over time, too coarse to match ballots.
+    first_voted_hour = models.DateTimeField()
+    changes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "user"], condition=Q(user__isnull=False), name="one_record_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "browser_hash"], condition=~Q(browser_hash=""), name="one_record_per_browser"
+            ),
+        ]
+
+
+class Ballot(models.Model):
+    """The box: one ballot per voter (by ``ballot_key``); the last one cast counts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="ballots")
+    ballot_key = models.CharField(max_length=64)
+    receipt = models.CharField(max_length=20)
+    content = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "ballot_key"], name="one_ballot_per_voter"),
+            models.UniqueConstraint(fields=["consultation", "receipt"], name="receipt_unique"),
+        ]
+
+
+class PairwiseVote(models.Model):
+    """One answer in a pairwise wiki survey. ``ballot_key`` as in Ballot: no person."""
+
+    class Choice(models.TextChoices):
+        LEFT = "left", _("links")
+        RIGHT = "right", _("rechts")
+        SKIP = "skip", _("kann mich nicht entscheiden")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="pairwise_votes")
+    ballot_key = models.CharField(max_length=64, db_index=True)
+    left = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    choice = models.CharField(max_length=5, choices=Choice.choices)
+    created = models.DateTimeField(auto_now_add=True)
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("wartet auf Prüfung")
+    APPROVED = "approved", _("aufgenommen")
+    REJECTED = "rejected", _("abgelehnt")
+
+
+class Proposal(models.Model):
+    """A citizen's new measure for a pairwise consultation; enters after approval."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="proposals")
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    measure = models.ForeignKey(Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The proposer's ballot key, only to limit how many proposals one voter makes.
+    proposer_key = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,530 @@
+"""Every change of a consultation: set-up, opening and closing, access codes,
+ballots, pairwise votes and proposals. Each validates, writes in one transaction
+and leaves the register and the ballot box unlinked."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.dateparse import parse_datetime
+from django.utils.text import slugify
+
+from participation import rules
+from participation.actions import record_audit
+from participation.errors import Conflict, RateLimited, Unauthenticated
+from participation.models import Measure, MeasureOrigin
+
+from . import ballots as ballot_rules
+from .models import (
+    AccessCode,
+    Ballot,
+    Consultation,
+    ConsultationOption,
+    ConsultationState,
+    Eligibility,
+    Method,
+    PairwiseVote,
+    Phase,
+    Proposal,
+    ProposalStatus,
+    VoterRecord,
+)
+
+# 16 characters from a 25-letter alphabet: about 2^74 codes, not guessable.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+ACCESS_CODE_LENGTH = 16
+RECEIPT_LENGTH = 12
+MAX_CODES_PER_REQUEST = 5000
+MAX_OPTIONS = 200
+
+# Failed access-code attempts per client address before a lockout, and its length.
+FAILED_ATTEMPTS_LIMIT = 20
+LOCKOUT_SECONDS = 15 * 60
+# Changes of one voter's ballot per hour: generous for people, a brake for scripts.
+CHANGES_PER_HOUR = 60
+PROPOSALS_PER_VOTER = 5
+
+
+# --- helpers ----------------------------------------------------------------------
+
+
+def _random_code(length):
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def format_code(code, group=4):
+    return "-".join(code[i : i + group] for i in range(0, len(code), group))
+
+
+def normalise_code(raw):
+    return "".join(ch for ch in str(raw or "").upper() if ch.isalnum())[:64]
+
+
+def hash_access_code(consultation_id, code):
+    return salted_hmac("voting.access_code", f"{consultation_id}:{normalise_code(code)}").hexdigest()
+
+
+def ballot_key_for(consultation_id, identity):
+    """The box's key for a voter: a keyed hash, not reversible without the server secret."""
+    return salted_hmac("voting.ballot_key", f"{consultation_id}:{identity}").hexdigest()
+
+
+def _require_manager(user, consultation_or_process):
+    process = getattr(consultation_or_process, "process", consultation_or_process)
+    if not rules.can_manage_process(user, process):
+        raise PermissionDenied("Only facilitators of this process may do this.")
+
+
+# --- set-up -----------------------------------------------------------------------
+
+
+def _datetime(value, name, errors):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is None:
+            errors[name] = ["Not a date and time (ISO 8601, e.g. 2026-12-01T09:00:00+01:00)."]
+            return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def _clean_settings(method, raw, errors):
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        errors["settings"] = ["Must be an object."]
+        return {}
+    allowed = {
+        Method.APPROVAL: {"max_approvals"},
+        Method.SCORE: {"labels"},
+        Method.RANKING: set(),
+        Method.POINTS: {"budget_points", "use_costs", "budget"},
+        Method.PAIRWISE: {"allow_proposals"},
+    }[method]
+    unknown = set(raw) - allowed
+    if unknown:
+        errors["settings"] = [f"Unknown setting(s) for {method}: {', '.join(sorted(unknown))}."]
+        return {}
+    clean = {}
+    if "max_approvals" in raw and raw["max_approvals"] is not None:
+        value = raw["max_approvals"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            errors["settings"] = ["max_approvals must be a whole number ≥ 1."]
+        clean["max_approvals"] = value
+    if "labels" in raw:
+        if raw["labels"] not in ("numbers", "words"):
+            errors["settings"] = ['labels must be "numbers" or "words".']
+        clean["labels"] = raw["labels"]
+    if method == Method.POINTS:
+        clean["use_costs"] = bool(raw.get("use_costs", False))
+        if clean["use_costs"]:
+            budget = raw.get("budget")
+            if isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0:
+                errors["settings"] = ["budget (EUR, > 0) is required for participatory budgeting."]
+            clean["budget"] = budget
+        else:
+            points = raw.get("budget_points", ballot_rules.DEFAULT_POINTS_BUDGET)
+            if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 10000:
+                errors["settings"] = ["budget_points must be a whole number from 1 to 10000."]
+            clean["budget_points"] = points
+    if method == Method.PAIRWISE:
+        clean["allow_proposals"] = bool(raw.get("allow_proposals", True))
+    return clean
+
+
+def create_consultation(user, process, data):
+    """A new consultation in draft. ``data`` is what the API received."""
+    _require_manager(user, process)
+    errors = {}
+    title = str(data.get("title") or "").strip()
+    if not title:
+        errors["title"] = ["This field is required."]
+    elif len(title) > 200:
+        errors["title"] = ["At most 200 characters."]
+    method = data.get("method")
+    if method not in Method.values:
+        errors["method"] = [f"Must be one of {', '.join(Method.values)}."]
+    eligibility = data.get("eligibility")
+    if eligibility not in Eligibility.values:
+        errors["eligibility"] = [f"Must be one of {', '.join(Eligibility.values)}."]
+    options = data.get("options")
+    measures = []
+    if not isinstance(options, list) or not 2 <= len(options) <= MAX_OPTIONS:
+        errors["options"] = [f"A list of 2 to {MAX_OPTIONS} measure ids."]
+    elif any(isinstance(o, bool) or not isinstance(o, int) for o in options) or len(set(options)) != len(options):
+        errors["options"] = ["Measure ids must be distinct whole numbers."]
+    else:
+        found = {m.pk: m for m in Measure.objects.filter(process=process, pk__in=options)}
+        missing = [o for o in options if o not in found]
+        if missing:
+            errors["options"] = [f"Not measures of this process: {', '.join(map(str, missing))}."]
+        measures = [found[o] for o in options if o in found]
+    settings = _clean_settings(method, data.get("settings"), errors) if method in Method.values else {}
+    if method == Method.POINTS and settings.get("use_costs") and measures:
+        without_cost = [m.pk for m in measures if m.estimated_cost is None]
+        if without_cost:
+            errors["options"] = [f"Participatory budgeting needs a cost for every measure; missing: {without_cost}."]
+    opens_at = _datetime(data.get("opens_at"), "opens_at", errors)
+    closes_at = _datetime(data.get("closes_at"), "closes_at", errors)
+    if opens_at and closes_at and closes_at <= opens_at:
+        errors["closes_at"] = ["Must be after opens_at."]
+    description = str(data.get("description") or "")
+    if len(description) > 20000:
+        errors["description"] = ["At most 20000 characters."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            process=process,
+            title=title,
+            title_en=str(data.get("title_en") or "")[:200],
+            description=description,
+            method=method,
+            settings=settings,
+            eligibility=eligibility,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            interim_results=bool(data.get("interim_results", False)),
+            created_by=user,
+        )
+        ConsultationOption.objects.bulk_create(
+            ConsultationOption(consultation=consultation, measure=m, position=n) for n, m in enumerate(measures)
+        )
+        record_audit(user, "create", consultation, {"method": method, "eligibility": eligibility})
+    return consultation
+
+
+def open_consultation(user, consultation):
+    _require_manager(user, consultation)
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.phase == Phase.OPEN:
+            raise Conflict("The consultation is already open.")
+        now = timezone.now()
+        if consultation.state == ConsultationState.CLOSED or (consultation.closes_at and consultation.closes_at <= now):
+            raise Conflict("A closed consultation cannot be opened again; its result would change.")
+        consultation.state = ConsultationState.OPEN
+        if consultation.opens_at is None or consultation.opens_at > now:
+            consultation.opens_at = now
+        consultation.save(update_fields=["state", "opens_at"])
+        record_audit(user, "consultation.open", consultation)
+    return consultation
+
+
+def schedule_consultation(user, consultation):
+    """Publish the consultation so that it opens (and closes) by the clock."""
+    _require_manager(user, consultation)
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.state != ConsultationState.DRAFT:
+            raise Conflict("Only a draft can be scheduled.")
+        if not consultation.opens_at:
+            raise ValidationError({"opens_at": ["Set an opening time to schedule the consultation."]})
+        consultation.state = ConsultationState.OPEN
+        consultation.save(update_fields=["state"])
+        record_audit(user, "consultation.schedule", consultation, {"opens_at": consultation.opens_at.isoformat()})
+    return consultation
+
+
+def close_consultation(user, consultation):
+    _require_manager(user, consultation)
+    with transaction.atomic():
+        # Waits for ballots in flight: they hold a share lock on this row.
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if consultation.state == ConsultationState.CLOSED:
+            raise Conflict("The consultation is already closed.")
+        if consultation.state == ConsultationState.DRAFT:
+            raise Conflict("A draft cannot be closed; it was never open.")
+        now = timezone.now()
+        consultation.state = ConsultationState.CLOSED
+        if consultation.closes_at is None or consultation.closes_at > now:
+            consultation.closes_at = now
+        consultation.save(update_fields=["state", "closes_at"])
+        record_audit(user, "consultation.close", consultation)
+    return consultation
+
+
+def generate_access_codes(user, consultation, count):
+    """New codes for printed letters. Returned once; only their keyed hashes are kept."""
+    _require_manager(user, consultation)
+    if consultation.eligibility != Eligibility.ACCESS_CODE:
+        raise Conflict("This consultation does not use access codes.")
+    if consultation.phase == Phase.CLOSED:
+        raise Conflict("The consultation is closed.")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_CODES_PER_REQUEST:
+        raise ValidationError({"count": [f"A whole number from 1 to {MAX_CODES_PER_REQUEST}."]})
+    codes = [_random_code(ACCESS_CODE_LENGTH) for _ in range(count)]
+    with transaction.atomic():
+        batch = (
+            AccessCode.objects.filter(consultation=consultation)
+            .order_by("-batch")
+            .values_list("batch", flat=True)
+            .first()
+            or 0
+        ) + 1
+        AccessCode.objects.bulk_create(
+            AccessCode(consultation=consultation, code_hash=hash_access_code(consultation.pk, code), batch=batch)
+            for code in codes
+        )
+        record_audit(user, "consultation.access_codes", consultation, {"count": count, "batch": batch})
+    return [format_code(code) for code in codes], batch
+
+
+# --- who is voting ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Voter:
+    """An eligible voter, as far as the register needs to know them."""
+
+    consultation_id: int
+    user_id: int | None = None
+    access_code_id: int | None = None
+    browser_hash: str = ""
+
+    @property
+    def identity(self):
+        if self.user_id:
+            return f"user:{self.user_id}"
+        if self.access_code_id:
+            return f"code:{self.access_code_id}"
+        return f"browser:{self.browser_hash}"
+
+    @property
+    def ballot_key(self):
+        return ballot_key_for(self.consultation_id, self.identity)
+
+
+def _failure_key(address):
+    return f"voting:failed-codes:{address}"
+
+
+def resolve_voter(consultation, user=None, access_code=None, browser_token=None, address="unknown"):
+    """Who is voting, by the consultation's eligibility rule; refuses who may not."""
+    if consultation.eligibility == Eligibility.ACCOUNT:
+        if user is None or not user.is_authenticated:
+            raise Unauthenticated("Sign in with a verified account to vote in this consultation.")
+        if not rules.can_give_feedback(user):
+            raise PermissionDenied("Confirm your e-mail address first; then you can vote.")
+        return Voter(consultation.pk, user_id=user.pk)
+    if consultation.eligibility == Eligibility.ACCESS_CODE:
+        failures = cache.get(_failure_key(address), 0)
+        if failures >= FAILED_ATTEMPTS_LIMIT:
+            raise RateLimited(
+                "Too many wrong access codes from your network; try again in 15 minutes.", LOCKOUT_SECONDS
+            )
+        code = normalise_code(access_code)
+        if not code:
+            raise ValidationError({"access_code": ["This consultation needs the access code from your letter."]})
+        record = AccessCode.objects.filter(
+            consultation=consultation, code_hash=hash_access_code(consultation.pk, code)
+        ).first()
+        if record is None:
+            try:
+                cache.incr(_failure_key(address))
+            except ValueError:
+                cache.set(_failure_key(address), 1, LOCKOUT_SECONDS)
+            raise PermissionDenied("This access code is not valid for this consultation.")
+        return Voter(consultation.pk, access_code_id=record.pk)
+    if not browser_token:
+        raise ValidationError({"browser": ["Open consultations need cookies: allow them and reload the page."]})
+    browser_hash = salted_hmac("voting.browser", f"{consultation.pk}:{browser_token}").hexdigest()
+    return Voter(consultation.pk, browser_hash=browser_hash)
+
+
+def _hour(now):
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
+def _share_lock(consultation_id):
+    """Ballots take a share lock on the consultation row: closing waits for them."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM voting_consultation WHERE id = %s FOR SHARE", [consultation_id])
+
+
+def _options_and_costs(consultation):
+    rows = list(
+        ConsultationOption.objects.filter(consultation=consultation).values_list(
+            "measure_id", "measure__estimated_cost"
+        )
+    )
+    return [m for m, _ in rows], dict(rows)
+
+
+def _limit_changes(voter):
+    key = f"voting:changes:{voter.ballot_key}"
+    if cache.add(key, 1, 3600):
+        return
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+        return
+    if count > CHANGES_PER_HOUR:
+        raise RateLimited("You have changed this ballot very often; try again in an hour.", 3600)
+
+
+@dataclass
+class CastResult:
+    receipt: str
+    created: bool
+    changed: bool
+
+
+def cast_ballot(consultation, voter, ballot):
+    """Create or replace the voter's ballot. The same ballot again changes nothing."""
+    if consultation.method == Method.PAIRWISE:
+        raise Conflict("This consultation takes pairwise votes: use /pairs.")
+    option_ids, costs = _options_and_costs(consultation)
+    try:
+        content = ballot_rules.normalise(consultation.method, consultation.settings, option_ids, ballot, costs)
+    except ballot_rules.BallotError as error:
+        raise ValidationError({"ballot": [str(error)]}) from None
+    for attempt in range(3):
+        try:
+            return _cast_once(consultation, voter, content)
+        except IntegrityError:
+            # A parallel request of the same voter created the ballot first: go again, it now exists.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _cast_once(consultation, voter, content):
+    with transaction.atomic():
+        _share_lock(consultation.pk)
+        fresh = Consultation.objects.get(pk=consultation.pk)
+        if not fresh.is_accepting:
+            raise Conflict(
+                "The consultation is closed; ballots can no longer be cast or changed."
+                if fresh.phase == Phase.CLOSED
+                else "The consultation is not open yet."
+            )
+        existing = Ballot.objects.select_for_update().filter(consultation=fresh, ballot_key=voter.ballot_key).first()
+        if existing is not None:
+            if existing.content == content:
+                return CastResult(existing.receipt, created=False, changed=False)
+            _limit_changes(voter)
+            existing.content = content
+            existing.save(update_fields=["content"])
+            VoterRecord.objects.filter(consultation=fresh, **_register_lookup(voter)).update(changes=F("changes") + 1)
+            return CastResult(existing.receipt, created=False, changed=True)
+        receipt = format_code(_random_code(RECEIPT_LENGTH))
+        Ballot.objects.create(consultation=fresh, ballot_key=voter.ballot_key, receipt=receipt, content=content)
+        VoterRecord.objects.get_or_create(
+            consultation=fresh, **_register_lookup(voter), defaults={"first_voted_hour": _hour(timezone.now())}
+        )
+        return CastResult(receipt, created=True, changed=True)
+
+
+def _register_lookup(voter):
+    if voter.user_id:
+        return {"user_id": voter.user_id}
+    if voter.access_code_id:
+        return {"access_code_id": voter.access_code_id}
+    return {"browser_hash": voter.browser_hash}
+
+
+def current_ballot(consultation, voter):
+    ballot = Ballot.objects.filter(consultation=consultation, ballot_key=voter.ballot_key).first()
+    return None if ballot is None else {"receipt": ballot.receipt, "ballot": ballot.content}
+
+
+# --- pairwise ---------------------------------------------------------------------
+
+
+def record_pair(consultation, voter, left, right, choice):
+    if consultation.method != Method.PAIRWISE:
+        raise Conflict("This consultation does not compare pairs.")
+    errors = {}
+    option_ids = set(ConsultationOption.objects.filter(consultation=consultation).values_list("measure_id", flat=True))
+    for name, value in (("left", left), ("right", right)):
+        if isinstance(value, bool) or not isinstance(value, int) or value not in option_ids:
+            errors[name] = ["Not a measure of this consultation."]
+    if not errors and left == right:
+        errors["right"] = ["Compare two different measures."]
+    if choice not in PairwiseVote.Choice.values:
+        errors["choice"] = ["Must be left, right or skip."]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _share_lock(consultation.pk)
+        fresh = Consultation.objects.get(pk=consultation.pk)
+        if not fresh.is_accepting:
+            raise Conflict("The consultation is not open.")
+        _limit_changes(voter)
+        PairwiseVote.objects.create(
+            consultation=fresh, ballot_key=voter.ballot_key, left_id=left, right_id=right, choice=choice
+        )
+        VoterRecord.objects.get_or_create(
+            consultation=fresh, **_register_lookup(voter), defaults={"first_voted_hour": _hour(timezone.now())}
+        )
+
+
+def propose_measure(consultation, voter, title, description=""):
+    if consultation.method != Method.PAIRWISE or not consultation.settings.get("allow_proposals", True):
+        raise Conflict("This consultation does not take proposals.")
+    if not consultation.is_accepting:
+        raise Conflict("The consultation is not open.")
+    errors = {}
+    title = str(title or "").strip()
+    description = str(description or "").strip()
+    if not title:
+        errors["title"] = ["This field is required."]
+    elif len(title) > 200:
+        errors["title"] = ["At most 200 characters."]
+    if len(description) > 2000:
+        errors["description"] = ["At most 2000 characters."]
+    if errors:
+        raise ValidationError(errors)
+    if Proposal.objects.filter(consultation=consultation, proposer_key=voter.ballot_key).count() >= PROPOSALS_PER_VOTER:
+        raise RateLimited(f"You have already made {PROPOSALS_PER_VOTER} proposals.", 3600)
+    return Proposal.objects.create(
+        consultation=consultation, title=title, description=description, proposer_key=voter.ballot_key
+    )
+
+
+def decide_proposal(user, proposal, approve):
+    """A facilitator lets a proposal in (as a new measure on the ballot) or turns it down."""
+    _require_manager(user, proposal.consultation)
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().select_related("consultation").get(pk=proposal.pk)
+        if proposal.status != ProposalStatus.PENDING:
+            raise Conflict("This proposal has already been decided.")
+        consultation = proposal.consultation
+        if approve:
+            base = slugify(proposal.title)[:60] or "vorschlag"
+            slug, n = base, 1
+            while Measure.objects.filter(process_id=consultation.process_id, slug=slug).exists():
+                n += 1
+                slug = f"{base}-{n}"
+            measure = Measure.objects.create(
+                process_id=consultation.process_id,
+                title=proposal.title,
+                slug=slug,
+                summary=proposal.description[:500],
+                description=proposal.description,
+                origin=MeasureOrigin.CITIZEN,
+                published=True,
+            )
+            last = consultation.options.order_by("-position").values_list("position", flat=True).first() or 0
+            ConsultationOption.objects.create(consultation=consultation, measure=measure, position=last + 1)
+            proposal.measure = measure
+            proposal.status = ProposalStatus.APPROVED
+        else:
+            proposal.status = ProposalStatus.REJECTED
+        proposal.save(update_fields=["status", "measure"])
+        record_audit(user, "proposal.approve" if approve else "proposal.reject", proposal)
+    return proposal

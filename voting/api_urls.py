@@ -1,0 +1,28 @@
+"""Consultation endpoints, included under /api/ in the "api" namespace."""
+
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("consultations/", api.ConsultationListView.as_view(), name="consultation-list"),
+    path("consultations/<int:pk>/", api.ConsultationDetailView.as_view(), name="consultation-detail"),
+    path("consultations/<int:pk>/open", api.ConsultationOpenView.as_view(), name="consultation-open"),
+    path("consultations/<int:pk>/schedule", api.ConsultationScheduleView.as_view(), name="consultation-schedule"),
+    path("consultations/<int:pk>/close", api.ConsultationCloseView.as_view(), name="consultation-close"),
+    path("consultations/<int:pk>/access-codes", api.AccessCodesView.as_view(), name="consultation-access-codes"),
+    path("consultations/<int:pk>/ballot", api.BallotView.as_view(), name="consultation-ballot"),
+    path("consultations/<int:pk>/pairs/next", api.PairNextView.as_view(), name="consultation-pair-next"),
+    path("consultations/<int:pk>/pairs", api.PairVoteView.as_view(), name="consultation-pairs"),
+    path("consultations/<int:pk>/proposals", api.ProposalListView.as_view(), name="consultation-proposals"),
+    path(
+        "consultations/<int:pk>/proposals/<int:proposal_id>/approve",
+        api.ProposalDecisionView.as_view(approve=True),
+        name="consultation-proposal-approve",
+    ),
+    path(
+        "consultations/<int:pk>/proposals/<int:proposal_id>/reject",
+        api.ProposalDecisionView.as_view(approve=False),
+        name="consultation-proposal-reject",
+    ),
+]

@@ -1,0 +1,52 @@
+"""Reads of consultations: what is visible to whom, the next pair to compare."""
+
+import random
+
+from django.db.models import Count, Q
+
+from participation import rules
+from participation.models import Measure
+
+from .models import Consultation, ConsultationOption, ConsultationState, PairwiseVote
+
+
+def visible_consultations(user):
+    """Published consultations of published processes; facilitators also see their drafts."""
+    queryset = Consultation.objects.select_related("process").prefetch_related("options")
+    public = Q(process__published=True) & ~Q(state=ConsultationState.DRAFT)
+    if rules.is_facilitator(user):
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(public | Q(process__facilitators=user)).distinct()
+    return queryset.filter(public)
+
+
+def can_manage(user, consultation):
+    return rules.can_manage_process(user, consultation.process)
+
+
+def measure_card(measure):
+    return {"id": measure.pk, "title": measure.title_t, "summary": measure.summary_t}
+
+
+def next_pair(consultation, voter, rng=None):
+    """Two measures for this voter: little-seen ones first, not the pair just shown."""
+    from .tally import pairwise
+
+    option_ids = list(ConsultationOption.objects.filter(consultation=consultation).values_list("measure_id", flat=True))
+    if len(option_ids) < 2:
+        return None
+    votes = PairwiseVote.objects.filter(consultation=consultation)
+    appearances = dict.fromkeys(option_ids, 0)
+    for row in votes.values("left_id").annotate(n=Count("id")):
+        appearances[row["left_id"]] = appearances.get(row["left_id"], 0) + row["n"]
+    for row in votes.values("right_id").annotate(n=Count("id")):
+        appearances[row["right_id"]] = appearances.get(row["right_id"], 0) + row["n"]
+    recent = list(
+        PairwiseVote.objects.filter(consultation=consultation, ballot_key=voter.ballot_key)
+        .order_by("-created")
+        .values_list("left_id", "right_id")[:1]
+    )
+    left, right = pairwise.next_pair(option_ids, appearances, recent, rng or random.SystemRandom())
+    measures = Measure.objects.in_bulk([left, right])
+    return {"left": measure_card(measures[left]), "right": measure_card(measures[right])}

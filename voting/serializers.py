@@ -1,0 +1,109 @@
+"""Shapes of the consultation endpoints (documentation and output; no logic).
+Input is validated by the actions, which know the consultation's rules."""
+
+from rest_framework import serializers
+
+from .models import Consultation, Eligibility, Method, PairwiseVote, Proposal
+
+
+class ConsultationCreateSerializer(serializers.Serializer):
+    process = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    title_en = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False)
+    method = serializers.ChoiceField(choices=Method.choices)
+    options = serializers.ListField(child=serializers.IntegerField(), help_text="Measure ids of the process.")
+    settings = serializers.DictField(
+        required=False,
+        help_text="approval: {max_approvals}; score: {labels: numbers|words}; "
+        "points: {budget_points} or {use_costs: true, budget}; pairwise: {allow_proposals}",
+    )
+    eligibility = serializers.ChoiceField(choices=Eligibility.choices)
+    opens_at = serializers.DateTimeField(required=False)
+    closes_at = serializers.DateTimeField(required=False)
+    interim_results = serializers.BooleanField(required=False)
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    phase = serializers.CharField(read_only=True)
+    options = serializers.SerializerMethodField()
+    turnout = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id",
+            "process",
+            "title",
+            "title_en",
+            "description",
+            "description_en",
+            "method",
+            "settings",
+            "eligibility",
+            "state",
+            "phase",
+            "opens_at",
+            "closes_at",
+            "interim_results",
+            "options",
+            "turnout",
+        ]
+
+    def get_options(self, obj) -> list[int]:
+        return [option.measure_id for option in obj.options.all()]
+
+    def get_turnout(self, obj) -> int:
+        return obj.voters.count()
+
+
+class AccessCodeRequestSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+
+
+class AccessCodesSerializer(serializers.Serializer):
+    batch = serializers.IntegerField()
+    codes = serializers.ListField(child=serializers.CharField())
+
+
+class BallotRequestSerializer(serializers.Serializer):
+    access_code = serializers.CharField(required=False)
+    ballot = serializers.DictField(
+        help_text='approval {"approve": [ids]}; score {"scores": {id: 0..5}}; '
+        'ranking {"ranking": [[id], [id, id]]}; points {"points": {id: n}}'
+    )
+
+
+class ReceiptSerializer(serializers.Serializer):
+    receipt = serializers.CharField()
+    created = serializers.BooleanField()
+    changed = serializers.BooleanField()
+
+
+class CurrentBallotSerializer(serializers.Serializer):
+    receipt = serializers.CharField()
+    ballot = serializers.DictField()
+
+
+class PairRequestSerializer(serializers.Serializer):
+    access_code = serializers.CharField(required=False)
+    left = serializers.IntegerField()
+    right = serializers.IntegerField()
+    choice = serializers.ChoiceField(choices=PairwiseVote.Choice.choices)
+
+
+class PairSerializer(serializers.Serializer):
+    left = serializers.DictField()
+    right = serializers.DictField()
+
+
+class ProposalRequestSerializer(serializers.Serializer):
+    access_code = serializers.CharField(required=False)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False)
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Proposal
+        fields = ["id", "title", "description", "status", "measure", "created"]
