@@ -1,0 +1,60 @@
+"""Counting of citizen consultations: pure functions over plain data (no ORM).
+
+Options are measure ids (ints); every count returns a plain dict with at least
+``method``, ``ranking`` (groups of tied options, best first) and ``scores``
+({option id: number}). Maps are keyed by int ids; the API layer turns keys into
+strings. Ballots are expected to be validated already (``voting.ballots``); ids
+that are not options are ignored, and empty input gives an empty count.
+
+Each method has a module of its own and a ``count_*`` function giving all its
+counts; :func:`count` picks the right one.
+
+- approval: :func:`count_approval`
+- score: :func:`count_score` (both :func:`score_mean` and :func:`majority_judgment`)
+- ranking: :func:`count_ranking` (:func:`schulze`, :func:`borda`, :func:`copeland`,
+  :func:`first_choices`, :func:`condorcet_winner`, :func:`margin_matrix`)
+- points and participatory budgeting: :func:`count_points`
+- pairwise (wiki survey): :func:`bradley_terry`, :func:`next_pair`
+"""
+
+from .approval import count_approval
+from .common import rank_groups
+from .pairwise import bradley_terry, next_pair
+from .points import count_points
+from .ranking import borda, condorcet_winner, copeland, count_ranking, first_choices, margin_matrix, schulze
+from .score import count_score, majority_judgment, score_mean
+
+__all__ = [
+    "borda",
+    "bradley_terry",
+    "condorcet_winner",
+    "copeland",
+    "count",
+    "count_approval",
+    "count_points",
+    "count_ranking",
+    "count_score",
+    "first_choices",
+    "majority_judgment",
+    "margin_matrix",
+    "next_pair",
+    "rank_groups",
+    "schulze",
+    "score_mean",
+]
+
+
+def count(method: str, options, data, *, costs=None, budget=None) -> dict:
+    """The full count of one consultation: ``data`` are its ballots, or for
+    ``pairwise`` its comparisons."""
+    if method == "approval":
+        return count_approval(options, data)
+    if method == "score":
+        return count_score(options, data)
+    if method == "ranking":
+        return count_ranking(options, data)
+    if method == "points":
+        return count_points(options, data, costs=costs, budget=budget)
+    if method == "pairwise":
+        return bradley_terry(options, data)
+    raise ValueError(f"Unknown counting method {method!r}.")
