@@ -1,0 +1,181 @@
+// The facilitator's console: the live board (over the session) plus phases, settings,
+// clusters and polls. Entry module of workshops/console.html.
+
+import { choices, h, t } from "./workshop-common.js";
+import { startBoard } from "./workshop-view.js";
+
+const SETTINGS = ["board_locked", "hide_authors", "participants_may_cluster", "anonymous_posting"];
+
+function shorten(text, max = 80) {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function showError(target, text) {
+  target.textContent = text;
+  target.hidden = !text;
+}
+
+class ConsolePanel {
+  constructor(view) {
+    this.view = view;
+    this.selected = new Set(); // "card:12", "cluster:3" chosen as poll options
+    this.phaseButtons = document.getElementById("ws-phase-buttons");
+    this.phaseError = document.getElementById("ws-phase-error");
+    this.settingsError = document.getElementById("ws-settings-error");
+    this.clusterForm = document.getElementById("ws-cluster-form");
+    this.clusterError = document.getElementById("ws-cluster-error");
+    this.pollForm = document.getElementById("ws-poll-form");
+    this.pollError = document.getElementById("ws-poll-error");
+    this.pollStatus = document.getElementById("ws-poll-status");
+    this.sourceList = document.getElementById("ws-poll-source-list");
+    this.sourceEmpty = document.getElementById("ws-poll-source-empty");
+    this.buildPhaseButtons();
+    this.wireSettings();
+    this.clusterForm.addEventListener("submit", (event) => this.addCluster(event));
+    this.pollForm.addEventListener("submit", (event) => this.createPoll(event));
+    this.pollForm.elements.kind.addEventListener("change", () => this.showKindFields());
+    for (const radio of this.pollForm.elements.source) radio.addEventListener("change", () => this.showKindFields());
+    this.showKindFields();
+    view.onRender((state) => this.render(state));
+  }
+
+  buildPhaseButtons() {
+    this.phaseButtonEls = new Map();
+    for (const [phase, label] of Object.entries(choices("phases"))) {
+      const button = h("button", { type: "button", class: "ws-phase", "aria-pressed": "false", text: label });
+      button.addEventListener("click", () => {
+        if (button.getAttribute("aria-pressed") === "true") return;
+        this.view.command("phase.set", { phase }, this.phaseError);
+      });
+      this.phaseButtonEls.set(phase, button);
+      this.phaseButtons.append(h("li", {}, button));
+    }
+  }
+
+  wireSettings() {
+    for (const name of SETTINGS) {
+      const box = document.getElementById(`ws-setting-${name}`);
+      if (!box) continue;
+      box.addEventListener("change", async () => {
+        const wanted = box.checked;
+        const ack = await this.view.command("workshop.update", { [name]: wanted }, this.settingsError);
+        if (!ack) box.checked = !wanted;
+      });
+    }
+  }
+
+  async addCluster(event) {
+    event.preventDefault();
+    const input = this.clusterForm.elements.title;
+    const title = input.value.trim();
+    if (!title) {
+      showError(this.clusterError, t("cluster_title_missing"));
+      input.focus();
+      return;
+    }
+    const ack = await this.view.command("cluster.add", { title }, this.clusterError);
+    if (ack) input.value = "";
+  }
+
+  showKindFields() {
+    const form = this.pollForm;
+    const kind = form.elements.kind.value;
+    document.getElementById("ws-poll-dots-fields").hidden = kind !== "dots";
+    const fromBoard = form.elements.source.value === "board";
+    document.getElementById("ws-poll-lines-field").hidden = fromBoard;
+    document.getElementById("ws-poll-source-field").hidden = !fromBoard;
+  }
+
+  pollOptions() {
+    const form = this.pollForm;
+    if (form.elements.source.value === "board") {
+      return [...this.selected].map((key) => {
+        const [kind, id] = key.split(":");
+        return { [kind]: Number(id) };
+      });
+    }
+    return form.elements.lines.value
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+  }
+
+  async createPoll(event) {
+    event.preventDefault();
+    const form = this.pollForm;
+    const question = form.elements.question.value.trim();
+    const options = this.pollOptions();
+    this.pollStatus.textContent = "";
+    if (!question) {
+      showError(this.pollError, t("poll_question_missing"));
+      form.elements.question.focus();
+      return;
+    }
+    if (options.length < 2) {
+      showError(this.pollError, t("poll_options_missing"));
+      return;
+    }
+    const command = { question, kind: form.elements.kind.value, options, hidden: form.elements.hidden.checked };
+    if (command.kind === "dots") {
+      const dots = Number.parseInt(form.elements.dots.value, 10);
+      const cap = Number.parseInt(form.elements.max_per_option.value, 10);
+      if (Number.isInteger(dots)) command.dots = dots;
+      if (Number.isInteger(cap)) command.max_per_option = cap;
+    }
+    const ack = await this.view.command("poll.create", command, this.pollError);
+    if (ack) {
+      form.elements.question.value = "";
+      form.elements.lines.value = "";
+      this.selected.clear();
+      this.pollStatus.textContent = t("poll_created");
+      this.render(this.view.state);
+    }
+  }
+
+  render(state) {
+    for (const [phase, button] of this.phaseButtonEls) {
+      button.setAttribute("aria-pressed", String(state.workshop.phase === phase));
+    }
+    for (const name of SETTINGS) {
+      const box = document.getElementById(`ws-setting-${name}`);
+      if (box && document.activeElement !== box) box.checked = Boolean(state.workshop[name]);
+    }
+    this.renderSources(state);
+  }
+
+  // Cards and clusters to pick as options of a new poll.
+  renderSources(state) {
+    const items = [
+      ...[...state.clusters.values()].map((c) => ({
+        key: `cluster:${c.id}`,
+        label: t("source_cluster", { title: c.title }),
+      })),
+      ...[...state.cards.values()].map((c) => ({
+        key: `card:${c.id}`,
+        label: t("source_card", { text: shorten(c.text) }),
+      })),
+    ];
+    const sig = JSON.stringify(items);
+    if (sig === this.sourceSig) return;
+    this.sourceSig = sig;
+    const keys = new Set(items.map((item) => item.key));
+    for (const key of this.selected) if (!keys.has(key)) this.selected.delete(key);
+    const active = document.activeElement?.id;
+    this.sourceList.replaceChildren(
+      ...items.map((item) => {
+        const id = `ws-source-${item.key.replace(":", "-")}`;
+        const box = h("input", { type: "checkbox", id, checked: this.selected.has(item.key) });
+        box.addEventListener("change", () => {
+          if (box.checked) this.selected.add(item.key);
+          else this.selected.delete(item.key);
+        });
+        return h("li", { class: "ws-choice" }, box, h("label", { for: id, text: item.label }));
+      }),
+    );
+    if (active) document.getElementById(active)?.focus();
+    this.sourceEmpty.hidden = items.length > 0;
+  }
+}
+
+const view = startBoard({ useSession: true });
+if (view) new ConsolePanel(view);

@@ -1,0 +1,152 @@
+// The board as plain data: loaded from a snapshot, changed by events, tallies and presence.
+
+export class BoardState {
+  constructor() {
+    this.loaded = false;
+    this.workshop = {};
+    this.you = null;
+    this.online = [];
+    this.onlineCount = 0;
+    this.clusters = new Map();
+    this.cards = new Map();
+    this.comments = new Map(); // card id -> [comment]
+    this.polls = new Map();
+    this.myLikes = new Set();
+    this.cardsBySeq = new Map(); // seq of card.added -> card id, to recognise one's own new cards
+  }
+
+  load(state) {
+    this.loaded = true;
+    this.workshop = { ...state.workshop, phase: state.phase };
+    this.you = state.you;
+    this.setOnline(state.online, state.online.length);
+    this.clusters = new Map(state.clusters.map((c) => [c.id, c]));
+    this.cards = new Map(state.cards.map((c) => [c.id, c]));
+    this.comments = new Map();
+    for (const comment of state.comments) this.addComment(comment);
+    this.polls = new Map(state.polls.map((p) => [p.id, p]));
+    this.myLikes = new Set(state.my_likes);
+  }
+
+  setOnline(online, count) {
+    this.online = online;
+    this.onlineCount = typeof count === "number" ? count : online.length;
+  }
+
+  addComment(comment) {
+    if (!this.comments.has(comment.card)) this.comments.set(comment.card, []);
+    const list = this.comments.get(comment.card);
+    if (!list.some((c) => c.id === comment.id)) list.push(comment);
+  }
+
+  get isFacilitator() {
+    return this.you?.role === "facilitator";
+  }
+
+  get mayWrite() {
+    return Boolean(this.you) && this.you.role !== "observer";
+  }
+
+  // Whether this participant may add and change cards now (the server has the last word).
+  get boardOpen() {
+    const { phase, board_locked: locked, state } = this.workshop;
+    if (!this.mayWrite || phase === "closed") return false;
+    if (this.isFacilitator) return true;
+    return state === "live" && (phase === "collect" || phase === "cluster") && !locked;
+  }
+
+  get mayCluster() {
+    return this.boardOpen && (this.isFacilitator || this.workshop.participants_may_cluster);
+  }
+
+  get mayComment() {
+    const { phase, board_locked: locked } = this.workshop;
+    return this.mayWrite && phase !== "closed" && (this.isFacilitator || !locked);
+  }
+
+  // Applies one event; returns a note for announcements, e.g. {card} for a new card.
+  apply(event) {
+    const data = event.data || {};
+    switch (event.name) {
+      case "card.added":
+        this.cards.set(data.id, data);
+        this.cardsBySeq.set(event.seq, data.id);
+        return { newCard: data };
+      case "card.updated": {
+        const card = { ...data };
+        delete card.changed;
+        this.cards.set(card.id, card);
+        break;
+      }
+      case "card.deleted":
+        this.cards.delete(data.id);
+        this.comments.delete(data.id);
+        break;
+      case "card.liked":
+      case "card.unliked": {
+        const card = this.cards.get(data.card);
+        if (card) card.likes = data.likes;
+        if (this.you && data.participant === this.you.id) {
+          if (event.name === "card.liked") this.myLikes.add(data.card);
+          else this.myLikes.delete(data.card);
+        }
+        break;
+      }
+      case "comment.added":
+        this.addComment(data);
+        break;
+      case "cluster.added":
+      case "cluster.updated":
+        this.clusters.set(data.id, data);
+        break;
+      case "cluster.deleted":
+        this.clusters.delete(data.id);
+        for (const card of this.cards.values()) if (card.cluster === data.id) card.cluster = null;
+        break;
+      case "phase.changed":
+        this.workshop.phase = data.phase;
+        this.workshop.state = data.state;
+        return { phase: data.phase };
+      case "workshop.updated":
+        Object.assign(this.workshop, data);
+        break;
+      case "measure.promoted":
+        if (data.card && this.cards.has(data.card)) this.cards.get(data.card).measure = data.measure.id;
+        if (data.cluster && this.clusters.has(data.cluster)) this.clusters.get(data.cluster).measure = data.measure.id;
+        break;
+      case "poll.created":
+        this.polls.set(data.id, { ...data, tally: { votes: 0, options: null }, my_vote: null });
+        break;
+      case "poll.opened":
+        this.updatePoll(data.poll, { state: "open" });
+        return { pollOpened: this.polls.get(data.poll) };
+      case "poll.closed": {
+        const poll = this.polls.get(data.poll);
+        this.updatePoll(data.poll, { state: "closed", ...(data.results ? { tally: data.results } : {}) });
+        return { pollClosed: poll };
+      }
+      case "poll.revealed":
+        this.updatePoll(data.poll, { revealed: true, ...(data.results ? { tally: data.results } : {}) });
+        break;
+      default:
+        break;
+    }
+    return {};
+  }
+
+  updatePoll(id, changes) {
+    const poll = this.polls.get(id);
+    if (poll) Object.assign(poll, changes);
+  }
+
+  applyTally(frame) {
+    const poll = this.polls.get(frame.poll);
+    if (!poll) return;
+    poll.tally = { votes: frame.votes, options: frame.options ?? null };
+  }
+
+  // Results may be shown on shared screens: not hidden, or revealed.
+  static resultsPublic(poll) {
+    return !poll.results_hidden || poll.revealed;
+  }
+}
