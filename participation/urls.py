@@ -18,5 +18,6 @@ urlpatterns += i18n_patterns(
     path("", include(("participation.page_urls", "pages"))),
     path("rueckmeldungen/", include(("participation.feedback_urls", "feedback"))),
     path("w/", include(("workshops.urls", "workshops"))),
+    path("befragungen/", include(("voting.urls", "consultations"))),
     prefix_default_language=False,
 )

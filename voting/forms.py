@@ -1,0 +1,245 @@
+"""Forms of the consultation pages. They read what the browser sent into the shapes
+that voting.actions take; the rules themselves (limits, budgets, who may vote) stay
+in the actions, which answer with the same messages for the API and the pages."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from participation.models import Measure, MeasureOrigin, Process
+
+from .ballots import DEFAULT_POINTS_BUDGET, SCORE_MAX, SCORE_MIN
+from .models import Eligibility, Method
+
+# The grades in words, for consultations with settings.labels == "words".
+SCORE_WORDS = {
+    0: _("nicht wichtig"),
+    1: _("kaum wichtig"),
+    2: _("etwas wichtig"),
+    3: _("wichtig"),
+    4: _("ziemlich wichtig"),
+    5: _("sehr wichtig"),
+}
+
+
+def grade_labels(settings):
+    """(value, label) for the grades of a score ballot, as the consultation shows them."""
+    words = settings.get("labels") == "words"
+    return [(grade, SCORE_WORDS[grade] if words else str(grade)) for grade in range(SCORE_MIN, SCORE_MAX + 1)]
+
+
+def _whole_number(raw, where):
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError(
+            {"ballot": [_("%(where)s: „%(raw)s“ ist keine ganze Zahl.") % {"where": where, "raw": raw[:20]}]}
+        ) from None
+
+
+def ballot_from_post(consultation, options, data):
+    """The ballot in the API's shape from the plain HTML form (pages without JavaScript).
+
+    ``options`` are the measures on the ballot. Out-of-range values are passed on as
+    they are: the actions check them and say what is wrong.
+    """
+    method = consultation.method
+    ids = [measure.pk for measure in options]
+    titles = {measure.pk: measure.title_t for measure in options}
+    if method == Method.APPROVAL:
+        return {"approve": [_whole_number(raw, _("Zustimmung")) for raw in data.getlist("approve")]}
+    if method == Method.SCORE:
+        scores = {}
+        for pk in ids:
+            grade = _whole_number(data.get(f"score-{pk}"), titles[pk])
+            if grade is not None:
+                scores[str(pk)] = grade
+        if not scores:
+            raise ValidationError({"ballot": [_("Bitte bewerten Sie mindestens eine Maßnahme.")]})
+        return {"scores": scores}
+    if method == Method.POINTS:
+        if consultation.settings.get("use_costs"):
+            chosen = [_whole_number(raw, _("Auswahl")) for raw in data.getlist("choose")]
+            return {"points": {str(pk): 1 for pk in chosen}}
+        given = {}
+        for pk in ids:
+            value = _whole_number(data.get(f"points-{pk}"), titles[pk])
+            if value:
+                given[str(pk)] = value
+        return {"points": given}
+    if method == Method.RANKING:
+        places = {}
+        for pk in ids:
+            place = _whole_number(data.get(f"rank-{pk}"), titles[pk])
+            if place is not None:
+                places.setdefault(place, []).append(pk)
+        if not places:
+            raise ValidationError({"ballot": [_("Bitte geben Sie mindestens einer Maßnahme einen Platz.")]})
+        # Equal places are ties; gaps between places do not matter.
+        return {"ranking": [places[place] for place in sorted(places)]}
+    raise ValidationError({"ballot": [_("Bei einem Paarvergleich gibt es keinen Stimmzettel.")]})
+
+
+class PairForm(forms.Form):
+    left = forms.IntegerField()
+    right = forms.IntegerField()
+    choice = forms.ChoiceField(choices=[("left", "left"), ("right", "right"), ("skip", "skip")])
+
+
+class NoColonForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ProposalForm(NoColonForm):
+    title = forms.CharField(label=_("Titel Ihres Vorschlags"), max_length=200)
+    description = forms.CharField(
+        label=_("Beschreibung"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AccessCodesForm(NoColonForm):
+    # Each letter carries a QR code drawn on the server; batches above this are split.
+    MAX_LETTERS = 1000
+
+    count = forms.IntegerField(
+        label=_("Anzahl der Zugangscodes"),
+        min_value=1,
+        max_value=MAX_LETTERS,
+        help_text=_("Höchstens 1000 auf einmal; für mehr Briefe erzeugen Sie mehrere Stapel."),
+    )
+    form_token = forms.CharField(widget=forms.HiddenInput)
+
+
+class MeasureChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, measure):
+        notes = []
+        if measure.origin == MeasureOrigin.WORKSHOP:
+            notes.append(str(_("aus einem Expertenworkshop")))
+        elif measure.origin == MeasureOrigin.CITIZEN:
+            notes.append(str(_("Bürgervorschlag")))
+        if not measure.published:
+            notes.append(str(_("nicht veröffentlicht")))
+        return f"{measure.title} ({', '.join(notes)})" if notes else measure.title
+
+
+class ProcessChoiceForm(NoColonForm):
+    process = forms.ModelChoiceField(label=_("Prozess"), queryset=Process.objects.none())
+
+    def __init__(self, *args, processes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["process"].queryset = processes
+
+
+class ConsultationForm(NoColonForm):
+    """A new consultation. Types are checked here; the rules in actions.create_consultation."""
+
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    description = forms.CharField(
+        label=_("Erläuterung"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Worum es geht und was mit dem Ergebnis geschieht."),
+    )
+    method = forms.ChoiceField(label=_("Verfahren"), choices=Method.choices, widget=forms.RadioSelect)
+    measures = MeasureChoiceField(
+        label=_("Maßnahmen auf dem Stimmzettel"),
+        queryset=Measure.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Mindestens zwei."),
+    )
+    max_approvals = forms.IntegerField(
+        label=_("Höchstens so viele Zustimmungen (leer: beliebig viele)"), min_value=1, required=False
+    )
+    labels = forms.ChoiceField(
+        label=_("Bewertung anzeigen als"),
+        choices=[("numbers", _("Zahlen 0 bis 5")), ("words", _("Worte („nicht wichtig“ … „sehr wichtig“)"))],
+        initial="numbers",
+        required=False,
+    )
+    budget_points = forms.IntegerField(
+        label=_("Punkte je Person"), min_value=1, max_value=10000, initial=DEFAULT_POINTS_BUDGET, required=False
+    )
+    use_costs = forms.BooleanField(
+        label=_("Bürgerhaushalt: Maßnahmen mit ihren Kosten auswählen, die in ein Budget passen müssen"),
+        required=False,
+    )
+    budget = forms.DecimalField(label=_("Budget in Euro"), min_value=1, max_digits=14, decimal_places=2, required=False)
+    allow_proposals = forms.BooleanField(
+        label=_("Teilnehmende dürfen eigene Vorschläge einreichen (die Moderation prüft sie)"),
+        required=False,
+        initial=True,
+    )
+    eligibility = forms.ChoiceField(
+        label=_("Wer darf teilnehmen?"), choices=Eligibility.choices, widget=forms.RadioSelect
+    )
+    opens_at = forms.DateTimeField(
+        label=_("Öffnet am"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Schließt am"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    interim_results = forms.BooleanField(label=_("Zwischenergebnisse öffentlich zeigen"), required=False)
+
+    # Where the actions' error keys land in this form.
+    ERROR_FIELDS = {"options": "measures", "settings": None}
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.process = process
+        self.fields["measures"].queryset = Measure.objects.filter(process=process).order_by("title")
+
+    def settings_for(self, method):
+        data = self.cleaned_data
+        if method == Method.APPROVAL:
+            return {"max_approvals": data["max_approvals"]} if data.get("max_approvals") else {}
+        if method == Method.SCORE:
+            return {"labels": data.get("labels") or "numbers"}
+        if method == Method.POINTS:
+            if data.get("use_costs"):
+                budget = data.get("budget")
+                # The action takes a plain number; euros with cents stay exact enough as float.
+                value = (
+                    None if budget is None else (int(budget) if budget == budget.to_integral_value() else float(budget))
+                )
+                return {"use_costs": True, "budget": value}
+            return {"budget_points": data.get("budget_points") or DEFAULT_POINTS_BUDGET}
+        if method == Method.PAIRWISE:
+            return {"allow_proposals": bool(data.get("allow_proposals"))}
+        return {}
+
+    def action_data(self):
+        """What actions.create_consultation takes, from the cleaned form."""
+        data = self.cleaned_data
+        method = data["method"]
+        return {
+            "title": data["title"],
+            "description": data.get("description", ""),
+            "method": method,
+            "eligibility": data["eligibility"],
+            "options": [measure.pk for measure in data["measures"]],
+            "settings": self.settings_for(method),
+            "opens_at": data.get("opens_at"),
+            "closes_at": data.get("closes_at"),
+            "interim_results": data.get("interim_results", False),
+        }
+
+    def add_action_errors(self, error):
+        """Puts the errors of actions.create_consultation beside the fields they concern."""
+        for key, messages in error.message_dict.items():
+            field = self.ERROR_FIELDS.get(key, key)
+            if field not in self.fields:
+                field = None
+            for message in messages:
+                self.add_error(field, message)

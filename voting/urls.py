@@ -1,0 +1,24 @@
+"""Consultation pages (namespace "consultations"), under /befragungen/ in both languages."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.consultation_list, name="list"),
+    path("neu/", views.create, name="create"),
+    path("<int:pk>/", views.consultation_detail, name="detail"),
+    path("<int:pk>/stimme/", views.cast, name="cast"),
+    path("<int:pk>/paar/", views.pair, name="pair"),
+    path("<int:pk>/vorschlag/", views.propose, name="propose"),
+    path("<int:pk>/verwaltung/", views.manage, name="manage"),
+    path("<int:pk>/verwaltung/oeffnen/", views.open_now, name="open"),
+    path("<int:pk>/verwaltung/planen/", views.schedule, name="schedule"),
+    path("<int:pk>/verwaltung/schliessen/", views.close, name="close"),
+    path("<int:pk>/verwaltung/zugangscodes/", views.access_codes, name="access_codes"),
+    path(
+        "<int:pk>/verwaltung/vorschlaege/<int:proposal_id>/<str:decision>/",
+        views.decide,
+        name="decide",
+    ),
+]
