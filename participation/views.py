@@ -99,7 +99,12 @@ def about(request):
 
 def process_detail(request, slug):
     process = get_object_or_404(selectors.published_processes(), slug=slug)
-    context = {"process": process, "fields": selectors.fields_for(process), "labs": selectors.labs(process)}
+    context = {
+        "process": process,
+        "fields": selectors.fields_for(process),
+        "labs": selectors.labs(process),
+        "consultations": selectors.consultations_of(process),
+    }
     return render(request, "pages/process_detail.html", context)
 
 

@@ -99,6 +99,10 @@ class Consultation(Translated):
         return self.phase_at()
 
     @property
+    def phase_label(self):
+        return Phase(self.phase).label
+
+    @property
     def is_accepting(self):
         return self.phase == Phase.OPEN
 

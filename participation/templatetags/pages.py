@@ -13,13 +13,16 @@ from django.utils.translation import gettext_lazy as _
 register = template.Library()
 
 # (url name, label, url names of the pages that belong to the section)
+# (view name, label, view names of the section it stands for)
 NAVIGATION = [
-    ("pages:home", _("Start"), {"home", "process"}),
-    ("pages:fields", _("Handlungsfelder"), {"fields", "process_fields", "field"}),
-    ("pages:measures", _("Maßnahmen"), {"measures", "measure"}),
-    ("pages:projects", _("Projekte"), {"projects", "project"}),
-    ("pages:labs", _("Reallabore"), {"labs", "lab"}),
-    ("pages:about", _("Über den Prozess"), {"about"}),
+    ("pages:home", _("Start"), {"pages:home", "pages:process"}),
+    ("pages:fields", _("Handlungsfelder"), {"pages:fields", "pages:process_fields", "pages:field"}),
+    ("pages:measures", _("Maßnahmen"), {"pages:measures", "pages:measure"}),
+    ("pages:projects", _("Projekte"), {"pages:projects", "pages:project"}),
+    ("pages:labs", _("Reallabore"), {"pages:labs", "pages:lab"}),
+    ("consultations:list", _("Befragungen"), {"consultations:list", "consultations:detail"}),
+    ("workshops:enter", _("Workshop"), {"workshops:enter", "workshops:join", "workshops:board"}),
+    ("pages:about", _("Über den Prozess"), {"pages:about"}),
 ]
 
 
@@ -32,13 +35,12 @@ def main_navigation(context):
     """The main menu; marks the current page ("page") and its section ("true")."""
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
-    in_pages = match is not None and match.namespace == "pages"
     items = []
     for view_name, label, section in NAVIGATION:
         current = ""
-        if in_pages and match.view_name == view_name:
+        if match is not None and match.view_name == view_name:
             current = "page"
-        elif in_pages and match.url_name in section:
+        elif match is not None and match.view_name in section:
             current = "true"
         items.append({"url": reverse(view_name), "label": label, "current": current})
     return {"items": items}
@@ -46,9 +48,15 @@ def main_navigation(context):
 
 @register.inclusion_tag("pages/_language_switch.html", takes_context=True)
 def language_switch(context):
-    """Links to the same page in each language (query string kept)."""
+    """Links to the same page in each language (query string kept, secrets dropped)."""
     request = context.get("request")
-    path = request.get_full_path() if request is not None else reverse("pages:home")
+    if request is None:
+        path = reverse("pages:home")
+    else:
+        # An access code from a letter's QR link must not spread into other links.
+        query = request.GET.copy()
+        query.pop("code", None)
+        path = request.path + (f"?{query.urlencode()}" if query else "")
     current = _current_language()
     links = []
     for code, _name in settings.LANGUAGES:

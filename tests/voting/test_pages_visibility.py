@@ -93,3 +93,12 @@ def test_open_consultation_is_labelled_a_non_binding_poll_and_others_not(client)
     vote, *_ = make_consultation("approval", "access_code")
     assert "Unverbindliches Stimmungsbild" in client.get(f"/befragungen/{poll.pk}/").content.decode()
     assert "Unverbindliches Stimmungsbild" not in client.get(f"/befragungen/{vote.pk}/").content.decode()
+
+
+def test_the_language_switch_does_not_carry_an_access_code(client, db):
+    from .helpers import make_consultation
+
+    consultation, _, _ = make_consultation(eligibility="access_code")
+    html = client.get(f"/befragungen/{consultation.pk}/?code=ABCD-EFGH-JKLM-NPQR").content.decode()
+    assert f'href="/en/befragungen/{consultation.pk}/"' in html
+    assert "ABCD-EFGH" not in html.split("<main", 1)[0]
