@@ -23,5 +23,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include("workshops.api_urls")),
     path("", include("voting.api_urls")),
+    path("", include("results.api_urls")),
     path("", include(router.urls)),
 ]

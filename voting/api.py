@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from participation.errors import Conflict
 from participation.models import Process
 
-from . import actions, counting, selectors
+from . import actions, selectors
 from .models import Eligibility, Proposal, ProposalStatus
 from .serializers import (
     AccessCodeRequestSerializer,
@@ -171,7 +171,11 @@ class BallotView(APIView):
 
     @extend_schema(request=BallotRequestSerializer, responses={200: ReceiptSerializer, 201: ReceiptSerializer})
     def put(self, request, pk):
-        consultation = get_consultation(request, pk)
+        # Who may see it as everywhere, without the process and options the other views show:
+        # casting reads the options itself.
+        consultation = get_object_or_404(
+            selectors.visible_consultations(request.user).select_related(None).prefetch_related(None), pk=pk
+        )
         if not isinstance(request.data, dict) or "ballot" not in request.data:
             return Response({"ballot": ["This field is required."]}, status=400)
         token = _new_token(consultation)
@@ -239,13 +243,3 @@ class ProposalDecisionView(APIView):
         require_manager(request, consultation)
         proposal = get_object_or_404(Proposal, pk=proposal_id, consultation=consultation)
         return Response(ProposalSerializer(actions.decide_proposal(request.user, proposal, self.approve)).data)
-
-
-class ResultsView(APIView):
-    @extend_schema(responses=dict)
-    def get(self, request, pk):
-        consultation = get_consultation(request, pk)
-        manager = request.user.is_authenticated and selectors.can_manage(request.user, consultation)
-        if not (manager or counting.results_visible_to_public(consultation)):
-            raise PermissionDenied("The results are not public yet.")
-        return Response(counting.count(consultation))

@@ -20,7 +20,6 @@ urlpatterns = [
         api.ProposalDecisionView.as_view(approve=True),
         name="consultation-proposal-approve",
     ),
-    path("consultations/<int:pk>/results", api.ResultsView.as_view(), name="consultation-results"),
     path(
         "consultations/<int:pk>/proposals/<int:proposal_id>/reject",
         api.ProposalDecisionView.as_view(approve=False),

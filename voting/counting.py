@@ -42,9 +42,7 @@ def count_data(method, settings, options, data, costs=None):
     """The count from plain data: the one function that both the live results and a recount use."""
     from . import tally
 
-    if method == Method.POINTS and settings.get("use_costs"):
-        return tally.count(method, options, data, costs=costs, budget=settings["budget"])
-    return tally.count(method, options, data)
+    return tally.count_consultation(method, settings, options, data, costs)
 
 
 def jsonable(value):

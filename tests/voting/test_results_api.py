@@ -1,7 +1,9 @@
-"""The count behind /results: who may see it, and that it counts what was cast."""
+"""The count behind /results: who may see it, and that it counts what was cast.
+The full result (published snapshots, intervals) is tested in tests/results/."""
 
 import pytest
 
+from results.actions import publish
 from tests import factories
 from voting.actions import close_consultation
 
@@ -30,18 +32,33 @@ def test_the_facilitator_sees_the_schulze_count_of_the_cast_ballots(client):
     response = client.get(f"/api/consultations/{consultation.pk}/results", **token_header(facilitator))
     assert response.status_code == 200
     body = response.json()
-    assert body["turnout"] == {"voters": 3, "ballots": 3}
-    assert body["count"]["schulze"]["ranking"][0] == [a]
-    assert body["count"]["schulze"]["ranking"][-1] == [d]
-    assert set(body["count"]) >= {"schulze", "borda", "copeland", "first_choices"}
+    assert body["live"] is True
+    result = body["result"]
+    assert (result["turnout"]["voters"], result["turnout"]["ballots"]) == (3, 3)
+    assert result["count"]["schulze"]["ranking"][0] == [a]
+    assert result["count"]["schulze"]["ranking"][-1] == [d]
+    assert set(result["count"]) >= {"schulze", "borda", "copeland", "first_choices"}
 
 
-def test_results_stay_private_without_interim_results(client):
+def test_results_stay_private_until_published(client):
     consultation, facilitator, ids = make_consultation(method="approval")
     vote(client, consultation, {"approve": [ids[0]]})
-    assert client.get(f"/api/consultations/{consultation.pk}/results").status_code == 403
+    # Unpublished results answer 404, as if they did not exist.
+    assert client.get(f"/api/consultations/{consultation.pk}/results").status_code == 404
     close_consultation(facilitator, consultation)
-    assert client.get(f"/api/consultations/{consultation.pk}/results").status_code == 403
+    assert client.get(f"/api/consultations/{consultation.pk}/results").status_code == 404
+    publish(facilitator, consultation)
+    body = client.get(f"/api/consultations/{consultation.pk}/results").json()
+    assert body["live"] is False
+    assert body["result"]["count"]["scores"][str(ids[0])] == 1
+
+
+def test_interim_results_end_with_closing_until_published(client):
+    consultation, facilitator, ids = make_consultation(method="approval", interim_results=True)
+    vote(client, consultation, {"approve": [ids[0]]})
+    assert client.get(f"/api/consultations/{consultation.pk}/results").status_code == 200
+    close_consultation(facilitator, consultation)
+    assert client.get(f"/api/consultations/{consultation.pk}/results").status_code == 404
 
 
 def test_interim_results_are_public_while_open_when_allowed(client):
@@ -49,8 +66,9 @@ def test_interim_results_are_public_while_open_when_allowed(client):
     vote(client, consultation, {"approve": [ids[1], ids[2]]})
     vote(client, consultation, {"approve": [ids[1]]})
     body = client.get(f"/api/consultations/{consultation.pk}/results").json()
-    assert body["count"]["scores"][str(ids[1])] == 2
-    assert body["count"]["ranking"][0] == [ids[1]]
+    assert body["live"] is True
+    assert body["result"]["count"]["scores"][str(ids[1])] == 2
+    assert body["result"]["count"]["ranking"][0] == [ids[1]]
 
 
 def test_pairwise_votes_are_scored_as_chance_to_win(client):
@@ -58,8 +76,8 @@ def test_pairwise_votes_are_scored_as_chance_to_win(client):
     url = f"/api/consultations/{consultation.pk}/pairs"
     for left, right, choice in [(a, b, "left"), (a, c, "left"), (b, c, "left"), (c, d, "skip"), (a, d, "left")]:
         assert client.post(url, {"left": left, "right": right, "choice": choice}, "application/json").status_code == 201
-    body = client.get(f"/api/consultations/{consultation.pk}/results", **token_header(facilitator)).json()
-    scores = body["count"]["scores"]
-    assert body["count"]["ranking"][0] == [a]
+    result = client.get(f"/api/consultations/{consultation.pk}/results", **token_header(facilitator)).json()["result"]
+    scores = result["count"]["scores"]
+    assert result["count"]["ranking"][0] == [a]
     assert all(0 <= value <= 100 for value in scores.values())
-    assert body["turnout"]["ballots"] == 4  # the skip is no comparison
+    assert result["turnout"]["ballots"] == 4  # the skip is no comparison

@@ -30,6 +30,7 @@ __all__ = [
     "condorcet_winner",
     "copeland",
     "count",
+    "count_consultation",
     "count_approval",
     "count_points",
     "count_ranking",
@@ -58,3 +59,11 @@ def count(method: str, options, data, *, costs=None, budget=None) -> dict:
     if method == "pairwise":
         return bradley_terry(options, data)
     raise ValueError(f"Unknown counting method {method!r}.")
+
+
+def count_consultation(method: str, settings: dict, options, data, costs=None) -> dict:
+    """The count a consultation's settings ask for: points with ``use_costs`` are
+    participatory budgeting against ``settings["budget"]``."""
+    if method == "points" and settings.get("use_costs"):
+        return count(method, options, data, costs=costs, budget=settings["budget"])
+    return count(method, options, data)

@@ -1,0 +1,224 @@
+"""Result endpoints: live and published results, publishing, the anonymous ballot
+file, exports, open data and experts beside citizens per process.
+
+Who sees what: the public sees published snapshots (and interim results while a
+consultation that allows them is open); anything unpublished answers 404, as if it
+did not exist. Facilitators of the process see the live result and every snapshot;
+their exports are written to the audit log.
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from participation import rules
+from participation.models import Process
+from participation.negotiation import ExportContentNegotiation
+from voting import selectors as voting_selectors
+from voting.actions import CODE_ALPHABET, RECEIPT_LENGTH, format_code, normalise_code
+from voting.models import Phase
+
+from . import actions, compute, exports, opendata
+from .models import ResultSnapshot
+
+
+def _consultation(request, pk):
+    return get_object_or_404(voting_selectors.visible_consultations(request.user), pk=pk)
+
+
+def _manages(request, consultation):
+    return request.user.is_authenticated and voting_selectors.can_manage(request.user, consultation)
+
+
+def snapshot_summary(snapshot):
+    return {"id": snapshot.pk, "sha256": snapshot.sha256, "published_at": snapshot.published_at.isoformat()}
+
+
+def _published(consultation):
+    """The latest snapshot, or 404: the public never learns whether anything else exists."""
+    snapshot = actions.latest_snapshot(consultation)
+    if snapshot is None:
+        raise Http404
+    return snapshot
+
+
+class ConsultationResultsView(APIView):
+    @extend_schema(
+        summary="Ergebnis einer Befragung",
+        description=(
+            "Öffentlich: das zuletzt veröffentlichte Ergebnis (live=false, mit snapshot.sha256), während einer "
+            "offenen Befragung mit sichtbaren Zwischenergebnissen das Live-Ergebnis (live=true); sonst 404. "
+            "Die Moderation sieht immer das Live-Ergebnis und alle veröffentlichten Stände. "
+            "Aufbau von result: docs/results-schema.md."
+        ),
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Nicht veröffentlicht.")},
+    )
+    def get(self, request, pk):
+        consultation = _consultation(request, pk)
+        if _manages(request, consultation):
+            snapshots = (
+                ResultSnapshot.objects.filter(consultation=consultation)
+                .only("id", "sha256", "published_at")
+                .order_by("-published_at", "-id")
+            )
+            return Response(
+                {
+                    "live": True,
+                    "result": compute.consultation_result(consultation),
+                    "snapshot": None,
+                    "snapshots": [snapshot_summary(s) for s in snapshots],
+                }
+            )
+        snapshot = actions.latest_snapshot(consultation)
+        if snapshot is not None:
+            return Response({"live": False, "result": snapshot.result, "snapshot": snapshot_summary(snapshot)})
+        if consultation.interim_results and consultation.phase == Phase.OPEN:
+            return Response({"live": True, "result": compute.consultation_result(consultation), "snapshot": None})
+        raise Http404
+
+
+class PublishView(APIView):
+    @extend_schema(
+        summary="Ergebnis veröffentlichen",
+        description=(
+            "Friert das Ergebnis einer beendeten Befragung als unveränderlichen Stand mit SHA-256 ein. "
+            "Unveränderte Daten geben den bestehenden Stand zurück (200), geänderte einen neuen (201). "
+            "409, solange die Befragung nicht beendet ist."
+        ),
+        request=None,
+        responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, pk):
+        consultation = _consultation(request, pk)
+        if not request.user.is_authenticated:
+            raise NotAuthenticated()
+        if not _manages(request, consultation):
+            raise PermissionDenied("Only facilitators of this process may publish its results.")
+        snapshot, created = actions.publish(request.user, consultation)
+        body = {"snapshot": snapshot.pk, "sha256": snapshot.sha256, "published_at": snapshot.published_at.isoformat()}
+        return Response(body, status=201 if created else 200)
+
+
+def normalised_receipt(raw):
+    """A receipt as printed (XXXX-XXXX-XXXX), from whatever the citizen typed; None if it cannot be one."""
+    code = normalise_code(raw)
+    if len(code) != RECEIPT_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return format_code(code)
+
+
+class BallotsView(APIView):
+    @extend_schema(
+        summary="Anonyme Stimmzettel (offene Daten)",
+        description=(
+            "Nach Ende und Veröffentlichung: alle Stimmzettel mit Quittung und Inhalt, nach Quittung sortiert "
+            "(Paarvergleich: die Vergleiche, ohne Quittungen). Mit ?receipt= nur dieser Stimmzettel, sonst 404."
+        ),
+        parameters=[OpenApiParameter("receipt", str, required=False, description="z. B. ACDE-FGHJ-KMNP")],
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Nicht veröffentlicht oder unbekannt.")},
+    )
+    def get(self, request, pk):
+        snapshot = _published(_consultation(request, pk))
+        raw = request.query_params.get("receipt")
+        if raw is None:
+            return HttpResponse(snapshot.ballots.encode("utf-8"), content_type="application/json")
+        receipt = normalised_receipt(raw)
+        if receipt is None:
+            return Response(
+                {"receipt": [f"A receipt has {RECEIPT_LENGTH} letters and digits, e.g. ACDE-FGHJ-KMNP."]}, status=400
+            )
+        ballot = compute.find_receipt(snapshot, receipt)
+        if ballot is None:
+            raise Http404
+        return Response(ballot)
+
+
+class ExportView(APIView):
+    content_negotiation_class = ExportContentNegotiation
+
+    @extend_schema(
+        summary="Export des Ergebnisses",
+        description=(
+            "CSV (ZIP, eine Datei je Tabelle), XLSX, JSON (docs/results-schema.md) oder PDF-Bericht. Öffentlich "
+            "nur veröffentlichte Ergebnisse (sonst 404). Die Moderation erhält ohne veröffentlichten Stand oder "
+            "mit source=live das Live-Ergebnis; jeder ihrer Exporte wird protokolliert."
+        ),
+        parameters=[
+            OpenApiParameter("format", str, enum=list(exports.FORMATS), required=False),
+            OpenApiParameter("source", str, enum=["published", "live"], required=False),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, pk):
+        consultation = _consultation(request, pk)
+        fmt = request.query_params.get("format", "json")
+        if fmt not in exports.FORMATS:
+            return Response({"format": [f"Unknown format {fmt!r}; use one of {', '.join(exports.FORMATS)}."]}, 400)
+        source = request.query_params.get("source")
+        if source not in (None, "published", "live"):
+            return Response({"source": ["Use published or live."]}, 400)
+        manager = _manages(request, consultation)
+        snapshot = None if source == "live" else actions.latest_snapshot(consultation)
+        if snapshot is None and (not manager or source == "published"):
+            raise Http404
+        if snapshot is not None:
+            result, ballots = snapshot.result, snapshot.ballot_file
+        else:
+            ballots, _bytes, meta, options = compute.live_inputs(consultation)
+            result = compute.result_from_inputs(ballots, meta, options)
+        polls = compute.expert_polls(consultation.process, include_hidden=manager)
+        experts = exports.experts_beside_citizens(result, polls) if fmt == "pdf" else None
+        content, content_type, extension = exports.export(fmt, result, ballots, polls, snapshot, experts)
+        if manager:
+            actions.record_export(request.user, consultation, fmt, snapshot)
+        response = HttpResponse(content, content_type=content_type)
+        state = "ergebnis" if snapshot else "live-stand"
+        response["Content-Disposition"] = f'attachment; filename="befragung-{consultation.pk}-{state}.{extension}"'
+        return response
+
+
+class OpenDataView(APIView):
+    content_negotiation_class = ExportContentNegotiation
+
+    @extend_schema(
+        summary="Offene Daten zum Nachzählen",
+        description=(
+            "ZIP mit ballots.json, result.json (die veröffentlichten Bytes), consultation.json, manifest.json "
+            "(SHA-256 jeder Datei) und README.txt. Nur für veröffentlichte Ergebnisse; prüfen mit "
+            "`python manage.py recount DATEI`."
+        ),
+        responses={
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="Nicht veröffentlicht."),
+        },
+    )
+    def get(self, request, pk):
+        snapshot = _published(_consultation(request, pk))
+        response = HttpResponse(opendata.bundle(snapshot), content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="befragung-{snapshot.consultation_id}-offene-daten-{snapshot.sha256[:12]}.zip"'
+        )
+        return response
+
+
+class ProcessResultsView(APIView):
+    @extend_schema(
+        summary="Workshops und Befragungen eines Prozesses nebeneinander",
+        description=(
+            "Je Maßnahme und Handlungsfeld: die Bewertung in den Workshop-Umfragen (Expertinnen und Experten) neben "
+            "dem Ergebnis der Befragungen (Bürgerinnen und Bürger), mit Kendalls Tau. Öffentlich nur veröffentlichte "
+            "Befragungsergebnisse und im Workshop gezeigte Umfrageergebnisse; die Moderation sieht auch Live-Stände "
+            "(live=true)."
+        ),
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, pk):
+        process = get_object_or_404(Process, pk=pk)
+        manager = rules.can_manage_process(request.user, process)
+        if not (process.published or manager):
+            raise Http404
+        return Response(compute.process_result(process, manager))

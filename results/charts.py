@@ -1,0 +1,303 @@
+"""A ranking with its intervals, as a chart: one dot per measure with a whisker
+for its 95% interval, best first.
+
+One layout, two renderings: :func:`layout` turns the chart data into plain shapes
+(lines, circles, texts in SVG coordinates), :func:`ranking_svg` writes them as a
+server-side SVG for the web pages and ``results.pdf`` draws the very same shapes
+with reportlab. The numbers are in the table next to every chart as well.
+"""
+
+import math
+from xml.sax.saxutils import escape, quoteattr
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .compute import counts_of
+
+# --- reading a result ---------------------------------------------------------------
+
+
+def count_label(name):
+    labels = {
+        "approval": _("Zustimmungen"),
+        "mean": _("Durchschnittliche Bewertung (0 bis 5)"),
+        "majority_judgment": _("Mehrheitsurteil: Median der Bewertungen"),
+        "schulze": _("Schulze-Methode: Zahl der geschlagenen Maßnahmen"),
+        "borda": _("Borda-Punkte"),
+        "copeland": _("Copeland-Punkte"),
+        "first_choices": _("Erste Plätze"),
+        "points": _("Punkte"),
+        "bradley_terry": _("Gewinnchance gegen eine zufällige andere Maßnahme (%)"),
+    }
+    return labels.get(name, name)
+
+
+def option_titles(result, lang=None):
+    english = (lang or get_language() or "de").startswith("en")
+    return {
+        str(option["id"]): (option.get("title_en") if english and option.get("title_en") else option["title"])
+        for option in result.get("options", [])
+    }
+
+
+def _pair(value):
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return value[0], value[1]
+    return None, None
+
+
+def _bootstrap_of(result, name=None):
+    """The bootstrap summary of one count ({"options", "notes", ...}), or {}."""
+    uncertainty = result.get("uncertainty") or {}
+    name = name or result.get("main_count")
+    per_count = (uncertainty.get("counts") or {}).get(name)
+    if per_count:
+        return per_count
+    return uncertainty if name == result.get("main_count") else {}
+
+
+def option_intervals(result, name=None):
+    """{option id (str): {"low", "high", "rank_low", "rank_high"}} from the bootstrap."""
+    per_option = _bootstrap_of(result, name).get("options") or {}
+    intervals = {}
+    for option in result.get("options", []):
+        entry = per_option.get(str(option["id"]))
+        if not isinstance(entry, dict):
+            continue
+        low, high = _pair(entry.get("score_interval"))
+        rank_low, rank_high = _pair(entry.get("rank_interval"))
+        intervals[str(option["id"])] = {"low": low, "high": high, "rank_low": rank_low, "rank_high": rank_high}
+    return intervals
+
+
+def uncertainty_notes(result, lang=None, name=None):
+    """The plain-language notes on places that are not clearly separated."""
+    notes = _bootstrap_of(result, name).get("notes") or {}
+    english = (lang or get_language() or "de").startswith("en")
+    chosen = notes.get("en" if english else "de") or notes.get("de") or []
+    return [chosen] if isinstance(chosen, str) else list(chosen)
+
+
+def disagreement_summary(result, lang=None):
+    """Where the counts of one method disagree, in plain words."""
+    summary = (result.get("disagreements") or {}).get("summary") or {}
+    english = (lang or get_language() or "de").startswith("en")
+    return list(summary.get("en" if english else "de") or summary.get("de") or [])
+
+
+def uncertainty_explanation(result, lang=None):
+    explanation = (result.get("uncertainty") or {}).get("explanation") or {}
+    english = (lang or get_language() or "de").startswith("en")
+    return explanation.get("en" if english else "de") or explanation.get("de") or ""
+
+
+def ranking_rows(result, name=None, lang=None):
+    """The rows of one count's ranking, best first: place (shared by ties), measure,
+    score and its 95% intervals of score and place."""
+    parts = dict(counts_of(result.get("count")))
+    name = name or result.get("main_count")
+    count = parts.get(name) or {}
+    scores = count.get("scores") or {}
+    titles = option_titles(result, lang)
+    intervals = option_intervals(result, name)
+    selected = {str(option) for option in count.get("selected") or []}
+    rows, place = [], 1
+    for group in count.get("ranking") or []:
+        for option in group:
+            key = str(option)
+            interval = intervals.get(key, {})
+            rows.append(
+                {
+                    "place": place,
+                    "id": option,
+                    "title": titles.get(key, key),
+                    "score": scores.get(key),
+                    "low": interval.get("low"),
+                    "high": interval.get("high"),
+                    "rank_low": interval.get("rank_low"),
+                    "rank_high": interval.get("rank_high"),
+                    "selected": key in selected if "selected" in count else None,
+                }
+            )
+        place += len(group)
+    return rows
+
+
+# --- chart data and layout ----------------------------------------------------------
+
+
+def number(value, lang=None, digits=2):
+    """A number as people read it: German decimal comma, no needless decimals."""
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:.0f}" if isinstance(value, float) else str(value)
+    return text if (lang or get_language() or "de").startswith("en") else text.replace(".", ",")
+
+
+def chart_data(result, lang=None):
+    """Everything a ranking chart shows, from the main count and its bootstrap."""
+    name = result.get("main_count")
+    rows = ranking_rows(result, name, lang)
+    values = [v for row in rows for v in (row["score"], row["low"], row["high"]) if isinstance(v, int | float)]
+    low, high = (min(values + [0]), max(values + [1])) if values else (0, 1)
+    replicates = (result.get("uncertainty") or {}).get("replicates")
+    title = _("Rangfolge mit 95-%%-Intervallen: %(count)s") % {"count": count_label(name)}
+    description = _(
+        "Jede Zeile ist eine Maßnahme, die beste oben. Der Punkt zeigt das Ergebnis, die Linie den Bereich, "
+        "in dem es mit 95 %% Wahrscheinlichkeit liegt (aus %(replicates)s Stichproben der Stimmzettel)."
+    ) % {"replicates": replicates or "–"}
+    return {
+        "title": title,
+        "description": description,
+        "axis_label": count_label(name),
+        "min": low,
+        "max": high,
+        "lang": lang or get_language() or "de",
+        "rows": [
+            {
+                "place": row["place"],
+                "label": row["title"],
+                "value": row["score"],
+                "low": row["low"],
+                "high": row["high"],
+                "text": _value_text(row, lang),
+            }
+            for row in rows
+        ],
+    }
+
+
+def _value_text(row, lang):
+    text = number(row["score"], lang)
+    if row["low"] is not None and row["high"] is not None:
+        text += f" [{number(row['low'], lang)}–{number(row['high'], lang)}]"
+    return text
+
+
+def nice_ticks(low, high, count=5):
+    span = high - low or 1
+    raw = span / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    ticks, tick = [], first
+    while tick <= high + step * 1e-9:
+        ticks.append(round(tick, 10))
+        tick += step
+    if ticks[-1] < high:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+WIDTH = 720
+LABEL_WIDTH = 250
+VALUE_WIDTH = 130
+ROW_HEIGHT = 26
+TOP = 10
+AXIS_HEIGHT = 44
+FONT_SIZE = 12
+INK = "#1a1a1a"
+MARK = "#1f4e79"
+GRID = "#c8c8c8"
+LABEL_CHARS = 38
+
+
+def _short(text, limit=LABEL_CHARS):
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def layout(data, width=WIDTH):
+    """The chart as shapes in SVG coordinates (y grows downwards)."""
+    rows = data["rows"]
+    ticks = nice_ticks(data["min"], data["max"])
+    low, high = ticks[0], ticks[-1]
+    left, right = LABEL_WIDTH + 10, width - VALUE_WIDTH - 10
+    plot_bottom = TOP + ROW_HEIGHT * max(len(rows), 1)
+    height = plot_bottom + AXIS_HEIGHT
+
+    def x(value):
+        return left + (right - left) * (value - low) / ((high - low) or 1)
+
+    shapes = []
+    for tick in ticks:
+        shapes.append({"kind": "line", "x1": x(tick), "y1": TOP, "x2": x(tick), "y2": plot_bottom, "stroke": GRID})
+        shapes.append(
+            {
+                "kind": "text",
+                "x": x(tick),
+                "y": plot_bottom + 16,
+                "text": number(float(tick), data["lang"]),
+                "anchor": "middle",
+                "size": FONT_SIZE - 1,
+            }
+        )
+    shapes.append({"kind": "line", "x1": left, "y1": plot_bottom, "x2": right, "y2": plot_bottom, "stroke": INK})
+    shapes.append(
+        {
+            "kind": "text",
+            "x": (left + right) / 2,
+            "y": plot_bottom + 36,
+            "text": data["axis_label"],
+            "anchor": "middle",
+            "size": FONT_SIZE - 1,
+        }
+    )
+    for index, row in enumerate(rows):
+        y = TOP + ROW_HEIGHT * index + ROW_HEIGHT / 2
+        label = f"{row['place']}. {_short(row['label'])}"
+        group = [
+            {"kind": "text", "x": LABEL_WIDTH, "y": y + 4, "text": label, "anchor": "end", "size": FONT_SIZE},
+            {"kind": "text", "x": right + 10, "y": y + 4, "text": row["text"], "anchor": "start", "size": FONT_SIZE},
+        ]
+        if row["low"] is not None and row["high"] is not None:
+            x1, x2 = x(row["low"]), x(row["high"])
+            group += [
+                {"kind": "line", "x1": x1, "y1": y, "x2": x2, "y2": y, "stroke": MARK, "width": 2},
+                {"kind": "line", "x1": x1, "y1": y - 6, "x2": x1, "y2": y + 6, "stroke": MARK, "width": 2},
+                {"kind": "line", "x1": x2, "y1": y - 6, "x2": x2, "y2": y + 6, "stroke": MARK, "width": 2},
+            ]
+        if isinstance(row["value"], int | float):
+            group.append({"kind": "circle", "cx": x(row["value"]), "cy": y, "r": 5, "fill": MARK})
+        shapes.append({"kind": "group", "title": f"{row['place']}. {row['label']}: {row['text']}", "shapes": group})
+    return {"width": width, "height": height, "shapes": shapes}
+
+
+# --- SVG ------------------------------------------------------------------------------
+
+
+def _svg_shape(shape):
+    kind = shape["kind"]
+    if kind == "line":
+        return (
+            f'<line x1="{shape["x1"]:.1f}" y1="{shape["y1"]:.1f}" x2="{shape["x2"]:.1f}" y2="{shape["y2"]:.1f}" '
+            f'stroke="{shape["stroke"]}" stroke-width="{shape.get("width", 1)}"/>'
+        )
+    if kind == "circle":
+        return f'<circle cx="{shape["cx"]:.1f}" cy="{shape["cy"]:.1f}" r="{shape["r"]}" fill="{shape["fill"]}"/>'
+    if kind == "text":
+        return (
+            f'<text x="{shape["x"]:.1f}" y="{shape["y"]:.1f}" text-anchor="{shape["anchor"]}" '
+            f'font-size="{shape["size"]}" fill="{INK}">{escape(shape["text"])}</text>'
+        )
+    inner = "".join(_svg_shape(child) for child in shape["shapes"])
+    return f"<g><title>{escape(shape['title'])}</title>{inner}</g>"
+
+
+def ranking_svg(data, chart_id="ranking-chart"):
+    """The chart as an SVG element, ready to place in a page: every text escaped,
+    named by its <title> and described by its <desc> for screen readers."""
+    drawing = layout(data)
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    body = "".join(_svg_shape(shape) for shape in drawing["shapes"])
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" id={quoteattr(chart_id)} role="img" '
+        f'aria-labelledby="{escape(title_id)} {escape(desc_id)}" viewBox="0 0 {drawing["width"]} {drawing["height"]}" '
+        f'width="{drawing["width"]}" height="{drawing["height"]}" font-family="sans-serif">'
+        f'<title id="{escape(title_id)}">{escape(data["title"])}</title>'
+        f'<desc id="{escape(desc_id)}">{escape(data["description"])}</desc>'
+        f"{body}</svg>"
+    )

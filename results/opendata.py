@@ -1,0 +1,104 @@
+"""The open-data bundle of a published result: a ZIP anyone can recount.
+
+- ``ballots.json``: the anonymous ballot file the result was counted from;
+- ``result.json``: the published snapshot's bytes, exactly (its SHA-256 is the snapshot's);
+- ``consultation.json``: the consultation, its options and its register figures;
+- ``manifest.json``: the SHA-256 of every other file, and the snapshot's;
+- ``README.txt``: how to recount, in German and English.
+"""
+
+import io
+import zipfile
+
+from .compute import SCHEMA, canonical_bytes, sha256_hex
+
+CONSULTATION_SCHEMA = "heilbronn-participation/consultation/1"
+MANIFEST_SCHEMA = "heilbronn-participation/open-data-manifest/1"
+FILES = ("ballots.json", "result.json", "consultation.json", "README.txt")
+# A fixed time for every entry, so the same snapshot always gives the same ZIP bytes.
+ENTRY_TIME = (2000, 1, 1, 0, 0, 0)
+
+README = """\
+Offene Daten einer Bürgerbefragung / Open data of a citizen consultation
+=======================================================================
+
+DEUTSCH
+
+Diese ZIP-Datei enthält das veröffentlichte Ergebnis einer Befragung und alle
+anonymen Stimmzettel, aus denen es berechnet wurde:
+
+  ballots.json       die anonymen Stimmzettel, nach Quittungscode sortiert
+                     (Paarvergleich: die einzelnen Vergleiche, ohne Quittung)
+  result.json        das veröffentlichte Ergebnis, Byte für Byte
+  consultation.json  die Befragung, ihre Maßnahmen und die Beteiligungszahlen
+  manifest.json      die SHA-256-Prüfsumme jeder Datei
+
+Die SHA-256-Prüfsumme von result.json ist die auf der Ergebnisseite
+veröffentlichte Prüfsumme. Nachzählen mit dem Quellcode der Plattform:
+
+  python manage.py recount DIESE-DATEI.zip
+
+Das Programm prüft die Prüfsummen, berechnet das Ergebnis aus ballots.json neu
+und vergleicht es Byte für Byte mit result.json. Mit Ihrem Quittungscode finden
+Sie Ihren eigenen Stimmzettel in ballots.json. Die Stimmzettel enthalten keine
+Namen, Konten oder Zeiten: Niemand kann aus diesen Daten ablesen, wer wie
+abgestimmt hat.
+
+ENGLISH
+
+This ZIP file holds the published result of a consultation and every anonymous
+ballot it was counted from (files as listed above). The SHA-256 of result.json
+is the checksum published on the results page. To recount with the platform's
+source code:
+
+  python manage.py recount THIS-FILE.zip
+
+It checks the checksums, recomputes the result from ballots.json and compares
+it byte for byte with result.json. Your receipt code finds your own ballot in
+ballots.json. The ballots hold no names, accounts or times.
+
+Format: docs/results-schema.md in the platform's source code.
+"""
+
+
+def consultation_file(result):
+    """What a recount needs besides the ballots, taken from the published result."""
+    turnout = {key: value for key, value in result["turnout"].items() if key != "ballots"}
+    return {
+        "schema": CONSULTATION_SCHEMA,
+        "result_schema": SCHEMA,
+        "consultation": result["consultation"],
+        "options": result["options"],
+        "turnout": turnout,
+    }
+
+
+def _write(archive, name, data):
+    info = zipfile.ZipInfo(name, date_time=ENTRY_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def bundle(snapshot):
+    """The ZIP bytes of a published snapshot's open data."""
+    result_bytes = snapshot.canonical.encode("utf-8")
+    files = {
+        "ballots.json": snapshot.ballots.encode("utf-8"),
+        "result.json": result_bytes,
+        "consultation.json": canonical_bytes(consultation_file(snapshot.result)),
+        "README.txt": README.encode("utf-8"),
+    }
+    manifest = {
+        "schema": MANIFEST_SCHEMA,
+        "consultation": snapshot.consultation_id,
+        "snapshot_sha256": snapshot.sha256,
+        "published_at": snapshot.published_at.isoformat(),
+        "files": {name: sha256_hex(data) for name, data in files.items()},
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            _write(archive, name, data)
+        _write(archive, "manifest.json", canonical_bytes(manifest))
+    return buffer.getvalue()
