@@ -19,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("rueckmeldungen/", include(("participation.feedback_urls", "feedback"))),
     path("w/", include(("workshops.urls", "workshops"))),
     path("befragungen/", include(("voting.urls", "consultations"))),
+    path("ergebnisse/", include(("results.urls", "results"))),
     prefix_default_language=False,
 )

@@ -190,12 +190,16 @@ def fallback_explanation(replicates):
 # --- the chart ----------------------------------------------------------------------------
 
 
+MAX_CHART_HEIGHT = 700  # points; an A4 frame with the page margins is about 716
+
+
 def chart_drawing(data, width):
     """The shapes of ``charts.layout`` drawn with reportlab, scaled to ``width`` points."""
     regular, _bold = _fonts()
     shapes = layout(data)
-    scale = width / shapes["width"]
     height = shapes["height"]
+    # Long ballots (50 measures) give a chart taller than a page: shrink it to fit one.
+    scale = min(width / shapes["width"], MAX_CHART_HEIGHT / height)
     drawing = Drawing(width, height * scale)
     group = Group()
 

@@ -6,9 +6,13 @@ from .models import Ballot, ConsultationOption, Method, PairwiseVote, Phase
 
 
 def results_visible_to_public(consultation):
-    """Interim results while open when the consultation allows them.
-    Final results become public with a published snapshot (results module)."""
-    return consultation.interim_results and consultation.phase in (Phase.OPEN, Phase.CLOSED)
+    """A published snapshot (the final result), or interim results while open when
+    the consultation allows them. A closed consultation shows nothing until published."""
+    from results.actions import latest_snapshot
+
+    if latest_snapshot(consultation) is not None:
+        return True
+    return consultation.interim_results and consultation.phase == Phase.OPEN
 
 
 def options_of(consultation):

@@ -18,14 +18,15 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from participation import rules
 from participation.errors import Conflict, RateLimited, Unauthenticated
 from participation.models import Process
+from results.actions import latest_snapshot
 
 from . import actions, counting, selectors
 from .api import browser_token, with_browser_cookie
@@ -135,6 +136,17 @@ def _results(consultation):
     except NotImplementedError:
         return None
     return present_results(result, {m.pk: m.title_t for m in _options(consultation)})
+
+
+def _published_results(snapshot):
+    """The published snapshot's counts as tables: exactly the published numbers."""
+    result = snapshot.result
+    english = (get_language() or "de").startswith("en")
+    titles = {
+        int(option["id"]): (option.get("title_en") if english and option.get("title_en") else option["title"])
+        for option in result.get("options", [])
+    }
+    return present_results(result, titles)
 
 
 RESULT_NAMES = {
@@ -329,6 +341,9 @@ def _render_detail(
     values = _ballot_values(consultation, sent if sent is not None else (current or {}).get("ballot"))
     blank = {"checked": False, "grade": None, "points": None, "place": None}
     items = [{"measure": m, **blank, **values.get(m.pk, {})} for m in options]
+    snapshot = latest_snapshot(consultation)
+    # Public: the published snapshot, else interim results while open (when allowed). The
+    # facilitators also see the unpublished count of a closed consultation.
     results_visible = counting.results_visible_to_public(consultation) or (can_manage and phase == Phase.CLOSED)
     context = {
         "consultation": consultation,
@@ -349,7 +364,9 @@ def _render_detail(
         "pair": pair,
         "proposal_form": extra.pop("proposal_form", None) or ProposalForm(),
         "results_visible": results_visible,
-        "results": _results(consultation) if results_visible else None,
+        "results": _published_results(snapshot) if snapshot else (_results(consultation) if results_visible else None),
+        "snapshot": snapshot,
+        "awaiting_publication": phase == Phase.CLOSED and snapshot is None,
         "login_url": f"{reverse('accounts:login')}?next={request.path}",
         "page_data": _page_data(request, consultation, options, current, preview),
         "strings": client_strings(),

@@ -3,6 +3,7 @@ allows them; the facilitator sees the count on the management page."""
 
 import pytest
 
+from results.actions import publish
 from tests.voting.helpers import make_consultation
 from voting import actions
 
@@ -40,10 +41,17 @@ def test_no_results_on_the_public_page_without_interim_results(client):
 
 
 @pytest.mark.django_db
-def test_ranking_results_show_schulze_with_borda_and_copeland(client):
+def test_ranking_results_show_schulze_with_borda_and_copeland_once_published(client):
+    # Intent changed with the results module: after closing, the public sees the
+    # final result only once a facilitator has published it.
     consultation, facilitator, ids = make_consultation("ranking", "open", interim_results=True)
     vote(consultation, 3, {"ranking": [[ids[2]], [ids[0]]]})
     actions.close_consultation(facilitator, consultation)
+    html = client.get(f"/befragungen/{consultation.pk}/").content.decode()
+    section = html[html.index('id="results-title"') :]
+    assert "Das Ergebnis wird nach der Prüfung veröffentlicht." in section
+    assert "Schulze-Methode" not in section
+    publish(facilitator, consultation)
     html = client.get(f"/befragungen/{consultation.pk}/").content.decode()
     section = html[html.index('id="results-title"') :]
     assert ">Ergebnis<" in section

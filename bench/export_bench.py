@@ -1,0 +1,235 @@
+"""Publishing and exporting a city-wide consultation, timed on one core.
+
+    .venv/bin/python bench/export_bench.py [--ballots 100000] [--measures 50] [--shape full|top5]
+                                           [--sqlite] [--json out.json]
+
+Builds a ranking consultation (50 measures, 100,000 ballots, bulk-created) in a
+fresh database: PostgreSQL on 127.0.0.1:5432 (user postgres; the database is
+created and dropped by this script), or a temporary SQLite file with --sqlite.
+Then times, each once, what a facilitator and a citizen do with it:
+
+- consultation_result: read the ballots, count (Schulze, Borda, Copeland, first
+  choices) and bootstrap (1,000 replicates), as the live result page does;
+- publish: the same again plus the canonical bytes, SHA-256 and the snapshot row;
+- each export of the snapshot (csv, xlsx, json, pdf) and the open-data ZIP, through
+  the functions the API calls (no HTTP);
+- recount: results.recount.recount_bundle on that ZIP (hash checks, validation of
+  every ballot, full recomputation).
+
+Goals (issue 5): the full recount with intervals under 5 s, each export under 10 s.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# One core: single-threaded BLAS for the bootstrap's matrix products.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results_bench import appeal, strict_rankings, top_five_rankings  # noqa: E402
+
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+RECOUNT_GOAL, EXPORT_GOAL = 5.0, 10.0
+
+
+def create_pg_database(name):
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_pg_database(name):
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup_django(database_url):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def receipts(n, rng):
+    """n distinct receipts in the platform's format (XXXX-XXXX-XXXX)."""
+    from voting.actions import CODE_ALPHABET, RECEIPT_LENGTH, format_code
+
+    alphabet = np.array(list(CODE_ALPHABET))
+    found = set()
+    while len(found) < n:
+        codes = alphabet[rng.integers(0, len(alphabet), size=(n, RECEIPT_LENGTH))]
+        found.update("".join(row) for row in codes)
+    return [format_code(code) for code in sorted(found)[:n]]
+
+
+def build(n_ballots, n_measures, shape, seed=2026):
+    """A closed ranking consultation with its ballots and register; returns (consultation, facilitator)."""
+    from django.utils import timezone
+
+    from participation.models import FieldOfAction, Measure, Process, Role, User
+    from voting import actions
+    from voting.models import Ballot, VoterRecord
+
+    process = Process.objects.create(title="Gesamtkonzept Digitalisierung", slug="bench", published=True)
+    facilitator = User.objects.create_user("moderation", "moderation@example.org", role=Role.FACILITATOR)
+    process.facilitators.add(facilitator)
+    fields = [
+        FieldOfAction.objects.create(process=process, title=f"Handlungsfeld {i + 1}", slug=f"feld-{i + 1}")
+        for i in range(5)
+    ]
+    measures = Measure.objects.bulk_create(
+        Measure(
+            process=process,
+            field=fields[i % len(fields)],
+            title=f"Maßnahme {i + 1:02d}",
+            slug=f"massnahme-{i + 1}",
+            summary="Kurzbeschreibung",
+        )
+        for i in range(n_measures)
+    )
+    ids = [m.pk for m in measures]
+    consultation = actions.create_consultation(
+        facilitator,
+        process,
+        {"title": "Welche Maßnahmen zuerst?", "method": "ranking", "eligibility": "open", "options": ids},
+    )
+    consultation = actions.open_consultation(facilitator, consultation)
+    rng = np.random.default_rng(seed)
+    make = strict_rankings if shape == "full" else top_five_rankings
+    rankings = make(rng, ids, n_ballots, appeal(rng, n_measures))
+    codes = receipts(n_ballots, rng)
+    start = timezone.now().replace(minute=0, second=0, microsecond=0)
+    hours = rng.integers(0, 24 * 14, size=n_ballots)
+    batch = 5000
+    for first in range(0, n_ballots, batch):
+        last = min(first + batch, n_ballots)
+        VoterRecord.objects.bulk_create(
+            VoterRecord(
+                consultation=consultation,
+                browser_hash=f"{i:064x}",
+                first_voted_hour=start - timezone.timedelta(hours=int(hours[i])),
+            )
+            for i in range(first, last)
+        )
+        Ballot.objects.bulk_create(
+            Ballot(
+                consultation=consultation, ballot_key=f"{i:064x}", receipt=codes[i], content={"ranking": rankings[i]}
+            )
+            for i in range(first, last)
+        )
+    consultation = actions.close_consultation(facilitator, consultation)
+    return consultation, facilitator
+
+
+def timed(figures, name, function, *args):
+    start = time.perf_counter()
+    value = function(*args)
+    figures[name] = round(time.perf_counter() - start, 3)
+    print(f"  {name:<22} {figures[name]:8.3f} s", flush=True)
+    return value
+
+
+def run(args):
+    from results import actions as result_actions
+    from results import compute, exports, opendata
+    from results.recount import recount_bundle
+
+    print(f"building {args.ballots:,} {args.shape} rankings of {args.measures} measures ...", flush=True)
+    start = time.perf_counter()
+    consultation, facilitator = build(args.ballots, args.measures, args.shape)
+    print(f"  built in {time.perf_counter() - start:.1f} s (not timed)", flush=True)
+
+    figures = {}
+    timed(figures, "consultation_result", compute.consultation_result, consultation)
+    snapshot, _created = timed(figures, "publish", result_actions.publish, facilitator, consultation)
+    snapshot = result_actions.latest_snapshot(consultation)
+
+    def export(fmt):
+        # What ExportView does for a published snapshot.
+        result, ballots = snapshot.result, snapshot.ballot_file
+        polls = compute.expert_polls(consultation.process)
+        experts = exports.experts_beside_citizens(result, polls) if fmt == "pdf" else None
+        return exports.export(fmt, result, ballots, polls, snapshot, experts)[0]
+
+    sizes = {}
+    for fmt in exports.FORMATS:
+        sizes[fmt] = len(timed(figures, f"export_{fmt}", export, fmt))
+    bundle = timed(figures, "open_data_zip", opendata.bundle, snapshot)
+    sizes["open_data_zip"] = len(bundle)
+    report = timed(figures, "recount", recount_bundle, bundle, snapshot.sha256)
+    print(f"  recount status: {report.status}")
+    export_names = [f"export_{fmt}" for fmt in exports.FORMATS] + ["open_data_zip"]
+    return {
+        "ballots": args.ballots,
+        "measures": args.measures,
+        "shape": args.shape,
+        "database": "sqlite" if args.sqlite else "postgresql",
+        "python": platform.python_version(),
+        "machine": platform.processor() or platform.machine(),
+        "seconds": figures,
+        "bytes": sizes,
+        "recount_status": report.status,
+        "goals": {
+            "recount_under_5s": figures["recount"] < RECOUNT_GOAL,
+            "consultation_result_under_5s": figures["consultation_result"] < RECOUNT_GOAL,
+            "exports_under_10s": all(figures[name] < EXPORT_GOAL for name in export_names),
+        },
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ballots", type=int, default=100_000)
+    parser.add_argument("--measures", type=int, default=50)
+    parser.add_argument("--shape", choices=["full", "top5"], default="full", help="full rankings or top 5 with a tie")
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead of PostgreSQL")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+
+    tmp = None
+    name = f"bench_export_{os.getpid()}"
+    if args.sqlite:
+        tmp = tempfile.TemporaryDirectory()
+        url = f"sqlite:///{tmp.name}/bench.sqlite3"
+    else:
+        url = create_pg_database(name)
+    try:
+        setup_django(url)
+        figures = run(args)
+    finally:
+        if not args.sqlite:
+            from django.db import connections
+
+            connections.close_all()
+            drop_pg_database(name)
+        else:
+            tmp.cleanup()
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    return 0 if all(figures["goals"].values()) and figures["recount_status"] == "match" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
