@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from participation import demo_data
+from participation import demo_data, demo_participation
 from participation.actions import AuditAction, record_audit
 from participation.management.commands.create_facilitator import facilitator_group
 from participation.models import Feedback, FieldOfAction, LivingLab, Measure, Process, Project, Role, User
@@ -89,6 +89,8 @@ class Command(BaseCommand):
         for item in demo_data.FEEDBACK:
             # Feedback has no slug: author, target and text together identify it.
             self.sync(Feedback, {"author": citizen, "measure": measures[item["measure"]], "text": item["text"]}, {})
+        ordered = [measures[item["slug"]] for item in demo_data.MEASURES]
+        self.tally["created"] += demo_participation.load(process, ordered, facilitator)
         return process
 
     def sync(self, model, lookup, values):
