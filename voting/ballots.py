@@ -7,6 +7,9 @@ raises ``BallotError`` with a message that says what is wrong.
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 # Grades 0..5; the words shown when a consultation grades in words.
 SCORE_MIN, SCORE_MAX = 0, 5
 DEFAULT_POINTS_BUDGET = 100
@@ -18,53 +21,65 @@ class BallotError(ValueError):
 
 def _option(option_ids, raw, where):
     if isinstance(raw, bool):
-        raise BallotError(f"{where}: {raw!r} is not a measure id.")
+        raise BallotError(_("%(where)s: %(value)s ist keine Maßnahmen-ID.") % {"where": where, "value": repr(raw)})
     if isinstance(raw, str) and raw.strip().isdigit():
         raw = int(raw)
     if not isinstance(raw, int):
-        raise BallotError(f"{where}: {raw!r} is not a measure id.")
+        raise BallotError(_("%(where)s: %(value)s ist keine Maßnahmen-ID.") % {"where": where, "value": repr(raw)})
     if raw not in option_ids:
-        raise BallotError(f"{where}: measure {raw} is not on this ballot.")
+        raise BallotError(
+            _("%(where)s: Die Maßnahme %(id)s steht nicht auf diesem Stimmzettel.") % {"where": where, "id": raw}
+        )
     return raw
 
 
 def _whole(value, where):
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BallotError(f"{where}: {value!r} is not a whole number.")
+        raise BallotError(_("%(where)s: %(value)s ist keine ganze Zahl.") % {"where": where, "value": repr(value)})
     return value
 
 
 def _only_key(ballot, key):
     if not isinstance(ballot, dict) or set(ballot) != {key}:
-        raise BallotError(f'The ballot must be an object with exactly the key "{key}".')
+        raise BallotError(_('Der Stimmzettel muss ein Objekt mit genau dem Schlüssel "%(key)s" sein.') % {"key": key})
     return ballot[key]
 
 
 def approval(settings, option_ids, ballot):
     approved = _only_key(ballot, "approve")
     if not isinstance(approved, list):
-        raise BallotError('"approve" must be a list of measure ids.')
+        raise BallotError(_('"approve" muss eine Liste von Maßnahmen-IDs sein.'))
     ids = [_option(option_ids, raw, "approve") for raw in approved]
     if len(set(ids)) != len(ids):
-        raise BallotError('"approve" names a measure twice.')
+        raise BallotError(_('"approve" nennt eine Maßnahme zweimal.'))
     limit = settings.get("max_approvals")
     if limit and len(ids) > limit:
-        raise BallotError(f"You may approve at most {limit} measures; this ballot approves {len(ids)}.")
+        raise BallotError(
+            ngettext(
+                "Sie dürfen höchstens %(limit)d Maßnahme zustimmen; dieser Stimmzettel stimmt %(count)d zu.",
+                "Sie dürfen höchstens %(limit)d Maßnahmen zustimmen; dieser Stimmzettel stimmt %(count)d zu.",
+                limit,
+            )
+            % {"limit": limit, "count": len(ids)}
+        )
     return {"approve": sorted(ids)}
 
 
 def score(settings, option_ids, ballot):
     scores = _only_key(ballot, "scores")
     if not isinstance(scores, dict) or not scores:
-        raise BallotError('"scores" must be an object {measure id: grade} with at least one grade.')
+        raise BallotError(_('"scores" muss ein Objekt {Maßnahmen-ID: Note} mit mindestens einer Note sein.'))
     normalised = {}
     for raw, grade in scores.items():
         option = _option(option_ids, raw, "scores")
         if option in normalised:
-            raise BallotError(f"scores: measure {option} is graded twice.")
+            raise BallotError(_("scores: Die Maßnahme %(id)s ist zweimal benotet.") % {"id": option})
         grade = _whole(grade, f"scores[{option}]")
         if not SCORE_MIN <= grade <= SCORE_MAX:
-            raise BallotError(f"scores[{option}]: grades go from {SCORE_MIN} to {SCORE_MAX}, not {grade}.")
+            raise BallotError(
+                _("%(where)s: Noten gehen von %(min)d bis %(max)d, nicht %(grade)d.")
+                % {"where": f"scores[{option}]", "min": SCORE_MIN, "max": SCORE_MAX, "grade": grade}
+            )
         normalised[option] = grade
     return {"scores": {str(k): normalised[k] for k in sorted(normalised)}}
 
@@ -72,15 +87,19 @@ def score(settings, option_ids, ballot):
 def ranking(settings, option_ids, ballot):
     groups = _only_key(ballot, "ranking")
     if not isinstance(groups, list) or not groups or not all(isinstance(g, list) and g for g in groups):
-        raise BallotError('"ranking" must be a non-empty list of non-empty groups, e.g. [[3], [1, 7], [2]].')
+        raise BallotError(
+            _('"ranking" muss eine nicht leere Liste nicht leerer Gruppen sein, z. B. [[3], [1, 7], [2]].')
+        )
     seen = set()
     normalised = []
     for place, group in enumerate(groups, start=1):
         ids = []
         for raw in group:
-            option = _option(option_ids, raw, f"ranking place {place}")
+            option = _option(option_ids, raw, _("ranking, Platz %(place)d") % {"place": place})
             if option in seen:
-                raise BallotError(f"ranking: measure {option} appears twice.")
+                raise BallotError(
+                    _("%(where)s: Die Maßnahme %(id)s kommt zweimal vor.") % {"where": "ranking", "id": option}
+                )
             seen.add(option)
             ids.append(option)
         normalised.append(sorted(ids))
@@ -90,32 +109,40 @@ def ranking(settings, option_ids, ballot):
 def points(settings, option_ids, ballot, costs=None):
     allocation = _only_key(ballot, "points")
     if not isinstance(allocation, dict):
-        raise BallotError('"points" must be an object {measure id: points}.')
+        raise BallotError(_('"points" muss ein Objekt {Maßnahmen-ID: Punkte} sein.'))
     normalised = {}
     for raw, value in allocation.items():
         option = _option(option_ids, raw, "points")
         if option in normalised:
-            raise BallotError(f"points: measure {option} appears twice.")
+            raise BallotError(
+                _("%(where)s: Die Maßnahme %(id)s kommt zweimal vor.") % {"where": "points", "id": option}
+            )
         value = _whole(value, f"points[{option}]")
         if value < 0:
-            raise BallotError(f"points[{option}]: points cannot be negative.")
+            raise BallotError(_("%(where)s: Punkte können nicht negativ sein.") % {"where": f"points[{option}]"})
         if value:
             normalised[option] = value
     if not normalised:
-        raise BallotError("Give at least one point.")
+        raise BallotError(_("Vergeben Sie mindestens einen Punkt."))
     if settings.get("use_costs"):
         # Participatory budgeting: choose measures whose costs fit the budget.
         if any(v != 1 for v in normalised.values()):
-            raise BallotError("In participatory budgeting each chosen measure gets exactly 1 point.")
+            raise BallotError(_("Beim Bürgerhaushalt bekommt jede gewählte Maßnahme genau 1 Punkt."))
         budget = Decimal(str(settings["budget"]))
         total = sum((Decimal(str(costs[o])) for o in normalised), Decimal(0))
         if total > budget:
-            raise BallotError(f"The chosen measures cost {total} EUR, more than the budget of {budget} EUR.")
+            raise BallotError(
+                _("Die gewählten Maßnahmen kosten %(total)s EUR, mehr als das Budget von %(budget)s EUR.")
+                % {"total": total, "budget": budget}
+            )
     else:
         budget = settings.get("budget_points", DEFAULT_POINTS_BUDGET)
         total = sum(normalised.values())
         if total > budget:
-            raise BallotError(f"You have {budget} points; this ballot gives {total}.")
+            raise BallotError(
+                _("Sie haben %(budget)d Punkte; dieser Stimmzettel vergibt %(total)d.")
+                % {"budget": budget, "total": total}
+            )
     return {"points": {str(k): normalised[k] for k in sorted(normalised)}}
 
 
@@ -124,7 +151,10 @@ VALIDATORS = {"approval": approval, "score": score, "ranking": ranking, "points"
 
 def normalise(method, settings, option_ids, ballot, costs=None):
     if method not in VALIDATORS:
-        raise BallotError(f"Consultations of the method {method!r} take pairwise votes, not ballots.")
+        raise BallotError(
+            _("Befragungen mit dem Verfahren %(method)s nehmen Paarvergleiche an, keine Stimmzettel.")
+            % {"method": repr(method)}
+        )
     if method == "points":
         return points(settings, set(option_ids), ballot, costs)
     return VALIDATORS[method](settings, set(option_ids), ballot)

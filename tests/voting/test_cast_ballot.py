@@ -51,21 +51,26 @@ def test_changing_the_ballot_keeps_one_ballot_and_the_last_one_counts(client):
 
 
 BAD_BALLOTS = [
-    ("approval", {"max_approvals": 2}, lambda ids: {"approve": [ids[0], ids[1], ids[2]]}, "at most 2"),
-    ("approval", {}, lambda ids: {"approve": [ids[0], ids[0]]}, "twice"),
-    ("approval", {}, lambda ids: {"approve": [999999]}, "not on this ballot"),
-    ("approval", {}, lambda ids: {"approve": "alle"}, "list"),
-    ("approval", {}, lambda ids: {"scores": {}}, "exactly the key"),
-    ("score", {}, lambda ids: {"scores": {str(ids[0]): 6}}, "from 0 to 5"),
-    ("score", {}, lambda ids: {"scores": {str(ids[0]): -1}}, "from 0 to 5"),
-    ("score", {}, lambda ids: {"scores": {str(ids[0]): 2.5}}, "whole number"),
-    ("score", {}, lambda ids: {"scores": {str(ids[0]): 2, f" {ids[0]}": 3}}, "twice"),
-    ("ranking", {}, lambda ids: {"ranking": [ids[0], ids[1]]}, "groups"),
-    ("ranking", {}, lambda ids: {"ranking": [[ids[0]], [ids[0]]]}, "twice"),
-    ("ranking", {}, lambda ids: {"ranking": [[]]}, "groups"),
-    ("points", {"budget_points": 10}, lambda ids: {"points": {str(ids[0]): 11}}, "10 points"),
-    ("points", {}, lambda ids: {"points": {str(ids[0]): -5, str(ids[1]): 10}}, "negative"),
-    ("points", {"use_costs": True, "budget": 2500}, lambda ids: {"points": {str(ids[0]): 1, str(ids[1]): 1}}, "budget"),
+    ("approval", {"max_approvals": 2}, lambda ids: {"approve": [ids[0], ids[1], ids[2]]}, "höchstens 2"),
+    ("approval", {}, lambda ids: {"approve": [ids[0], ids[0]]}, "zweimal"),
+    ("approval", {}, lambda ids: {"approve": [999999]}, "nicht auf diesem Stimmzettel"),
+    ("approval", {}, lambda ids: {"approve": "alle"}, "Liste"),
+    ("approval", {}, lambda ids: {"scores": {}}, "genau dem Schlüssel"),
+    ("score", {}, lambda ids: {"scores": {str(ids[0]): 6}}, "von 0 bis 5"),
+    ("score", {}, lambda ids: {"scores": {str(ids[0]): -1}}, "von 0 bis 5"),
+    ("score", {}, lambda ids: {"scores": {str(ids[0]): 2.5}}, "ganze Zahl"),
+    ("score", {}, lambda ids: {"scores": {str(ids[0]): 2, f" {ids[0]}": 3}}, "zweimal"),
+    ("ranking", {}, lambda ids: {"ranking": [ids[0], ids[1]]}, "Gruppen"),
+    ("ranking", {}, lambda ids: {"ranking": [[ids[0]], [ids[0]]]}, "zweimal"),
+    ("ranking", {}, lambda ids: {"ranking": [[]]}, "Gruppen"),
+    ("points", {"budget_points": 10}, lambda ids: {"points": {str(ids[0]): 11}}, "10 Punkte"),
+    ("points", {}, lambda ids: {"points": {str(ids[0]): -5, str(ids[1]): 10}}, "nicht negativ"),
+    (
+        "points",
+        {"use_costs": True, "budget": 2500},
+        lambda ids: {"points": {str(ids[0]): 1, str(ids[1]): 1}},
+        "Budget von 2500 EUR",
+    ),
 ]
 
 

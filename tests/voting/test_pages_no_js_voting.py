@@ -60,7 +60,7 @@ def test_points_form_over_the_budget_is_refused_and_nothing_stored(client):
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'role="alert"' in html and "You have 10 points; this ballot gives 12." in html
+    assert 'role="alert"' in html and "Sie haben 10 Punkte; dieser Stimmzettel vergibt 12." in html
     # The voter's numbers stay in the form to be corrected.
     assert f'name="points-{ids[0]}" min="0" max="10" step="1" inputmode="numeric" value="7"' in html
     assert stored(consultation) == []
