@@ -33,11 +33,20 @@ OPEN_DESCRIPTION = (
     "zuerst angehen soll. Sie können Maßnahmen gleichauf setzen oder unbewertet lassen. Bis zum Ende "
     "der Befragung können Sie Ihren Stimmzettel ändern; es zählt der letzte."
 )
+OPEN_DESCRIPTION_EN = (
+    "Put the proposed measures in your order: at the top is what the city should tackle first. You may "
+    "rank measures equally or leave them unranked. Until the survey closes you can change your ballot; "
+    "the last one counts."
+)
 CLOSED_TITLE = "Stimmungsbild: Digitale Bürgerdienste"
 CLOSED_TITLE_EN = "Opinion poll: digital citizen services"
 CLOSED_DESCRIPTION = (
     "Ein unverbindliches Stimmungsbild aus dem Frühjahr: Welche digitalen Angebote der Verwaltung "
     "halten Sie für wichtig? Kreuzen Sie bis zu drei Maßnahmen an."
+)
+CLOSED_DESCRIPTION_EN = (
+    "A non-binding straw poll from the spring: which digital services of the administration matter to "
+    "you? Tick up to three measures."
 )
 SYNTHETIC_VOTERS = 240
 
@@ -57,6 +66,7 @@ def load(process, measures, facilitator):
                 "title": OPEN_TITLE,
                 "title_en": OPEN_TITLE_EN,
                 "description": OPEN_DESCRIPTION,
+                "description_en": OPEN_DESCRIPTION_EN,
                 "method": "ranking",
                 "options": ids[:8],
                 "eligibility": "account",
@@ -95,6 +105,7 @@ def _closed_and_published(process, ids, facilitator):
             "title": CLOSED_TITLE,
             "title_en": CLOSED_TITLE_EN,
             "description": CLOSED_DESCRIPTION,
+            "description_en": CLOSED_DESCRIPTION_EN,
             "method": "approval",
             "options": ids,
             "settings": {"max_approvals": 3},

@@ -11,6 +11,7 @@ class ConsultationCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     title_en = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False)
+    description_en = serializers.CharField(required=False)
     method = serializers.ChoiceField(choices=Method.choices)
     options = serializers.ListField(child=serializers.IntegerField(), help_text="Measure ids of the process.")
     settings = serializers.DictField(
