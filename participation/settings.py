@@ -174,7 +174,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            # redis-py 8 defaults that break channels_redis: reads time out after 5 s, exactly
+            # when its blocking 5 s poll of a quiet layer returns (the polling socket was
+            # closed with 1011), and a pool refuses a 101st concurrent command (sockets
+            # opening or closing together failed their group_add/discard).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
+                "capacity": 1500,
+                "expiry": 30,
+            },
         }
     }
 else:

@@ -190,6 +190,7 @@ def create_consultation(user, process, data):
             title=title,
             title_en=str(data.get("title_en") or "")[:200],
             description=description,
+            description_en=str(data.get("description_en") or "")[:20000],
             method=method,
             settings=settings,
             eligibility=eligibility,
@@ -327,16 +328,18 @@ def resolve_voter(consultation, user=None, access_code=None, browser_token=None,
         code = normalise_code(access_code)
         if not code:
             raise ValidationError({"access_code": ["This consultation needs the access code from your letter."]})
-        record = AccessCode.objects.filter(
-            consultation=consultation, code_hash=hash_access_code(consultation.pk, code)
-        ).first()
-        if record is None:
+        record_id = (
+            AccessCode.objects.filter(consultation=consultation, code_hash=hash_access_code(consultation.pk, code))
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if record_id is None:
             try:
                 cache.incr(_failure_key(address))
             except ValueError:
                 cache.set(_failure_key(address), 1, LOCKOUT_SECONDS)
             raise PermissionDenied("This access code is not valid for this consultation.")
-        return Voter(consultation.pk, access_code_id=record.pk)
+        return Voter(consultation.pk, access_code_id=record_id)
     if not browser_token:
         raise ValidationError({"browser": ["Open consultations need cookies: allow them and reload the page."]})
     browser_hash = salted_hmac("voting.browser", f"{consultation.pk}:{browser_token}").hexdigest()
@@ -352,6 +355,19 @@ def _share_lock(consultation_id):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM voting_consultation WHERE id = %s FOR SHARE", [consultation_id])
+
+
+def _locked_consultation(consultation_id):
+    """The consultation as it is now, read with a share lock on its row (see ``_share_lock``)
+    in the same query on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        rows = list(
+            Consultation.objects.raw("SELECT * FROM voting_consultation WHERE id = %s FOR SHARE", [consultation_id])
+        )
+        if not rows:
+            raise Consultation.DoesNotExist
+        return rows[0]
+    return Consultation.objects.get(pk=consultation_id)
 
 
 def _options_and_costs(consultation):
@@ -404,8 +420,7 @@ def cast_ballot(consultation, voter, ballot):
 
 def _cast_once(consultation, voter, content):
     with transaction.atomic():
-        _share_lock(consultation.pk)
-        fresh = Consultation.objects.get(pk=consultation.pk)
+        fresh = _locked_consultation(consultation.pk)
         if not fresh.is_accepting:
             raise Conflict(
                 "The consultation is closed; ballots can no longer be cast or changed."
@@ -423,8 +438,11 @@ def _cast_once(consultation, voter, content):
             return CastResult(existing.receipt, created=False, changed=True)
         receipt = format_code(_random_code(RECEIPT_LENGTH))
         Ballot.objects.create(consultation=fresh, ballot_key=voter.ballot_key, receipt=receipt, content=content)
-        VoterRecord.objects.get_or_create(
-            consultation=fresh, **_register_lookup(voter), defaults={"first_voted_hour": _hour(timezone.now())}
+        # Into the register unless already there: one INSERT ... ON CONFLICT DO NOTHING
+        # instead of get_or_create's SELECT, SAVEPOINT, INSERT, RELEASE.
+        VoterRecord.objects.bulk_create(
+            [VoterRecord(consultation=fresh, **_register_lookup(voter), first_voted_hour=_hour(timezone.now()))],
+            ignore_conflicts=True,
         )
         return CastResult(receipt, created=True, changed=True)
 

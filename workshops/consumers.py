@@ -173,7 +173,14 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         coalescers()[1].mark(self.workshop.pk)
 
     async def send_json(self, frame):
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+        text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+        try:
+            await self.send(text_data=text)
+        except (RuntimeError, OSError) as error:
+            # The client left while this frame was on its way (Daphne raises Disconnected,
+            # a RuntimeError). Its websocket.disconnect is queued behind and must still run,
+            # or the participant stays "online" and in the group.
+            log.debug("frame for a closed socket dropped: %s", error)
 
     async def send_error(self, command_id, code, message):
         await self.send_json({"type": "error", "id": command_id, "code": code, "message": message})

@@ -71,7 +71,7 @@ def test_database_and_redis_urls_select_postgres_and_channels_redis():
         },
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
-        "s.CHANNEL_LAYERS['default']['BACKEND'], s.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0])",
+        "s.CHANNEL_LAYERS['default']['BACKEND'], s.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0]['address'])",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
