@@ -14,7 +14,9 @@ import math
 from decimal import Decimal
 from functools import lru_cache
 
-from django.db.models import Count
+import orjson
+from django.db.models import Count, TextField
+from django.db.models.functions import Cast
 
 from voting import counting
 from voting.ballots import content_for_count
@@ -125,8 +127,14 @@ def ballot_file(consultation):
             (left, right) if choice == PairwiseVote.Choice.LEFT else (right, left) for left, right, choice in rows
         )
         return {**base, "comparisons": [{"winner": winner, "loser": loser} for winner, loser in pairs]}
-    rows = Ballot.objects.filter(consultation=consultation).order_by("receipt").values_list("receipt", "content")
-    return {**base, "ballots": [{"receipt": receipt, "content": content} for receipt, content in rows]}
+    # The contents come as text and are parsed with orjson: decoding each JSON value
+    # through the ORM dominated the time of large results (about 120 µs a ballot).
+    rows = (
+        Ballot.objects.filter(consultation=consultation)
+        .order_by("receipt")
+        .values_list("receipt", Cast("content", output_field=TextField()))
+    )
+    return {**base, "ballots": [{"receipt": receipt, "content": orjson.loads(text)} for receipt, text in rows]}
 
 
 def data_from_ballot_file(method, ballots):
