@@ -38,3 +38,25 @@ def test_channel_layer_round_trip_through_redis():
         return message
 
     assert async_to_sync(round_trip)() == {"type": "hello", "text": "über Redis"}
+
+
+def test_a_connection_pool_is_used_when_the_database_url_asks_for_it():
+    """Production runs many requests in threads; ?pool=true keeps PostgreSQL's connections bounded."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("DATABASE_URL does not point at PostgreSQL")
+    pooled = url + ("&" if "?" in url else "?") + "pool=true"
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "connection.ensure_connection(); print(type(connection.pool).__name__, connection.settings_dict['OPTIONS'])"
+    )
+    env = {**os.environ, "DATABASE_URL": pooled, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "participation.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ConnectionPool")
