@@ -107,7 +107,7 @@ _GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae",
 _SLUG_MAX_LENGTH = 80
 
 
-def _free_measure_slug(process, title):
+def free_measure_slug(process, title):
     """A slug from the title, unique within the process (``-2``, ``-3`` … on a clash)."""
     base = slugify(title.translate(_GERMAN_LETTERS))[: _SLUG_MAX_LENGTH - 6].strip("-") or "massnahme"
     taken = set(Measure.objects.filter(process=process, slug__startswith=base).values_list("slug", flat=True))
@@ -148,7 +148,7 @@ def create_measure(user, data):
     _check_can_manage(user, process)
     measure = Measure(**data)
     if not measure.slug:
-        measure.slug = _free_measure_slug(process, measure.title or "")
+        measure.slug = free_measure_slug(process, measure.title or "")
     with transaction.atomic():
         _save_measure(measure)
         record_audit(user, AuditAction.CREATE, measure, {"fields": sorted(data)})

@@ -13,10 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 
 from participation import rules
-from participation.actions import record_audit
+from participation.actions import free_measure_slug, record_audit
 from participation.errors import Conflict, RateLimited, Unauthenticated
 from participation.models import Measure, MeasureOrigin
 
@@ -523,11 +522,7 @@ def decide_proposal(user, proposal, approve):
             raise Conflict("This proposal has already been decided.")
         consultation = proposal.consultation
         if approve:
-            base = slugify(proposal.title)[:60] or "vorschlag"
-            slug, n = base, 1
-            while Measure.objects.filter(process_id=consultation.process_id, slug=slug).exists():
-                n += 1
-                slug = f"{base}-{n}"
+            slug = free_measure_slug(consultation.process, proposal.title)
             measure = Measure.objects.create(
                 process_id=consultation.process_id,
                 title=proposal.title,

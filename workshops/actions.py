@@ -13,9 +13,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.utils.text import slugify
 
-from participation.actions import record_audit
+from participation.actions import free_measure_slug, record_audit
 from participation.models import FieldOfAction, Measure, MeasureOrigin
 
 from . import selectors
@@ -353,11 +352,7 @@ def _promote(ctx, title, description, field_id):
         field = FieldOfAction.objects.filter(pk=field_id, process_id=ctx.workshop.process_id).first()
         if field is None:
             raise CommandError("not_found", f"There is no field of action {field_id} in this process.")
-    base = slugify(title)[:60] or "massnahme"
-    slug, n = base, 1
-    while Measure.objects.filter(process_id=ctx.workshop.process_id, slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
+    slug = free_measure_slug(ctx.workshop.process, title)
     measure = Measure.objects.create(
         process_id=ctx.workshop.process_id,
         field=field,
