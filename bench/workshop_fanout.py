@@ -7,8 +7,11 @@ Targets (``--targets``, default all three):
   redis   two Daphne processes sharing Redis; the clients alternate between them
   floor   bench/floor_server.py, a broadcast server on the ``websockets`` library alone
   memory-tuned, redis-tuned
-          the same with the changes proposed in docs/benchmarks.md applied as patches
-          (bench/tuned_asgi.py, bench/tuned_settings.py); not part of the default run
+          the same with the changes P1-P5 proposed in docs/benchmarks.md applied as
+          patches (bench/tuned_asgi.py, bench/tuned_settings.py)
+  memory-hub, redis-hub
+          P1-P5 plus P6, a per-process fan-out hub (bench/hub_asgi.py)
+  (the -tuned and -hub targets are not part of the default run)
 
 For each target and size it starts the servers on 127.0.0.1, creates a fresh
 workshop with N participants, connects N WebSocket clients from this one asyncio
@@ -620,6 +623,8 @@ async def measure(target, size, urls, args, participant_ids, facilitator_url=Non
         result["card_each_delivery_ms"] = summary_ms(deliveries)
         result["cards_missing"] = missing
         result["card_acks_missing"] = sum(1 for n, s in senders.items() if f"c{n}" not in s.acks)
+        if args.profile_phase == "cards":
+            profiler.stop()
 
         # The poll, then every participant votes at once.
         if facilitator:
@@ -762,9 +767,9 @@ def platform_urls(servers, setup):
 
 async def run_platform(target, size, args, workdir, database):
     redis_url = args.redis_url if target.startswith("redis") else None
-    if target.endswith("-tuned"):
+    if target.endswith(("-tuned", "-hub")):
         env = django_env(database.url, redis_url, settings="bench.tuned_settings")
-        app = "bench.tuned_asgi:application"
+        app = "bench.hub_asgi:application" if target.endswith("-hub") else "bench.tuned_asgi:application"
     else:
         env = django_env(database.url, redis_url)
         app = "participation.asgi:application"
@@ -943,6 +948,7 @@ def parse_args(argv=None):
     parser.add_argument("--quiet", type=float, default=0.35, help="wait until the machine is less busy than this")
     parser.add_argument("--quiet-timeout", type=float, default=120.0, help="but at most this many seconds")
     parser.add_argument("--profile-dir", default="", help="record py-spy profiles of the servers here")
+    parser.add_argument("--profile-phase", choices=["all", "cards"], default="all", help="what to profile")
     parser.add_argument("--output", default=str(BENCH_DIR / "results" / "workshop_fanout.json"))
     return parser.parse_args(argv)
 
