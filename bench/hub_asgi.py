@@ -69,7 +69,7 @@ async def deliver(workshop_id, message):
 
 async def hub(workshop_id, group):
     layer = get_channel_layer()
-    channel = await layer.new_channel("hub.")
+    channel = await layer.new_channel()  # the default prefix: channels_redis polls one inbox per prefix
     await layer.group_add(group, channel)
     while True:
         message = await layer.receive(channel)

@@ -872,19 +872,31 @@ def _create_workshop(size):
 
 
 def table(results):
+    """A Markdown table; card and vote p99 also as a multiple of the floor's at the same N."""
+    floor_of = {r["size"]: r for r in results if r["target"] == "floor" and "card_all_clients_ms" in r}
+
+    def times(value, size, key):
+        floor_value = floor_of.get(size, {}).get(key, {}).get("p99")
+        return f"{value / floor_value:.1f}×" if value is not None and floor_value else "–"
+
     lines = [
-        "| target | N | connect s | card p50 | card p95 | card p99 "
-        "| vote→tally p50 | p95 | p99 | all votes visible | lost |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| target | N | connect s (retries) | card p50 / p95 / p99 ms | card p99 vs floor "
+        "| vote→tally p50 / p95 / p99 ms | vote p99 vs floor | all votes visible ms | lost | machine busy % |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         if "card_all_clients_ms" not in r:
-            lines.append(f"| {r['target']} | {r['size']} | failed: {r.get('failure', '')[:80]} |")
+            reason = r.get("failure", "").strip().splitlines()[0][:90]
+            lines.append(f"| {r['target']} | {r['size']} | failed: {reason} | | | | | | | |")
             continue
         c, v = r["card_all_clients_ms"], r["vote_to_tally_ms"]
+        complete = r.get("burst_to_complete_tally_ms")
         lines.append(
-            f"| {r['target']} | {r['size']} | {r['connect_s']} | {c['p50']} | {c['p95']} | {c['p99']} | "
-            f"{v['p50']} | {v['p95']} | {v['p99']} | {r.get('burst_to_complete_tally_ms')} | {r['lost']} |"
+            f"| {r['target']} | {r['size']} | {r['connect_s']} ({r.get('connect_retries', 0)}) "
+            f"| {c['p50']} / {c['p95']} / {c['p99']} | {times(c['p99'], r['size'], 'card_all_clients_ms')} "
+            f"| {v['p50']} / {v['p95']} / {v['p99']} | {times(v['p99'], r['size'], 'vote_to_tally_ms')} "
+            f"| {complete if complete is not None else 'never'} | {r['lost']} "
+            f"| {r.get('machine_busy_before_pct')} → {r.get('machine_busy_pct')} |"
         )
     return "\n".join(lines)
 
@@ -956,5 +968,7 @@ def parse_args(argv=None):
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
         django_command(sys.argv[1:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--table":
+        print(table(json.loads(Path(sys.argv[2]).read_text())["results"]))
     else:
         asyncio.run(main(parse_args()))
