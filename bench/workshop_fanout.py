@@ -2,16 +2,12 @@
 
     .venv/bin/python bench/workshop_fanout.py --sizes 100,500,1000,2000
 
-Targets (``--targets``, default all three):
+Targets (``--targets``, default all three), each with the platform's default settings:
   memory  one Daphne process with the in-memory channel layer
   redis   two Daphne processes sharing Redis; the clients alternate between them
   floor   bench/floor_server.py, a broadcast server on the ``websockets`` library alone
-  memory-tuned, redis-tuned
-          the same with the changes P1-P5 proposed in docs/benchmarks.md applied as
-          patches (bench/tuned_asgi.py, bench/tuned_settings.py)
-  memory-hub, redis-hub
-          P1-P5 plus P6, a per-process fan-out hub (bench/hub_asgi.py)
-  (the -tuned and -hub targets are not part of the default run)
+A ``--database-url`` ending in ``?pool=true`` runs the servers with a connection pool
+(the production set-up in README.md).
 
 For each target and size it starts the servers on 127.0.0.1, creates a fresh
 workshop with N participants, connects N WebSocket clients from this one asyncio
@@ -23,8 +19,11 @@ process (plus a facilitator's socket that steers), and measures:
   vote → tally  every participant casts one dot vote at once; for each vote, the
                 time until the first tally frame that includes it has reached every
                 client (p50/p95/p99 over the N votes); and until the complete tally
-  lost          card events a client never got, duplicates, seq gaps, clients
-                without the complete tally, refused votes: all must be 0
+  lost          what was acknowledged and then lost: card events a client never
+                got, acknowledged votes missing from the database, seq gaps,
+                duplicates. Must be 0. Reported beside it: commands never
+                acknowledged, refused votes, and clients that never saw the
+                complete tally (a visibility failure, not a lost vote)
 
 A tally with ``votes >= r`` includes the r-th stored vote; the order of votes is
 read from the database (PollVote ids) for the platform and from the floor
@@ -202,7 +201,7 @@ class Database:
         if urlparse(url or "").scheme in ("postgres", "postgresql", "pgsql"):
             parts = urlparse(url)
             self.name = f"participation_bench_{uuid.uuid4().hex[:10]}"
-            self.admin_url = urlunparse(parts._replace(scheme="postgresql", path="/postgres"))
+            self.admin_url = urlunparse(parts._replace(scheme="postgresql", path="/postgres", query=""))
             self.url = urlunparse(parts._replace(path=f"/{self.name}"))
             self.kind = "postgresql"
         else:
@@ -663,7 +662,8 @@ async def measure(target, size, urls, args, participant_ids, facilitator_url=Non
         # Of both cores together (200% = the whole machine): includes PostgreSQL and Redis.
         result["machine_busy_pct"] = round(200 * busy_share(system_mark, system_cpu()))
         result["cpu_pct_by_kind"] = cpu_by_kind(table_mark, process_cpu_table(), {*pids, os.getpid()}, wall)
-        refused = [s.acks[f"v{s.index}"][1] for s in sims if s.acks.get(f"v{s.index}", (0, {}))[1].get("type") != "ack"]
+        answers = [s.acks.get(f"v{s.index}", (0, {}))[1] for s in sims]
+        refused = [answer for answer in answers if answer.get("type") == "error"]
         result["votes_refused"] = len(refused)
         if refused:
             result["errors"].append(refused[:3])
@@ -686,8 +686,12 @@ async def measure(target, size, urls, args, participant_ids, facilitator_url=Non
             result["burst_to_complete_tally_ms"] = _ms(max(complete_at) - burst_start)
 
         # Rank of each vote among the stored votes: a tally with votes >= rank includes it.
+        acked_votes = {s.participant_id for s in sims if s.acks.get(f"v{s.index}", (0, {}))[1].get("type") == "ack"}
+        result["votes_without_ack"] = sum(1 for s in sims if f"v{s.index}" not in s.acks)
+        result["votes_acked_not_stored"] = 0
         if ranks_for:
             order = await asyncio.to_thread(ranks_for, poll_id)
+            result["votes_acked_not_stored"] = len(acked_votes - set(order))
             participant_rank = {participant: r for r, participant in enumerate(order, start=1)}
             rank = {s.index: participant_rank.get(s.participant_id) for s in sims}
         else:
@@ -724,14 +728,8 @@ async def measure(target, size, urls, args, participant_ids, facilitator_url=Non
                 expected = seq + 1
         result["seq_gaps"] = gaps
         result["duplicates"] = dups
-        result["lost"] = (
-            result["cards_missing"]
-            + result["clients_without_complete_tally"]
-            + result["votes_refused"]
-            + gaps
-            + dups
-            + result["card_acks_missing"]
-        )
+        result["lost"] = result["cards_missing"] + result["votes_acked_not_stored"] + gaps + dups
+        result["not_acknowledged"] = result["card_acks_missing"] + result["votes_without_ack"]
     finally:
         if profiler:
             profiler.stop()
@@ -767,12 +765,8 @@ def platform_urls(servers, setup):
 
 async def run_platform(target, size, args, workdir, database):
     redis_url = args.redis_url if target.startswith("redis") else None
-    if target.endswith(("-tuned", "-hub")):
-        env = django_env(database.url, redis_url, settings="bench.tuned_settings")
-        app = "bench.hub_asgi:application" if target.endswith("-hub") else "bench.tuned_asgi:application"
-    else:
-        env = django_env(database.url, redis_url)
-        app = "participation.asgi:application"
+    env = django_env(database.url, redis_url)
+    app = "participation.asgi:application"
     count = 2 if target.startswith("redis") else 1
     servers = [daphne(f"{target}-{n}", env, workdir, app) for n in range(count)]
     try:
@@ -881,13 +875,14 @@ def table(results):
 
     lines = [
         "| target | N | connect s (retries) | card p50 / p95 / p99 ms | card p99 vs floor "
-        "| vote→tally p50 / p95 / p99 ms | vote p99 vs floor | all votes visible ms | lost | machine busy % |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| vote→tally p50 / p95 / p99 ms | vote p99 vs floor | all votes visible ms | lost "
+        "| not acked / refused / tally incomplete | machine busy % |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         if "card_all_clients_ms" not in r:
             reason = r.get("failure", "").strip().splitlines()[0][:90]
-            lines.append(f"| {r['target']} | {r['size']} | failed: {reason} | | | | | | | |")
+            lines.append(f"| {r['target']} | {r['size']} | failed: {reason} | | | | | | | | |")
             continue
         c, v = r["card_all_clients_ms"], r["vote_to_tally_ms"]
         complete = r.get("burst_to_complete_tally_ms")
@@ -896,6 +891,7 @@ def table(results):
             f"| {c['p50']} / {c['p95']} / {c['p99']} | {times(c['p99'], r['size'], 'card_all_clients_ms')} "
             f"| {v['p50']} / {v['p95']} / {v['p99']} | {times(v['p99'], r['size'], 'vote_to_tally_ms')} "
             f"| {complete if complete is not None else 'never'} | {r['lost']} "
+            f"| {r.get('not_acknowledged')} / {r.get('votes_refused')} / {r.get('clients_without_complete_tally')} "
             f"| {r.get('machine_busy_before_pct')} → {r.get('machine_busy_pct')} |"
         )
     return "\n".join(lines)

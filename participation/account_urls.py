@@ -4,12 +4,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import account_views
+from .login import LoginForm
 
 urlpatterns = [
     path("", account_views.profile, name="profile"),
     path(
         "anmelden/",
-        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html",
+            redirect_authenticated_user=True,
+            authentication_form=LoginForm,  # locks an account for an address after 5 wrong passwords
+        ),
         name="login",
     ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),

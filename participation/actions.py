@@ -9,6 +9,10 @@ from django.utils.translation import gettext as _
 
 from . import rules
 from .models import FEEDBACK_MAX_LENGTH, AuditLogEntry, Feedback, FeedbackReport, FeedbackStatus, Measure
+from .security import limit
+
+# Feedback per account and hour.
+FEEDBACK_PER_HOUR = 30
 
 
 class AuditAction:
@@ -61,6 +65,13 @@ def post_feedback(user, target, text):
     if field is None:
         raise ValidationError({"target": _("Zu diesem Inhalt sind keine Rückmeldungen möglich.")})
     text = _clean_text(text, FEEDBACK_MAX_LENGTH)
+    # A brake for scripts, far above what a person writes in an hour.
+    limit(
+        f"feedback:{user.pk}",
+        FEEDBACK_PER_HOUR,
+        3600,
+        _("Sie haben in der letzten Stunde sehr viele Rückmeldungen geschrieben. Bitte versuchen Sie es später."),
+    )
     with transaction.atomic():
         return Feedback.objects.create(author=user, text=text, **{field: target})
 

@@ -5,7 +5,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .actions import AuditAction, moderate_feedback, record_audit
+from .login import AdminLoginForm
 from .models import AuditLogEntry, Feedback, FeedbackReport, FieldOfAction, LivingLab, Measure, Process, Project, User
+
+# The admin's login has the same lockout after wrong passwords as the site's.
+admin.site.login_form = AdminLoginForm
 
 
 class AuditedAdmin(admin.ModelAdmin):

@@ -41,15 +41,15 @@ DEMO_ACCOUNTS = {
 PROCESS = {
     "slug": "gesamtkonzept-digitalisierung",
     "title": "Gesamtkonzept Digitalisierung",
-    "title_en": "Comprehensive Digitalisation Strategy",
+    "title_en": "Comprehensive Digitalization Strategy",
     "summary": _paragraphs("""
         Wie soll Heilbronn die Digitalisierung für seine Bürgerinnen und Bürger, die Verwaltung und die
         Wirtschaft gestalten? Das Gesamtkonzept bündelt Handlungsfelder, einen Katalog von Smart-City-Maßnahmen,
         eine Bestandsaufnahme laufender Projekte und zwei Reallabore – und lädt Sie ein, mitzureden.
     """),
     "summary_en": _paragraphs("""
-        How should Heilbronn shape digitalisation for its residents, its administration and its economy? The
-        strategy brings together fields of action, a catalogue of Smart City measures, an inventory of ongoing
+        How should Heilbronn shape digitalization for its residents, its administration and its economy? The
+        strategy brings together fields of action, a catalog of Smart City measures, an inventory of ongoing
         projects and two living labs – and invites you to have your say.
     """),
     "description": _paragraphs("""
@@ -88,33 +88,33 @@ PROCESS = {
         wieder.
     """),
     "description_en": _paragraphs("""
-        Heilbronn is changing. With the Bildungscampus, the Experimenta science centre and the new Neckarbogen
+        Heilbronn is changing. With the Bildungscampus, the Experimenta science center and the new Neckarbogen
         district, the city has in recent years become a place for learning and trying things out. At the same
         time, residents rightly expect to submit applications online, follow buses and light rail in real time
         and find out about the city's plans whenever they like. Businesses need fast networks and digital points
         of contact. Many departments, utilities and companies are already working on digital projects – so far,
         however, often side by side rather than together.
 
-        The Comprehensive Digitalisation Strategy brings these activities together and sets a common direction.
+        The Comprehensive Digitalization Strategy brings these activities together and sets a common direction.
         It describes eight fields of action, from mobility to urban society, collects concrete Smart City
-        measures in a catalogue and uses an inventory to show what is already under way in the administration
+        measures in a catalog and uses an inventory to show what is already under way in the administration
         and in selected companies. In two living labs, new solutions are tested under real conditions before
         they are rolled out across the city.
 
         How participation works: on this platform you can find information on all fields of action, measures,
-        projects and living labs. Anyone who creates an account and confirms their e-mail address can give
+        projects and living labs. Anyone who creates an account and confirms their email address can give
         feedback on every measure, project and living lab: What is missing? What matters most to you? Where do
         you see risks? The facilitation team reads every contribution, makes sure the discussion stays
-        respectful and summarises the results regularly.
+        respectful and summarizes the results regularly.
 
         At the same time, experts from the administration, academia, business and civil society discuss the
-        measures in expert workshops. Proposals from the workshops and from residents are added to the catalogue
+        measures in expert workshops. Proposals from the workshops and from residents are added to the catalog
         of measures and marked as such. The process ends with an online vote in which you can weight the
         measures. The results – shown separately for residents and experts – are published and presented to the
         city council as the basis for its decision.
 
         Timeline: information phase and online feedback from March to June 2026. Expert workshops on the fields
-        of action from May to September 2026. Revision of the catalogue of measures and online vote from October
+        of action from May to September 2026. Revision of the catalog of measures and online vote from October
         to December 2026. Evaluation and publication of the results from January to March 2027. Debate and
         decision in the city council by the end of June 2027.
 
@@ -151,8 +151,8 @@ FIELDS = [
             zu einer gemeinsamen App für alle Mobilitätsangebote.
         """),
         "description_en": _paragraphs("""
-            Heilbronn is the regional centre of Heilbronn-Franconia: every day tens of thousands of people commute
-            into the city, on top of delivery traffic and visitors to the city centre. Congestion on the main
+            Heilbronn is the regional center of Heilbronn-Franconia: every day tens of thousands of people commute
+            into the city, on top of delivery traffic and visitors to the city center. Congestion on the main
             roads, the search for a parking space and gaps between bus, light rail and cycling are a burden on
             people and the climate.
 
@@ -219,7 +219,7 @@ FIELDS = [
             opportunities to use digital tools safely and with confidence.
 
             This field of action covers equipping and running school IT, places of learning outside school and
-            programmes for digital literacy, for example for older people.
+            programs for digital literacy, for example for older people.
         """),
     },
     {
@@ -276,7 +276,7 @@ FIELDS = [
         """),
         "description_en": _paragraphs("""
             The Heilbronn-Franconia region is shaped by strong family businesses, crafts and retail. Large
-            companies often drive digitalisation themselves; small firms and city-centre shops, on the other
+            companies often drive digitalization themselves; small firms and downtown stores, on the other
             hand, frequently need advice, networks and simple tools.
 
             This field of action collects measures in which the city acts as a partner: help desks, platforms
@@ -294,7 +294,7 @@ FIELDS = [
         ),
         "summary_en": (
             "Digital services that make everyday life easier for people in need of care, their families and "
-            "carers, and that strengthen care in the neighbourhood."
+            "caregivers, and that strengthen care in the neighborhood."
         ),
         "description": _paragraphs("""
             Die Bevölkerung wird älter, Pflegekräfte und Hausarztpraxen sind knapp. Digitale Werkzeuge ersetzen
@@ -305,12 +305,12 @@ FIELDS = [
             telemedizinische Sprechstunden in den Stadtteilen und eine bessere Vernetzung der Praxen.
         """),
         "description_en": _paragraphs("""
-            The population is ageing, and carers and GP practices are in short supply. Digital tools do not
+            The population is aging, and caregivers and doctors' offices are in short supply. Digital tools do not
             replace human care, but they can save journeys, make information available faster and relieve
             families.
 
             The focus is on services that are easy to understand: available care places at a glance, telemedicine
-            consultations in the neighbourhoods and better connections between medical practices.
+            consultations in the neighborhoods and better connections between medical practices.
         """),
     },
     {
@@ -341,7 +341,7 @@ FIELDS = [
             network.
 
             Beyond that, the city needs an urban data platform where data on traffic, environment and energy come
-            together securely, are analysed according to clear rules and – wherever possible – are published as
+            together securely, are analyzed according to clear rules and – wherever possible – are published as
             open data.
         """),
     },
@@ -366,8 +366,8 @@ FIELDS = [
             Viele dieser Ideen stammen direkt aus der Bürgerschaft.
         """),
         "description_en": _paragraphs("""
-            Digitalisation is more than technology: it changes how people find information, get involved and meet
-            each other. Heilbronn thrives on its clubs, initiatives and active neighbourhoods.
+            Digitalization is more than technology: it changes how people find information, get involved and meet
+            each other. Heilbronn thrives on its clubs, initiatives and active neighborhoods.
 
             This field of action takes up proposals that strengthen community life – from digital access to the
             city's history to a platform where volunteers and people looking for help can find each other. Many
@@ -412,20 +412,20 @@ MEASURES = [
             weitere Kreuzungen folgen.
         """),
         "description_en": _paragraphs("""
-            Traffic regularly backs up on the main roads around the city centre at peak times. Most traffic
+            Traffic regularly backs up on the main roads around the city center at peak times. Most traffic
             lights still run on fixed schedules that do not respond to actual traffic volumes. Drivers looking
             for a parking space add to the traffic by circling the streets, causing noise and exhaust fumes.
 
             Intelligent traffic management connects the traffic lights to a central traffic control computer.
             Detectors count vehicles, bikes and pedestrians without recording any personal data, and the signal
             timings adapt continuously. Buses announce themselves at junctions and are given priority. The
-            occupancy of multi-storey car parks is published in real time on display boards, in apps and as open
+            occupancy of parking garages is published in real time on display boards, in apps and as open
             data.
 
             All road users are meant to benefit: shorter waiting times, more punctual buses and less traffic
             searching for parking. As a first step, the traffic control computer will be replaced and 40
             junctions connected; the parking guidance system follows. The effect will be measured in the city
-            centre living lab before further junctions are added.
+            center living lab before further junctions are added.
         """),
     },
     {
@@ -441,7 +441,7 @@ MEASURES = [
             "statt in fünf verschiedenen."
         ),
         "summary_en": (
-            "Plan journeys, buy tickets and book hire bikes or car sharing – in one shared app instead of five "
+            "Plan journeys, buy tickets and book rental bikes or car sharing – in one shared app instead of five "
             "different ones."
         ),
         "description": _paragraphs("""
@@ -459,8 +459,8 @@ MEASURES = [
             älteren Menschen gesammelt.
         """),
         "description_en": _paragraphs("""
-            Getting around Heilbronn without a car often means several apps and customer accounts for timetables,
-            tickets, hire bikes and car sharing. This is cumbersome and puts many people off combining different
+            Getting around Heilbronn without a car often means several apps and customer accounts for schedules,
+            tickets, rental bikes and car sharing. This is cumbersome and puts many people off combining different
             modes of transport.
 
             The proposal is a mobility platform ("mobility as a service") that brings together the services of
@@ -480,14 +480,14 @@ MEASURES = [
         "origin": "workshop",
         "estimated_cost": Decimal("380000"),
         "title": "Digital buchbare Lieferzonen in der Innenstadt",
-        "title_en": "Digitally bookable loading zones in the city centre",
+        "title_en": "Digitally bookable loading zones in the city center",
         "summary": (
             "Lieferfahrzeuge reservieren Ladezonen per App, Sensoren zeigen freie Flächen an. So sollen das Halten "
             "in zweiter Reihe und blockierte Radwege abnehmen."
         ),
         "summary_en": (
             "Delivery vehicles reserve loading zones via an app and sensors show which ones are free. The aim is "
-            "less double parking and fewer blocked cycle lanes."
+            "less double parking and fewer blocked bike lanes."
         ),
         "description": _paragraphs("""
             In der Fußgängerzone und den angrenzenden Straßen konkurrieren Paketdienste, Handwerksbetriebe und
@@ -504,7 +504,7 @@ MEASURES = [
         """),
         "description_en": _paragraphs("""
             In the pedestrian zone and the surrounding streets, parcel services, tradespeople and suppliers to
-            shops compete for a small number of loading bays. The result is double parking, blocked cycle lanes
+            stores compete for a small number of loading zones. The result is double parking, blocked bike lanes
             and dangerous situations for pedestrians.
 
             The idea comes from the expert workshop on mobility: loading zones are fitted with sensors and can be
@@ -512,7 +512,7 @@ MEASURES = [
             that logistics companies can plan their rounds. Outside delivery hours the space is available for
             bicycles or outdoor seating.
 
-            The concept is first to be tested with ten loading zones in the city centre living lab. Together with
+            The concept is first to be tested with ten loading zones in the city center living lab. Together with
             retailers and delivery services, the city will evaluate whether illegal parking and circling traffic
             decrease measurably.
         """),
@@ -548,11 +548,11 @@ MEASURES = [
             Erstklässler ausgibt.
         """),
         "description_en": _paragraphs("""
-            This proposal came from a parents' initiative: many parents know of confusing junctions, pavements
+            This proposal came from a parents' initiative: many parents know of confusing junctions, sidewalks
             blocked by parked cars or missing crossings on their children's way to school, but do not know whom
             to tell.
 
-            On a simple online map, parents, pupils and teachers can mark and describe dangerous spots. The road
+            On a simple online map, parents, students and teachers can mark and describe dangerous spots. The road
             traffic authority reviews the reports together with the police and the schools, replies to each one
             and documents publicly what has been done – for example new road markings, a 30 km/h limit or a
             school crossing patrol.
@@ -602,7 +602,7 @@ MEASURES = [
             fail because of media breaks – for example, a form can be filled in online but then has to be printed
             and signed.
 
-            This measure digitises these 30 services from start to finish: application, identification with the
+            This measure digitizes these 30 services from start to finish: application, identification with the
             online function of the ID card, payment and decision in a digital mailbox. Internally, applications
             go straight into the specialist system without being retyped. Anyone who prefers to come in person
             can still do so; staff gain time for difficult cases and advice.
@@ -642,8 +642,8 @@ MEASURES = [
             angeschlossen werden.
         """),
         "description_en": _paragraphs("""
-            Long queues outside the citizens' office used to be part of everyday life. With online appointment
-            booking, residents can reserve a fixed slot, receive an e-mail reminder and move or cancel the
+            Long lines outside the citizens' office used to be part of everyday life. With online appointment
+            booking, residents can reserve a fixed slot, receive an email reminder and move or cancel the
             appointment themselves.
 
             For walk-in visits, the website shows the current waiting time and the number of people waiting.
@@ -668,7 +668,7 @@ MEASURES = [
         ),
         "summary_en": (
             "An end to paper files and circulation folders: cases are processed digitally, archived in a legally "
-            "compliant way and can be found at any time by authorised staff."
+            "compliant way and can be found at any time by authorized staff."
         ),
         "description": _paragraphs("""
             In vielen Ämtern werden Vorgänge noch auf Papier geführt: Akten werden kopiert, per Hauspost
@@ -688,7 +688,7 @@ MEASURES = [
             archived in the basement. This costs time, makes mobile working difficult and makes it hard to tell
             residents quickly how their request is progressing.
 
-            The electronic file gradually replaces paper files in all departments. Incoming mail is digitised
+            The electronic file gradually replaces paper files in all departments. Incoming mail is digitized
             centrally, cases are handled in a document management system and archived in an audit-proof way for
             the periods required by law. Access rights govern who may see which file, and every access is logged.
 
@@ -710,7 +710,7 @@ MEASURES = [
         ),
         "summary_en": (
             "Budget data, traffic counts, environmental readings and geodata are published in machine-readable "
-            "form under an open licence."
+            "form under an open license."
         ),
         "description": _paragraphs("""
             Die Stadtverwaltung verfügt über viele Daten, die für Bürgerschaft, Wissenschaft, Medien und
@@ -728,12 +728,12 @@ MEASURES = [
         """),
         "description_en": _paragraphs("""
             The city administration holds a great deal of data that is valuable to residents, researchers, the
-            media and businesses: budgets, population statistics, locations of day-care centres and charging
+            media and businesses: budgets, population statistics, locations of day-care centers and charging
             points, traffic counts or air quality readings. So far, much of it is only available as PDF or on
             request.
 
             An open data portal provides this data in machine-readable form, regularly updated and under an open
-            licence. Personal data is excluded. Students at the Bildungscampus, initiatives and start-ups can
+            license. Personal data is excluded. Students at the Bildungscampus, initiatives and start-ups can
             build their own applications, and the work of the administration becomes easier to follow.
 
             The portal starts with 30 data sets that are collected regularly anyway. Each department names a
@@ -769,8 +769,8 @@ MEASURES = [
             Die Meldungen fließen anonymisiert in das Open-Data-Portal ein.
         """),
         "description_en": _paragraphs("""
-            A pothole on a cycle path, illegally dumped rubbish on the Neckar bank or a broken street light: so
-            far, such problems have to be reported by phone or e-mail, and it is often unclear which department
+            A pothole on a bike path, illegally dumped trash on the Neckar bank or a broken street light: so
+            far, such problems have to be reported by phone or email, and it is often unclear which department
             is responsible.
 
             An issue reporter lets people report damage with a photo and location in just a few steps. The
@@ -795,7 +795,7 @@ MEASURES = [
             "Lernplattform und ein verlässlicher IT-Support."
         ),
         "summary_en": (
-            "Fast Wi-Fi in every classroom, loan devices for pupils, a shared learning platform and reliable IT "
+            "Fast Wi-Fi in every classroom, loan devices for students, a shared learning platform and reliable IT "
             "support."
         ),
         "description": _paragraphs("""
@@ -818,7 +818,7 @@ MEASURES = [
             spend a lot of time looking after technology instead of teaching.
 
             This measure establishes common standards: high-performance Wi-Fi in all classrooms, presentation
-            equipment, loan devices for pupils who have none of their own and a learning platform that complies
+            equipment, loan devices for students who have none of their own and a learning platform that complies
             with data protection rules. A central city IT support team takes care of maintenance and updates so
             that teachers can concentrate on teaching.
 
@@ -839,7 +839,7 @@ MEASURES = [
             "Tablet und Online-Dienste sicher zu nutzen."
         ),
         "summary_en": (
-            "Trained volunteers help older people in community centres and libraries to use smartphones, tablets "
+            "Trained volunteers help older people in community centers and libraries to use smartphones, tablets "
             "and online services safely."
         ),
         "description": _paragraphs("""
@@ -862,11 +862,11 @@ MEASURES = [
             ask. As public services go digital, they must not be left behind.
 
             The expert workshop on education proposed training volunteers as digital guides. They hold regular
-            drop-in sessions in community centres, meeting places and the city library, explain things patiently
-            step by step and help people recognise scams. Loan tablets let people try out devices first.
+            drop-in sessions in community centers, meeting places and the city library, explain things patiently
+            step by step and help people recognize scams. Loan tablets let people try out devices first.
 
             At the start, 25 volunteers are to be trained to hold sessions in six districts. A paid coordinator
-            organises training, schedules and the exchange of experience.
+            organizes training, schedules and the exchange of experience.
         """),
     },
     {
@@ -944,12 +944,12 @@ MEASURES = [
             Schulen auf Bildschirmen gezeigt und können so im Unterricht genutzt werden.
         """),
         "description_en": _paragraphs("""
-            The city runs well over a hundred buildings – schools, day-care centres, sports halls, offices and
-            museums. Today their energy use is usually analysed once a year from the bills. Heating that runs all
+            The city runs well over a hundred buildings – schools, day-care centers, sports halls, offices and
+            museums. Today their energy use is usually analyzed once a year from the bills. Heating that runs all
             weekend or ventilation with the wrong timer settings is therefore noticed late.
 
             With remotely read meters and energy management software, consumption is recorded every fifteen
-            minutes. Building management receives automatic alerts when something looks unusual, and caretakers
+            minutes. Building management receives automatic alerts when something looks unusual, and custodians
             see the data on a tablet. Experience from other cities shows that better operation alone saves a
             noticeable amount of energy.
 
@@ -987,7 +987,7 @@ MEASURES = [
             zu betreuen und die Messwerte im Unterricht zu nutzen.
         """),
         "description_en": _paragraphs("""
-            On summer days the city centre heats up considerably more than the surrounding countryside. Exactly
+            On summer days the city center heats up considerably more than the surrounding countryside. Exactly
             where the heat islands are and what effect new trees, water features or light-coloured surfaces have
             is so far known mainly from computer models. There are only a few official stations measuring air
             pollutants.
@@ -1076,7 +1076,7 @@ MEASURES = [
         """),
         "description_en": _paragraphs("""
             The idea: public litter bins are fitted with sensors that report how full they are. Street cleaning
-            then empties only full bins and plans its rounds accordingly instead of visiting every bin on a fixed
+            then empties only full trash cans and plans its rounds accordingly instead of visiting each one on a fixed
             schedule.
 
             The waste management department's review found that the measure would achieve little in Heilbronn:
@@ -1140,13 +1140,13 @@ MEASURES = [
         "origin": "catalogue",
         "estimated_cost": Decimal("180000"),
         "title": "Digitales Schaufenster für den Innenstadthandel",
-        "title_en": "Digital shop window for city-centre retail",
+        "title_en": "Digital storefront for downtown retail",
         "summary": (
             "Eine gemeinsame Plattform zeigt Sortiment, Öffnungszeiten und Aktionen der Heilbronner Geschäfte – "
             "online reservieren, im Laden abholen."
         ),
         "summary_en": (
-            "A shared platform shows the ranges, opening hours and offers of Heilbronn's shops – reserve online, "
+            "A shared platform shows the ranges, business hours and offers of Heilbronn's stores – reserve online, "
             "pick up in store."
         ),
         "description": _paragraphs("""
@@ -1164,13 +1164,13 @@ MEASURES = [
             teilnehmenden Betriebe tragen.
         """),
         "description_en": _paragraphs("""
-            Owner-run shops in the city centre are under pressure from online retail. Many small shops have
-            neither the time nor the budget for their own online shop, and customers often do not know that the
+            Owner-run stores in the city center are under pressure from online retail. Many small stores have
+            neither the time nor the budget for their own online store, and customers often do not know that the
             product they are looking for is in stock a few streets away.
 
-            The digital shop window is a shared platform for retail, restaurants and service providers. Shops
-            can easily add opening hours, offers and selected products; customers can reserve goods and collect
-            them in store. The platform points to free parking spaces and to events in the city centre.
+            The digital storefront is a shared platform for retail, restaurants and service providers. Stores
+            can easily add business hours, offers and selected products; customers can reserve goods and collect
+            them in store. The platform points to free parking spaces and to events in the city center.
 
             The platform is being developed with city marketing and the retailers' associations. In the first
             year the city covers the fees; after that the service is to be financed by small contributions from
@@ -1184,7 +1184,7 @@ MEASURES = [
         "origin": "catalogue",
         "estimated_cost": Decimal("400000"),
         "title": "Anlaufstelle Digitalisierung für kleine und mittlere Unternehmen",
-        "title_en": "Digitalisation help desk for small and medium-sized businesses",
+        "title_en": "Digitalization help desk for small and medium-sized businesses",
         "summary": (
             "Kostenlose Erstberatung, Praxisworkshops und Kontakte zu Hochschulen und IT-Dienstleistern für "
             "Handwerk, Handel und Mittelstand."
@@ -1209,11 +1209,11 @@ MEASURES = [
         """),
         "description_en": _paragraphs("""
             Many small businesses know that they need to go digital but not where to start: Which software suits
-            the business? How do I protect myself against cyber attacks? Which funding programmes exist? There
+            the business? How do I protect myself against cyber attacks? Which funding programs exist? There
             are many offers from chambers, associations and the state, but they are hard to keep track of.
 
             The economic development office's help desk brings these offers together. It provides free initial
-            advice, refers businesses to suitable funding programmes and experts, and organises practical
+            advice, refers businesses to suitable funding programs and experts, and organizes practical
             workshops, for example on IT security, digital bookkeeping or using artificial intelligence in a
             small business. Students from the universities at the Bildungscampus can help in practical projects.
 
@@ -1260,7 +1260,7 @@ MEASURES = [
 
             The care vacancy finder is a simple online overview in which facilities and services in the city and
             the surrounding district enter their free capacity themselves. Families filter by type of care,
-            district and period and contact providers directly. The local care advice centre continues to give
+            district and period and contact providers directly. The local care advice center continues to give
             personal advice and uses the finder as a tool.
 
             It only works if as many facilities as possible take part. The finder is therefore being developed
@@ -1280,7 +1280,7 @@ MEASURES = [
             "Hausärzten – begleitet von medizinischem Fachpersonal vor Ort."
         ),
         "summary_en": (
-            "Equipped rooms in district centres make video consultations with GPs possible – supported by "
+            "Equipped rooms in district centers make video consultations with GPs possible – supported by "
             "medical staff on site."
         ),
         "description": _paragraphs("""
@@ -1297,12 +1297,12 @@ MEASURES = [
             Stadt stellt Räume und Technik, die medizinische Verantwortung bleibt bei den Praxen.
         """),
         "description_en": _paragraphs("""
-            In some districts on the edge of the city, only a few GP practices remain. For older people or those
+            In some districts on the edge of the city, only a few Doctors' offices remain. For older people or those
             with limited mobility, getting to the practice becomes an obstacle, and routine appointments are put
             off.
 
             The expert workshop on health proposed setting up rooms for video consultations in district
-            centres. Medical assistants accompany the appointments, measure blood pressure or blood sugar with
+            centers. Medical assistants accompany the appointments, measure blood pressure or blood sugar with
             connected devices and send the readings to the patient's practice. Prescriptions and referrals
             arrive digitally. People without their own device or internet access benefit most.
 
@@ -1325,7 +1325,7 @@ MEASURES = [
         ),
         "summary_en": (
             "The fibre network is being expanded together with network operators; gaps that are not profitable "
-            "for private providers are closed with subsidised roll-out."
+            "for private providers are closed with subsidized roll-out."
         ),
         "description": _paragraphs("""
             Schnelles Internet ist Voraussetzung für Homeoffice, digitale Schulen und moderne Unternehmen. In
@@ -1351,7 +1351,7 @@ MEASURES = [
             roll-out is not profitable, funding is requested from the federal and state governments. Schools,
             hospitals and business parks have priority.
 
-            Most of the costs are borne by the network operators and funding programmes; the city's share is
+            Most of the costs are borne by the network operators and funding programs; the city's share is
             calculated for each section and is therefore not given here as a total. A public roll-out map shows
             when each street will be connected.
         """),
@@ -1369,7 +1369,7 @@ MEASURES = [
             "städtischen Einrichtungen."
         ),
         "summary_en": (
-            "Free Wi-Fi without registration on central squares in the city centre, along the Neckar and in "
+            "Free Wi-Fi without registration on central squares in the city center, along the Neckar and in "
             "municipal buildings."
         ),
         "description": _paragraphs("""
@@ -1385,16 +1385,16 @@ MEASURES = [
             Stadtteilzentren und Freibäder – als Nächstes angeschlossen werden.
         """),
         "description_en": _paragraphs("""
-            Whether for visitors, pupils or people with a small data plan: free internet access in public spaces
+            Whether for visitors, students or people with a small data plan: free internet access in public spaces
             is part of today's basic public services.
 
-            Free Wi-Fi without registration is available on central squares in the city centre such as the
+            Free Wi-Fi without registration is available on central squares in the city center such as the
             Marktplatz and Kiliansplatz, along the Neckar and in citizens' offices, libraries and museums. Access
             is designed to protect privacy: no personal data is collected for advertising. A landing page
             provides information about events and city services.
 
             This measure has been implemented. Anonymous usage figures are used to decide which places – such as
-            district centres and outdoor pools – will be connected next.
+            district centers and outdoor pools – will be connected next.
         """),
     },
     {
@@ -1472,7 +1472,7 @@ MEASURES = [
             external service providers. Anyone who wants to combine traffic data with air quality readings, for
             example, has to gather them laboriously.
 
-            The urban data platform connects these sources through standardised interfaces. It stores sensor
+            The urban data platform connects these sources through standardized interfaces. It stores sensor
             data, provides dashboards for the administration and the city council, and automatically publishes
             approved data on the open data portal. It is built on open-source software and open standards so that
             the city does not depend on a single supplier. Data protection and information security are built in
@@ -1514,7 +1514,7 @@ MEASURES = [
             Die Inhalte sollen ohne App im Browser abrufbar und auch in Leichter Sprache verfügbar sein.
         """),
         "description_en": _paragraphs("""
-            Heilbronn's city centre was almost completely destroyed in December 1944; much of what once shaped
+            Heilbronn's city center was almost completely destroyed in December 1944; much of what once shaped
             the city can no longer be seen. A resident proposed making this history accessible digitally.
 
             A digital walk guides visitors by smartphone to around 20 stops – from the Marktplatz and St
@@ -1539,7 +1539,7 @@ MEASURES = [
             "welche Projekte brauchen Unterstützung?"
         ),
         "summary_en": (
-            "Clubs, initiatives and neighbours find each other online: Who needs help, who has time, which "
+            "Clubs, initiatives and neighbors find each other online: Who needs help, who has time, which "
             "projects need support?"
         ),
         "description": _paragraphs("""
@@ -1557,12 +1557,12 @@ MEASURES = [
         """),
         "description_en": _paragraphs("""
             Many people in Heilbronn volunteer – in sports clubs, helping refugees, at food banks or in
-            neighbourhood initiatives. At the same time, clubs urgently need helpers, and many people would like
+            neighborhood initiatives. At the same time, clubs urgently need helpers, and many people would like
             to get involved but do not know where.
 
             This proposal from residents envisages a platform on which clubs and initiatives post tasks – from a
-            one-off shift at the city festival to regular homework help. Neighbours can offer or ask for small
-            favours, such as shopping for older people. The volunteer centre runs the platform and checks new
+            one-off shift at the city festival to regular homework help. Neighbors can offer or ask for small
+            favors, such as shopping for older people. The volunteer center runs the platform and checks new
             entries.
 
             The initiators want the platform to stay free of advertising and to pass on no data. The city is
@@ -1591,7 +1591,7 @@ PROJECTS = [
             "Datenanbindung und eine adaptive Steuerung."
         ),
         "summary_en": (
-            "The outdated traffic control computer is being replaced; 40 junctions around the city centre are "
+            "The outdated traffic control computer is being replaced; 40 junctions around the city center are "
             "getting a data connection and adaptive control."
         ),
         "description": _paragraphs("""
@@ -1603,12 +1603,12 @@ PROJECTS = [
             Verkehrsmanagement“. Die ersten Kreuzungen laufen bereits im Testbetrieb im Reallabor Innenstadt.
         """),
         "description_en": _paragraphs("""
-            The current traffic control computer can only run the traffic lights on fixed programmes. The project
+            The current traffic control computer can only run the traffic lights on fixed programs. The project
             procures a new, vendor-independent traffic control computer and fits 40 traffic light systems on the
             main roads with detectors and a data connection.
 
             The project provides the technical basis for the measure "Intelligent digital traffic management".
-            The first junctions are already in trial operation in the city centre living lab.
+            The first junctions are already in trial operation in the city center living lab.
         """),
     },
     {
@@ -1641,8 +1641,8 @@ PROJECTS = [
             eines Hundes. In Arbeit sind die Wohnsitzanmeldung und die Gewerbeanmeldung.
         """),
         "description_en": _paragraphs("""
-            This project implements the measure "Citizens' office online". Services are digitised in batches;
-            the order depends on how often a service is requested and how much work its digitisation involves.
+            This project implements the measure "Citizens' office online". Services are digitized in batches;
+            the order depends on how often a service is requested and how much work its digitization involves.
 
             Services already online include the certificate of registration, the residents' parking permit and
             registering a dog. Registering an address and registering a business are in progress.
@@ -1666,7 +1666,7 @@ PROJECTS = [
             "abgebildet; die Erfahrungen fließen in die E-Akte für alle Ämter ein."
         ),
         "summary_en": (
-            "Personnel files were digitised and processes from hiring to parental leave were moved online; the "
+            "Personnel files were digitized and processes from hiring to parental leave were moved online; the "
             "lessons learned feed into the electronic file for all departments."
         ),
         "description": _paragraphs("""
@@ -1756,7 +1756,7 @@ PROJECTS = [
             requirements for meters and software, prepares the tender and selects the 20 buildings with the
             highest consumption.
 
-            Installation is due to start in autumn 2026. The caretakers of the pilot buildings are involved from
+            Installation is due to start in fall 2026. The custodians of the pilot buildings are involved from
             the outset.
         """),
     },
@@ -1810,14 +1810,14 @@ PROJECTS = [
         "contact_email": "it-betrieb@example.org",
         "public": False,
         "title": "Umzug der Fachverfahren in zwei getrennte Rechenzentren",
-        "title_en": "Moving specialist applications to two separate data centres",
+        "title_en": "Moving specialist applications to two separate data centers",
         "summary": (
             "Interne Infrastrukturmaßnahme: Server und Fachverfahren werden auf zwei räumlich getrennte "
             "Rechenzentren verteilt, um Ausfälle abzufangen."
         ),
         "summary_en": (
             "Internal infrastructure project: servers and specialist applications are spread over two physically "
-            "separate data centres to withstand outages."
+            "separate data centers to withstand outages."
         ),
         "description": _paragraphs("""
             Um die Ausfallsicherheit zu erhöhen, werden die Server der Stadtverwaltung auf zwei räumlich getrennte
@@ -1828,7 +1828,7 @@ PROJECTS = [
         """),
         "description_en": _paragraphs("""
             To improve resilience, the city administration's servers are being spread over two physically
-            separate data centres. Numerous specialist applications, from population registration to the
+            separate data centers. Numerous specialist applications, from population registration to the
             treasury, are affected.
 
             The project is kept internal because schedules and details would reveal maintenance windows and the
@@ -1885,14 +1885,14 @@ PROJECTS = [
         "contact_email": "neckarwerk-projekte@example.org",
         "public": True,
         "title": "Intelligente Zähler und Quartierspeicher im Neckarbogen",
-        "title_en": "Smart meters and neighbourhood battery storage in the Neckarbogen",
+        "title_en": "Smart meters and neighborhood battery storage in the Neckarbogen",
         "summary": (
             "Ein Energieversorger stattet Wohnungen mit intelligenten Messsystemen aus und testet einen "
             "Batteriespeicher, der Solarstrom im Quartier hält."
         ),
         "summary_en": (
             "An energy supplier equips homes with smart metering systems and tests a battery storage unit that "
-            "keeps solar power in the neighbourhood."
+            "keeps solar power in the neighborhood."
         ),
         "description": _paragraphs("""
             Der Versorger hat im Neckarbogen mehrere hundert Wohnungen mit intelligenten Messsystemen
@@ -1905,7 +1905,7 @@ PROJECTS = [
         """),
         "description_en": _paragraphs("""
             The supplier has equipped several hundred homes in the Neckarbogen with smart metering systems. A
-            neighbourhood battery stores surplus solar power from the roofs at midday and releases it in the
+            neighborhood battery stores surplus solar power from the roofs at midday and releases it in the
             evening.
 
             Residents see their consumption in an app and get tips on when electricity is particularly cheap and
@@ -1930,7 +1930,7 @@ PROJECTS = [
             "emissionsfrei zugestellt."
         ),
         "summary_en": (
-            "Parcels are collected at a micro-depot on the edge of the city centre and delivered from there by "
+            "Parcels are collected at a micro-depot on the edge of the city center and delivered from there by "
             "cargo bike without emissions."
         ),
         "description": _paragraphs("""
@@ -1943,10 +1943,10 @@ PROJECTS = [
         """),
         "description_en": _paragraphs("""
             A regional logistics company runs a micro-depot in converted containers on the edge of the city
-            centre. Several parcel services deliver their consignments there in bulk in the morning; cargo bikes
+            center. Several parcel services deliver their consignments there in bulk in the morning; cargo bikes
             cover the last mile.
 
-            The city centre living lab measures how many van trips are avoided and how the situation at the
+            The city center living lab measures how many van trips are avoided and how the situation at the
             loading zones changes.
         """),
     },
@@ -1962,7 +1962,7 @@ PROJECTS = [
         "contact_email": "parkpilot@example.org",
         "public": True,
         "title": "Parkplatzsensoren in der Innenstadt",
-        "title_en": "Parking sensors in the city centre",
+        "title_en": "Parking sensors in the city center",
         "summary": (
             "Bodensensoren erfassen die Belegung von 300 Stellplätzen am Straßenrand; freie Plätze erscheinen in "
             "Echtzeit in Apps und auf Anzeigetafeln."
@@ -1981,11 +1981,11 @@ PROJECTS = [
         """),
         "description_en": _paragraphs("""
             A young company, in agreement with the city, is installing ground sensors in on-street parking bays
-            in the city centre. The sensors only detect whether a space is occupied – no number plates or images
+            in the city center. The sensors only detect whether a space is occupied – no number plates or images
             are recorded.
 
             The data is transmitted over the LoRaWAN network and fed into the parking guidance system. The trial
-            in the city centre living lab is meant to show whether traffic searching for parking decreases
+            in the city center living lab is meant to show whether traffic searching for parking decreases
             noticeably.
         """),
     },
@@ -2001,13 +2001,13 @@ PROJECTS = [
         "contact_email": "praxisnetz@example.org",
         "public": True,
         "title": "Online-Terminbuchung und Videosprechstunde in Hausarztpraxen",
-        "title_en": "Online booking and video consultations in GP practices",
+        "title_en": "Online booking and video consultations in Doctors' offices",
         "summary": (
             "Ein Zusammenschluss von Hausarztpraxen führt eine gemeinsame Terminbuchung und Videosprechstunden "
             "für Folgetermine ein."
         ),
         "summary_en": (
-            "A group of GP practices is introducing shared appointment booking and video consultations for "
+            "A group of Doctors' offices is introducing shared appointment booking and video consultations for "
             "follow-up appointments."
         ),
         "description": _paragraphs("""
@@ -2054,11 +2054,11 @@ PROJECTS = [
             Lehrkräften unter einer offenen Lizenz zur Verfügung.
         """),
         "description_en": _paragraphs("""
-            On project days, pupils in years 8 to 10 learned how artificial intelligence works, trained simple
+            On project days, students in grades 8 to 10 learned how artificial intelligence works, trained simple
             image recognition models and discussed opportunities and risks.
 
             More than 120 classes from Heilbronn and the region took part. The teaching materials are available
-            to teachers under an open licence.
+            to teachers under an open license.
         """),
     },
     {
@@ -2091,10 +2091,10 @@ PROJECTS = [
             Reallabor Neckarbogen.
         """),
         "description_en": _paragraphs("""
-            Sensors in stairwells, underground car parks and courtyards show how the buildings heat up in summer
+            Sensors in stairwells, underground parking garages and courtyards show how the buildings heat up in summer
             and when the courtyard trees need water. Watering follows these readings instead of a fixed schedule.
 
-            The cooperative shares anonymised readings with the urban climate network. The project is part of the
+            The cooperative shares anonymized readings with the urban climate network. The project is part of the
             Neckarbogen living lab.
         """),
     },
@@ -2130,10 +2130,10 @@ PROJECTS = [
         """),
         "description_en": _paragraphs("""
             Many craft businesses use laptops, smartphones and cloud services without anyone specifically looking
-            after IT security. A ransomware attack can paralyse a small business for days.
+            after IT security. A ransomware attack can paralyze a small business for days.
 
             In half a day on site, the security check reviews backups, passwords, updates and access rights and
-            ends with an action plan in plain language. The service is to be linked to the planned digitalisation
+            ends with an action plan in plain language. The service is to be linked to the planned digitalization
             help desk.
         """),
     },
@@ -2144,13 +2144,13 @@ LABS = [
     {
         "slug": "reallabor-neckarbogen",
         "title": "Reallabor Neckarbogen: Energie und Sensorik im Quartier",
-        "title_en": "Neckarbogen living lab: energy and sensors in the neighbourhood",
+        "title_en": "Neckarbogen living lab: energy and sensors in the neighborhood",
         "summary": (
             "Im Stadtquartier der Bundesgartenschau 2019 werden intelligente Zähler, ein Quartierspeicher, "
             "Klimasensoren und ein Funknetz für das Internet der Dinge erprobt."
         ),
         "summary_en": (
-            "In the district built for the 2019 Federal Garden Show, smart meters, a neighbourhood battery, "
+            "In the district built for the 2019 Federal Garden Show, smart meters, a neighborhood battery, "
             "climate sensors and a radio network for the Internet of Things are being tested."
         ),
         "area_description": _paragraphs("""
@@ -2177,16 +2177,16 @@ LABS = [
         """),
         "description_en": _paragraphs("""
             The Neckarbogen was built as a new district for the 2019 Federal Garden Show, which makes it
-            particularly suitable for testing new technology in a lived-in neighbourhood: the buildings are
+            particularly suitable for testing new technology in a lived-in neighborhood: the buildings are
             modern, distances are short and many residents are curious about new things.
 
-            Smart electricity meters and a neighbourhood battery for solar power are being tested, as well as
+            Smart electricity meters and a neighborhood battery for solar power are being tested, as well as
             sensors for temperature, humidity and the soil moisture of street trees, and the LoRaWAN pilot
             network through which all sensors send their readings. The readings come together on the urban data
             platform.
 
             All partners undertake not to collect personal data without consent. Results are published every six
-            months and presented at a neighbourhood meeting.
+            months and presented at a neighborhood meeting.
         """),
         "latitude": Decimal("49.14950"),
         "longitude": Decimal("9.20950"),
@@ -2203,13 +2203,13 @@ LABS = [
     {
         "slug": "reallabor-innenstadt",
         "title": "Reallabor Innenstadt: Parken und Lieferverkehr",
-        "title_en": "City centre living lab: parking and deliveries",
+        "title_en": "City center living lab: parking and deliveries",
         "summary": (
             "In der Innenstadt werden Parkplatzsensoren, digital buchbare Ladezonen, Lastenrad-Logistik und eine "
             "adaptive Ampelsteuerung unter Alltagsbedingungen getestet."
         ),
         "summary_en": (
-            "In the city centre, parking sensors, digitally bookable loading zones, cargo bike logistics and "
+            "In the city center, parking sensors, digitally bookable loading zones, cargo bike logistics and "
             "adaptive traffic light control are being tested under everyday conditions."
         ),
         "area_description": _paragraphs("""
@@ -2218,9 +2218,9 @@ LABS = [
             Parkhäusern.
         """),
         "area_description_en": _paragraphs("""
-            The area covers the city centre east of the Neckar around the Marktplatz, St Kilian's Church and the
+            The area covers the city center east of the Neckar around the Marktplatz, St Kilian's Church and the
             pedestrian zone, together with the adjoining sections of the Allee and the access roads with their
-            multi-storey car parks.
+            parking garages.
         """),
         "description": _paragraphs("""
             In der Innenstadt treffen Fußgängerinnen und Fußgänger, Radverkehr, Busse, Lieferfahrzeuge und die
@@ -2235,7 +2235,7 @@ LABS = [
             Handel und Besucherinnen und Besuchern. Sensoren erfassen keine Bilder und keine Kennzeichen.
         """),
         "description_en": _paragraphs("""
-            In the city centre, pedestrians, cyclists, buses, delivery vehicles and drivers looking for parking
+            In the city center, pedestrians, cyclists, buses, delivery vehicles and drivers looking for parking
             meet in a confined space. This is where it becomes clear fastest whether digital solutions really
             improve everyday life.
 

@@ -2,11 +2,16 @@
 (see ``api_exception_handler``). Django's ValidationError (400) and
 PermissionDenied (403) are used as they are."""
 
+import logging
+
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError, close_old_connections
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
+
+log = logging.getLogger(__name__)
 
 
 class Conflict(Exception):
@@ -25,6 +30,24 @@ class Unauthenticated(Exception):
     """Sign in first (401)."""
 
 
+# A lost database connection (restart, failover, terminated backend) is not the client's
+# fault: a JSON 503 the client can retry, never an HTML 500. Ballots are idempotent per
+# voter, so sending the same ballot again counts it once (tests/reliability).
+DATABASE_RETRY_AFTER = 1
+DATABASE_UNAVAILABLE = "The database is briefly unavailable; send the same request again in a moment."
+
+
+def database_unavailable(exc):
+    log.warning("database unavailable, answered 503: %s: %s", type(exc).__name__, exc)
+    # Drop the broken connection now so this thread's next request opens a fresh one.
+    close_old_connections()
+    return Response(
+        {"detail": DATABASE_UNAVAILABLE, "retry": True},
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+    )
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, ValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
@@ -39,4 +62,6 @@ def api_exception_handler(exc, context):
         )
     if isinstance(exc, Unauthenticated):
         exc = exceptions.NotAuthenticated(str(exc))
+    if isinstance(exc, OperationalError | InterfaceError):
+        return database_unavailable(exc)
     return exception_handler(exc, context)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import actions, rules
+from .errors import RateLimited
 from .forms import FeedbackForm, ModerationForm, ReportForm
 from .models import Feedback, FeedbackReport, FeedbackStatus, LivingLab, Measure, Process, Project
 
@@ -116,6 +117,8 @@ def target_feedback(request, kind, pk):
             actions.post_feedback(request.user, target, form.cleaned_data["text"])
         except PermissionDenied as error:
             return _render_target_page(request, target, status=403, error=str(error))
+        except RateLimited as error:
+            return _render_target_page(request, target, status=429, form=form, error=str(error))
         except ValidationError as error:
             form.add_error(None, error)
         else:

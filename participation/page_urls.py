@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("ueber/", views.about, name="about"),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
     path("handlungsfelder/", views.field_list, name="fields"),
     path("massnahmen/", views.measure_list, name="measures"),
     path("projekte/", views.project_list, name="projects"),

@@ -71,6 +71,11 @@ def env_database(name, default):
         config["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     elif not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}={raw!r} names no database.")
+    if config.get("OPTIONS", {}).get("pool"):
+        # With a pool this makes Django test a connection before handing it out: after a
+        # database restart or a terminated backend the pool would otherwise serve dead
+        # connections, one failed request each (tests/reliability/test_db_backends_terminated.py).
+        config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
@@ -128,9 +133,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "participation.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "participation.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -173,20 +179,26 @@ CACHES = {
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "workshops.redis_layer.WorkshopRedisChannelLayer",  # survives a Redis restart
             # redis-py 8 defaults that break channels_redis: reads time out after 5 s, exactly
             # when its blocking 5 s poll of a quiet layer returns (the polling socket was
             # closed with 1011), and a pool refuses a 101st concurrent command (sockets
             # opening or closing together failed their group_add/discard).
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
-                "capacity": 1500,
+                # Each process reads a workshop's group once (workshops/consumers.py, Hub),
+                # so a process inbox holds one message per broadcast, not one per socket.
+                "capacity": 10_000,
                 "expiry": 30,
             },
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Expired-message cleaning at most once a second instead of on every receive
+    # (O(N) each); room for bursts in the workshop hubs' channels.
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "workshops.layers.WorkshopInMemoryChannelLayer", "CONFIG": {"capacity": 10_000}}
+    }
 
 AUTH_USER_MODEL = "participation.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -203,6 +215,13 @@ LOGOUT_REDIRECT_URL = "pages:home"
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as readers write them (12.03.2026 / 12 March 2026); see participation/formats/.
+FORMAT_MODULE_PATH = ["participation.formats"]
+# Not USE_THOUSAND_SEPARATOR: it would also group ids in URLs, form values and data
+# attributes ("1.234"). Templates group amounts and counts with |money and |floatformat:"g".
+# The switch's choice is kept for a year; before any choice Accept-Language decides.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -235,6 +254,8 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "beteiligung@localhost")
+# Where readers report accessibility barriers (named on the accessibility statement page).
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -247,6 +268,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "participation.errors.api_exception_handler",
+    # JSON and forms as usual, but text PostgreSQL cannot store (NUL, lone surrogates) is a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "participation.parsers.StrictJSONParser",
+        "participation.parsers.StrictFormParser",
+        "participation.parsers.StrictMultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -262,6 +289,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's error answers (400/401/403/404/409/429) are documented in one place.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "participation.schema.add_error_responses",
+    ],
 }
 
 # Production hardening; check --deploy is clean when DEBUG is off.
@@ -277,6 +309,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

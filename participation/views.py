@@ -4,9 +4,13 @@ Lists take their filters from a GET form. A bad filter value is shown as a
 form error and ignored, so the page always stays usable.
 """
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -95,6 +99,22 @@ def home(request):
 
 def about(request):
     return render(request, "pages/about.html")
+
+
+# The statement is dated: update both dates when the statement or the platform is reviewed again.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 26)
+ACCESSIBILITY_REVIEW_DATE = datetime.date(2026, 11, 26)
+
+
+def accessibility(request):
+    """The accessibility statement (BITV 2.0). Long legal text: one template per language."""
+    language = "en" if (get_language() or "").startswith("en") else "de"
+    context = {
+        "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        "statement_date": ACCESSIBILITY_STATEMENT_DATE,
+        "review_date": ACCESSIBILITY_REVIEW_DATE,
+    }
+    return render(request, f"pages/accessibility_{language}.html", context)
 
 
 def process_detail(request, slug):

@@ -9,6 +9,7 @@ their exports are written to the audit log.
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
@@ -97,7 +98,7 @@ class PublishView(APIView):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
         if not _manages(request, consultation):
-            raise PermissionDenied("Only facilitators of this process may publish its results.")
+            raise PermissionDenied(_("Nur die Moderation dieses Prozesses darf Ergebnisse veröffentlichen."))
         snapshot, created = actions.publish(request.user, consultation)
         body = {"snapshot": snapshot.pk, "sha256": snapshot.sha256, "published_at": snapshot.published_at.isoformat()}
         return Response(body, status=201 if created else 200)
@@ -157,16 +158,26 @@ class ExportView(APIView):
         consultation = _consultation(request, pk)
         fmt = request.query_params.get("format", "json")
         if fmt not in exports.FORMATS:
-            return Response({"format": [f"Unknown format {fmt!r}; use one of {', '.join(exports.FORMATS)}."]}, 400)
+            return Response(
+                {
+                    "format": [
+                        _("Unbekanntes Format %(format)s; verwenden Sie eines von %(formats)s.")
+                        % {"format": repr(fmt), "formats": ", ".join(exports.FORMATS)}
+                    ]
+                },
+                400,
+            )
         source = request.query_params.get("source")
         if source not in (None, "published", "live"):
-            return Response({"source": ["Use published or live."]}, 400)
+            return Response({"source": [_("Verwenden Sie published oder live.")]}, 400)
         manager = _manages(request, consultation)
         snapshot = None if source == "live" else actions.latest_snapshot(consultation)
         if snapshot is None and (not manager or source == "published"):
             raise Http404
         if snapshot is not None:
-            result, ballots = snapshot.result, snapshot.ballot_file
+            # The ballot file (tens of megabytes for a city) only for the formats that list ballots.
+            result = snapshot.result
+            ballots = snapshot.ballot_data if fmt in exports.WITH_BALLOTS else None
         else:
             ballots, _bytes, meta, options = compute.live_inputs(consultation)
             result = compute.result_from_inputs(ballots, meta, options)

@@ -8,8 +8,11 @@ with reportlab. The numbers are in the table next to every chart as well.
 """
 
 import math
+from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -128,14 +131,16 @@ def ranking_rows(result, name=None, lang=None):
 
 
 def number(value, lang=None, digits=2):
-    """A number as people read it: German decimal comma, no needless decimals."""
+    """A number as people read it: 1.234,5 / 1,234.5, no needless decimals."""
     if value is None:
         return "–"
     if isinstance(value, float) and not value.is_integer():
         text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     else:
         text = f"{value:.0f}" if isinstance(value, float) else str(value)
-    return text if (lang or get_language() or "de").startswith("en") else text.replace(".", ",")
+    places = len(text.partition(".")[2])
+    with translation.override(lang or get_language() or "de"):
+        return number_format(Decimal(text), places, use_l10n=True, force_grouping=True)
 
 
 def chart_data(result, lang=None):

@@ -10,17 +10,18 @@ import csv
 import io
 import zipfile
 
+import numpy as np
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from workshops.exports import neutralise
 
-from . import compare
+from . import compare, xlsx
+from .ballotfile import BallotFile, collector_paused
 from .charts import count_label, disagreement_summary, option_titles, ranking_rows, uncertainty_notes
 from .compute import canonical_bytes, counts_of
 
 FORMATS = ("csv", "xlsx", "json", "pdf")
+WITH_BALLOTS = ("csv", "xlsx")
 CONTENT_TYPES = {
     "csv": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -115,12 +116,22 @@ def turnout_table(result):
 
 
 def ballots_table(result, ballots):
-    """The raw anonymous ballots: one row per ballot, one column per measure."""
+    """The raw anonymous ballots: one row per ballot, one column per measure. A
+    ranking file is read into a matrix of places (``places``, 0 = not ranked) with
+    its ``receipts``, which the renderers write without a Python object per cell."""
+    ids = [str(option["id"]) for option in result["options"]]
+    if isinstance(ballots, BallotFile):
+        rankings = ballots.rankings()
+        if rankings is not None:
+            table = _table("ballots", _("Stimmzettel"), [_("Quittung"), *ids], [])
+            table["receipts"] = rankings.receipts
+            table["places"] = rankings.places([option["id"] for option in result["options"]])
+            return table
+        ballots = ballots.document
     method = ballots.get("method")
     if method == "pairwise":
         rows = [[row["winner"], row["loser"]] for row in ballots.get("comparisons", [])]
         return _table("ballots", _("Stimmzettel"), [_("bevorzugt (ID)"), _("gegenüber (ID)")], rows)
-    ids = [str(option["id"]) for option in result["options"]]
     rows = []
     for ballot in ballots.get("ballots", []):
         content = ballot["content"]
@@ -136,6 +147,16 @@ def ballots_table(result, ballots):
             cells.update({str(k): v for k, v in content.get("scores" if method == "score" else "points", {}).items()})
         rows.append([ballot["receipt"], *(cells.get(option) for option in ids)])
     return _table("ballots", _("Stimmzettel"), [_("Quittung"), *ids], rows)
+
+
+def _place_texts(places, empty, write):
+    """Per possible place its rendering (0: ``empty``), as an object array for indexing."""
+    top = int(places.max(initial=0))
+    texts = np.empty(top + 1, dtype=object)
+    texts[0] = empty
+    for place in range(1, top + 1):
+        texts[place] = write(place)
+    return texts
 
 
 def poll_tables(polls):
@@ -167,26 +188,72 @@ def _cell(value):
     return neutralise(value if value is not None else "")
 
 
+def _csv_rows(table):
+    """The table's rows as CSV text (without the header)."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    if "places" in table:
+        plain = all(not (set(receipt) & CSV_SPECIAL) for receipt in table["receipts"])
+        if plain:
+            texts = _place_texts(table["places"], "", str)
+            with collector_paused():
+                cells = texts[table["places"]].tolist()
+                lines = [
+                    _cell(receipt) + "," + ",".join(row) for receipt, row in zip(table["receipts"], cells, strict=True)
+                ]
+            return "\r\n".join(lines) + ("\r\n" if lines else "")
+        rows = (
+            [receipt, *(place or None for place in row)]
+            for receipt, row in zip(table["receipts"], table["places"].tolist(), strict=True)
+        )
+    else:
+        rows = table["rows"]
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return text.getvalue()
+
+
+CSV_SPECIAL = set(',"\r\n')
+
+
 def to_csv_zip(all_tables):
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for table in all_tables:
-            text = io.StringIO()
-            writer = csv.writer(text)
-            writer.writerow([_cell(column) for column in table["columns"]])
-            writer.writerows([_cell(value) for value in row] for row in table["rows"])
+            header = io.StringIO()
+            csv.writer(header).writerow([_cell(column) for column in table["columns"]])
             # A BOM, so that spreadsheet programs read the file as UTF-8.
-            archive.writestr(f"{table['name']}.csv", "\ufeff" + text.getvalue())
+            archive.writestr(f"{table['name']}.csv", "\ufeff" + header.getvalue() + _csv_rows(table))
     return buffer.getvalue()
 
 
 SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 
 
+def _sheet_rows(table):
+    """The table's rows as sheet XML, rows 2, 3, ..."""
+    if "places" not in table:
+        for number, row in enumerate(table["rows"], start=2):
+            yield xlsx.row(number, [xlsx.cell(_cell_value(value)) for value in row])
+        return
+    texts = _place_texts(table["places"], xlsx.EMPTY, xlsx.number_cell)
+    receipts = table["receipts"]
+    step = 5000  # rows per batch: bounded memory, few Python calls per cell
+    for first in range(0, len(receipts), step):
+        with collector_paused():
+            cells = texts[table["places"][first : first + step]].tolist()
+            yield "".join(
+                f'<row r="{first + i + 2}">{xlsx.cell(_cell(receipt))}{"".join(row)}</row>'
+                for i, (receipt, row) in enumerate(zip(receipts[first : first + step], cells, strict=True))
+            )
+
+
+def _cell_value(value):
+    return None if value is None else _cell(value)
+
+
 def to_xlsx(all_tables):
-    book = Workbook()
-    book.remove(book.active)
     used = set()
+    sheets = []
     for table in all_tables:
         title = table["title"].translate(SHEET_FORBIDDEN)[:31]
         n = 2
@@ -195,16 +262,8 @@ def to_xlsx(all_tables):
             title = table["title"].translate(SHEET_FORBIDDEN)[: 31 - len(suffix)] + suffix
             n += 1
         used.add(title.lower())
-        sheet = book.create_sheet(title=title)
-        sheet.append([_cell(column) for column in table["columns"]])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table["rows"]:
-            sheet.append([_cell(value) for value in row])
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        sheets.append(xlsx.Sheet(title, [_cell(column) for column in table["columns"]], _sheet_rows(table)))
+    return xlsx.workbook(sheets)
 
 
 def to_json(result, snapshot=None):

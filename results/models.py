@@ -67,4 +67,11 @@ class ResultSnapshot(models.Model):
 
     @property
     def ballot_file(self):
-        return json.loads(self.ballots)
+        return self.ballot_data.document
+
+    @property
+    def ballot_data(self):
+        """The stored ballot file as a BallotFile: bytes first, parsed forms on demand."""
+        from .ballotfile import BallotFile
+
+        return BallotFile(self.ballots.encode("utf-8"))

@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, String
@@ -106,12 +107,12 @@ def _local(moment):
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
-def _date(value):
-    """An ISO time from the result, in the city's time zone."""
+def _date(value, style="SHORT_DATETIME_FORMAT"):
+    """An ISO time from the result, in the city's time zone and the reader's format."""
     if not value:
         return "–"
     try:
-        return _local(datetime.fromisoformat(value)).strftime("%d.%m.%Y %H:%M")
+        return date_format(_local(datetime.fromisoformat(value)), style)
     except (TypeError, ValueError):
         return str(value)
 
@@ -184,7 +185,7 @@ def fallback_explanation(replicates):
         "Stimmzettel wiederholt (Bootstrap). Die Linien im Diagramm und die Intervalle in der Tabelle zeigen den "
         "Bereich, in dem Wert und Platz einer Maßnahme in 95 von 100 dieser Wiederholungen lagen. Überlappen sich "
         "die Bereiche zweier Maßnahmen stark, ist ihre Reihenfolge nicht klar entschieden."
-    ) % {"n": f"{replicates:,}".replace(",", ".")}
+    ) % {"n": number(replicates)}
 
 
 # --- the chart ----------------------------------------------------------------------------
@@ -353,22 +354,26 @@ def turnout_section(result, styles, width):
     turnout = result["turnout"]
     pairwise = result["consultation"]["method"] == "pairwise"
     lines = [
-        _("Teilnehmende: %(n)s") % {"n": turnout["voters"]},
-        (_("Gezählte Vergleiche: %(n)s") if pairwise else _("Gezählte Stimmzettel: %(n)s")) % {"n": turnout["ballots"]},
+        _("Teilnehmende: %(n)s") % {"n": number(turnout["voters"])},
+        (_("Gezählte Vergleiche: %(n)s") if pairwise else _("Gezählte Stimmzettel: %(n)s"))
+        % {"n": number(turnout["ballots"])},
     ]
     if turnout.get("eligible"):
         lines.append(
             _("Ausgegebene Zugangscodes: %(n)s, Beteiligung: %(share)s %%")
-            % {"n": turnout["eligible"], "share": number(100 * turnout["voters"] / turnout["eligible"], digits=1)}
+            % {
+                "n": number(turnout["eligible"]),
+                "share": number(100 * turnout["voters"] / turnout["eligible"], digits=1),
+            }
         )
     flow = [_p(line, styles["body"]) for line in lines]
     days = {}
     for row in turnout.get("over_time", []):
-        day = _date(row["hour"])[:10]
+        day = _date(row["hour"], "SHORT_DATE_FORMAT")
         days[day] = (days.get(day, (0, 0))[0] + row["voters"], row["cumulative"])
     if days:
         rows = [[_("Tag"), _("neu Teilnehmende"), _("Teilnehmende gesamt")]]
-        rows += [[day, new, total] for day, (new, total) in days.items()]
+        rows += [[day, number(new), number(total)] for day, (new, total) in days.items()]
         flow += [Spacer(1, 6), _grid(rows, [4 * cm, 4 * cm, 4 * cm], styles)]
     return flow
 
@@ -418,7 +423,8 @@ def report(result, snapshot=None, experts=None):
     if snapshot is not None:
         flow += [
             _p(
-                _("Veröffentlicht am %(date)s") % {"date": _local(snapshot.published_at).strftime("%d.%m.%Y %H:%M")},
+                _("Veröffentlicht am %(date)s")
+                % {"date": date_format(_local(snapshot.published_at), "SHORT_DATETIME_FORMAT")},
                 body,
             ),
             _p(_("SHA-256 des veröffentlichten Ergebnisses:"), body),

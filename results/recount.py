@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from voting.ballots import BallotError, normalise
 
+from .ballotfile import BallotFile, canonical_file_bytes
 from .compute import (
     canonical_bytes,
     costs_from_options,
@@ -265,6 +266,32 @@ def _valid_ballots(ballots, consultation, options, report):
     return {**ballots, "ballots": kept}
 
 
+def _valid_rankings(rankings, consultation, options, report):
+    """As :func:`_valid_ballots` for a canonical ranking file read into arrays: the
+    same findings in the same order; the valid ballots as FlatRankings, or None."""
+    name = "ballots.json"
+    if consultation["method"] != "ranking":
+        report.add("bad_structure", _("Die Stimmzettel-Datei passt nicht zum Verfahren."), name, fatal=True)
+        return None
+    valid = rankings.valid([option["id"] for option in options])
+    receipts = rankings.receipts
+    keep = valid.copy()
+    if not valid.all() or len(set(receipts)) != len(receipts):
+        seen = set()
+        for index, receipt in enumerate(receipts):
+            if receipt in seen:
+                keep[index] = False
+                report.add("duplicate_receipt", _("Die Quittung %(r)s kommt mehrfach vor.") % {"r": receipt}, name)
+                continue
+            seen.add(receipt)
+            if not valid[index]:
+                report.add("invalid_ballot", _("Der Stimmzettel %(r)s ist ungültig.") % {"r": receipt}, name)
+    kept = [receipt for receipt, good in zip(receipts, keep.tolist(), strict=True) if good]
+    if kept != sorted(kept):
+        report.add("not_sorted", _("Die Stimmzettel sind nicht nach Quittung sortiert."), name)
+    return rankings.ballots if keep.all() else rankings.ballots.take(keep)
+
+
 def differences(published, recomputed, path="", found=None):
     """Where two JSON values differ, as "path: published → recomputed" lines."""
     found = [] if found is None else found
@@ -310,7 +337,14 @@ def recount_bundle(source, expected_sha256=None):
             _("result.json hat nicht die erwartete Prüfsumme %(sha)s.") % {"sha": expected_sha256},
             "result.json",
         )
-    parsed = {name: _parse_json(name, files[name], report) for name in REQUIRED if name in files}
+    # A ranking file in canonical form is read into arrays at once; any other file
+    # (another method, or not canonical) is parsed and checked ballot by ballot.
+    rankings = BallotFile(files["ballots.json"]).rankings() if "ballots.json" in files else None
+    parsed = {
+        name: _parse_json(name, files[name], report)
+        for name in REQUIRED
+        if name in files and not (name == "ballots.json" and rankings is not None)
+    }
     if any(finding.fatal for finding in report.findings):
         return report
     _check_manifest(parsed["manifest.json"], files, report)
@@ -318,16 +352,22 @@ def recount_bundle(source, expected_sha256=None):
         return report
     info = parsed["consultation.json"]
     consultation, options = info["consultation"], info["options"]
-    ballots = _valid_ballots(parsed["ballots.json"], consultation, options, report)
+    if rankings is not None:
+        ballots = _valid_rankings(rankings, consultation, options, report)
+        # Canonical bytes are their own canonical form.
+        ballots_sha256 = sha256_hex(files["ballots.json"])
+    else:
+        ballots = _valid_ballots(parsed["ballots.json"], consultation, options, report)
+        try:
+            ballots_sha256 = sha256_hex(canonical_file_bytes(parsed["ballots.json"]))
+        except (UnicodeEncodeError, ValueError):
+            report.add("bad_json", _("Die Datei ist kein gültiges JSON in UTF-8."), "ballots.json", fatal=True)
+            return report
     if ballots is None:
         return report
-    meta = {
-        "consultation": consultation,
-        "turnout": info["turnout"],
-        "ballot_file_sha256": sha256_hex(canonical_bytes(parsed["ballots.json"])),
-    }
+    meta = {"consultation": consultation, "turnout": info["turnout"], "ballot_file_sha256": ballots_sha256}
     try:
-        data = data_from_ballot_file(consultation["method"], ballots)
+        data = ballots if rankings is not None else data_from_ballot_file(consultation["method"], ballots)
         recomputed = result_from_data(meta, options, data, costs_from_options(options))
         recomputed_bytes = canonical_bytes(recomputed)
     except Exception as error:  # noqa: BLE001 - a crafted bundle must give a finding, not a crash

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -17,7 +18,8 @@ from . import actions, selectors
 
 def _export_links(consultation, live=False):
     base = reverse("api:consultation-export", args=[consultation.pk])
-    suffix = "&source=live" if live else ""
+    # The download speaks the page's language, whatever the browser prefers.
+    suffix = ("&source=live" if live else "") + f"&lang={get_language()}"
     links = [
         (label, f"{base}?format={fmt}{suffix}")
         for fmt, label in (

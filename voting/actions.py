@@ -13,11 +13,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from participation import rules
 from participation.actions import free_measure_slug, record_audit
 from participation.errors import Conflict, RateLimited, Unauthenticated
 from participation.models import Measure, MeasureOrigin
+from participation.security import limit
 
 from . import ballots as ballot_rules
 from .models import (
@@ -48,6 +50,7 @@ LOCKOUT_SECONDS = 15 * 60
 # Changes of one voter's ballot per hour: generous for people, a brake for scripts.
 CHANGES_PER_HOUR = 60
 PROPOSALS_PER_VOTER = 5
+BALLOTS_PER_ADDRESS_PER_HOUR = 3000
 
 
 # --- helpers ----------------------------------------------------------------------
@@ -77,7 +80,7 @@ def ballot_key_for(consultation_id, identity):
 def _require_manager(user, consultation_or_process):
     process = getattr(consultation_or_process, "process", consultation_or_process)
     if not rules.can_manage_process(user, process):
-        raise PermissionDenied("Only facilitators of this process may do this.")
+        raise PermissionDenied(_("Nur die Moderation dieses Prozesses darf das."))
 
 
 # --- set-up -----------------------------------------------------------------------
@@ -91,7 +94,7 @@ def _datetime(value, name, errors):
     else:
         parsed = parse_datetime(value) if isinstance(value, str) else None
         if parsed is None:
-            errors[name] = ["Not a date and time (ISO 8601, e.g. 2026-12-01T09:00:00+01:00)."]
+            errors[name] = [_("Kein Datum mit Uhrzeit (ISO 8601, z. B. 2026-12-01T09:00:00+01:00).")]
             return None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
@@ -102,7 +105,7 @@ def _clean_settings(method, raw, errors):
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        errors["settings"] = ["Must be an object."]
+        errors["settings"] = [_("Muss ein Objekt sein.")]
         return {}
     allowed = {
         Method.APPROVAL: {"max_approvals"},
@@ -113,29 +116,32 @@ def _clean_settings(method, raw, errors):
     }[method]
     unknown = set(raw) - allowed
     if unknown:
-        errors["settings"] = [f"Unknown setting(s) for {method}: {', '.join(sorted(unknown))}."]
+        errors["settings"] = [
+            _("Unbekannte Einstellung(en) für %(method)s: %(names)s.")
+            % {"method": method, "names": ", ".join(sorted(unknown))}
+        ]
         return {}
     clean = {}
     if "max_approvals" in raw and raw["max_approvals"] is not None:
         value = raw["max_approvals"]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            errors["settings"] = ["max_approvals must be a whole number ≥ 1."]
+            errors["settings"] = [_("max_approvals muss eine ganze Zahl ≥ 1 sein.")]
         clean["max_approvals"] = value
     if "labels" in raw:
         if raw["labels"] not in ("numbers", "words"):
-            errors["settings"] = ['labels must be "numbers" or "words".']
+            errors["settings"] = [_('labels muss "numbers" oder "words" sein.')]
         clean["labels"] = raw["labels"]
     if method == Method.POINTS:
         clean["use_costs"] = bool(raw.get("use_costs", False))
         if clean["use_costs"]:
             budget = raw.get("budget")
             if isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0:
-                errors["settings"] = ["budget (EUR, > 0) is required for participatory budgeting."]
+                errors["settings"] = [_("Ein Bürgerhaushalt braucht budget (EUR, > 0).")]
             clean["budget"] = budget
         else:
             points = raw.get("budget_points", ballot_rules.DEFAULT_POINTS_BUDGET)
             if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 10000:
-                errors["settings"] = ["budget_points must be a whole number from 1 to 10000."]
+                errors["settings"] = [_("budget_points muss eine ganze Zahl von 1 bis 10000 sein.")]
             clean["budget_points"] = points
     if method == Method.PAIRWISE:
         clean["allow_proposals"] = bool(raw.get("allow_proposals", True))
@@ -148,39 +154,44 @@ def create_consultation(user, process, data):
     errors = {}
     title = str(data.get("title") or "").strip()
     if not title:
-        errors["title"] = ["This field is required."]
+        errors["title"] = [_("Dieses Feld ist erforderlich.")]
     elif len(title) > 200:
-        errors["title"] = ["At most 200 characters."]
+        errors["title"] = [_("Höchstens %(limit)d Zeichen.") % {"limit": 200}]
     method = data.get("method")
     if method not in Method.values:
-        errors["method"] = [f"Must be one of {', '.join(Method.values)}."]
+        errors["method"] = [_("Muss eines von %(values)s sein.") % {"values": ", ".join(Method.values)}]
     eligibility = data.get("eligibility")
     if eligibility not in Eligibility.values:
-        errors["eligibility"] = [f"Must be one of {', '.join(Eligibility.values)}."]
+        errors["eligibility"] = [_("Muss eines von %(values)s sein.") % {"values": ", ".join(Eligibility.values)}]
     options = data.get("options")
     measures = []
     if not isinstance(options, list) or not 2 <= len(options) <= MAX_OPTIONS:
-        errors["options"] = [f"A list of 2 to {MAX_OPTIONS} measure ids."]
+        errors["options"] = [_("Wählen Sie 2 bis %(limit)d Maßnahmen.") % {"limit": MAX_OPTIONS}]
     elif any(isinstance(o, bool) or not isinstance(o, int) for o in options) or len(set(options)) != len(options):
-        errors["options"] = ["Measure ids must be distinct whole numbers."]
+        errors["options"] = [_("Die Maßnahmen-IDs müssen verschiedene ganze Zahlen sein.")]
     else:
         found = {m.pk: m for m in Measure.objects.filter(process=process, pk__in=options)}
         missing = [o for o in options if o not in found]
         if missing:
-            errors["options"] = [f"Not measures of this process: {', '.join(map(str, missing))}."]
+            errors["options"] = [
+                _("Keine Maßnahmen dieses Prozesses: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+            ]
         measures = [found[o] for o in options if o in found]
     settings = _clean_settings(method, data.get("settings"), errors) if method in Method.values else {}
     if method == Method.POINTS and settings.get("use_costs") and measures:
         without_cost = [m.pk for m in measures if m.estimated_cost is None]
         if without_cost:
-            errors["options"] = [f"Participatory budgeting needs a cost for every measure; missing: {without_cost}."]
+            errors["options"] = [
+                _("Ein Bürgerhaushalt braucht Kosten für jede Maßnahme; es fehlen: %(ids)s.")
+                % {"ids": ", ".join(map(str, without_cost))}
+            ]
     opens_at = _datetime(data.get("opens_at"), "opens_at", errors)
     closes_at = _datetime(data.get("closes_at"), "closes_at", errors)
     if opens_at and closes_at and closes_at <= opens_at:
-        errors["closes_at"] = ["Must be after opens_at."]
+        errors["closes_at"] = [_("Das Ende muss nach dem Beginn liegen.")]
     description = str(data.get("description") or "")
     if len(description) > 20000:
-        errors["description"] = ["At most 20000 characters."]
+        errors["description"] = [_("Höchstens %(limit)d Zeichen.") % {"limit": 20000}]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -210,10 +221,12 @@ def open_consultation(user, consultation):
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if consultation.phase == Phase.OPEN:
-            raise Conflict("The consultation is already open.")
+            raise Conflict(_("Die Befragung ist bereits geöffnet."))
         now = timezone.now()
         if consultation.state == ConsultationState.CLOSED or (consultation.closes_at and consultation.closes_at <= now):
-            raise Conflict("A closed consultation cannot be opened again; its result would change.")
+            raise Conflict(
+                _("Eine beendete Befragung kann nicht wieder geöffnet werden; ihr Ergebnis würde sich ändern.")
+            )
         consultation.state = ConsultationState.OPEN
         if consultation.opens_at is None or consultation.opens_at > now:
             consultation.opens_at = now
@@ -228,9 +241,11 @@ def schedule_consultation(user, consultation):
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if consultation.state != ConsultationState.DRAFT:
-            raise Conflict("Only a draft can be scheduled.")
+            raise Conflict(_("Nur ein Entwurf kann zeitgesteuert veröffentlicht werden."))
         if not consultation.opens_at:
-            raise ValidationError({"opens_at": ["Set an opening time to schedule the consultation."]})
+            raise ValidationError(
+                {"opens_at": [_("Legen Sie einen Beginn fest, um die Befragung zeitgesteuert zu veröffentlichen.")]}
+            )
         consultation.state = ConsultationState.OPEN
         consultation.save(update_fields=["state"])
         record_audit(user, "consultation.schedule", consultation, {"opens_at": consultation.opens_at.isoformat()})
@@ -243,9 +258,9 @@ def close_consultation(user, consultation):
         # Waits for ballots in flight: they hold a share lock on this row.
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if consultation.state == ConsultationState.CLOSED:
-            raise Conflict("The consultation is already closed.")
+            raise Conflict(_("Die Befragung ist bereits beendet."))
         if consultation.state == ConsultationState.DRAFT:
-            raise Conflict("A draft cannot be closed; it was never open.")
+            raise Conflict(_("Ein Entwurf kann nicht beendet werden; er war nie geöffnet."))
         now = timezone.now()
         consultation.state = ConsultationState.CLOSED
         if consultation.closes_at is None or consultation.closes_at > now:
@@ -259,11 +274,11 @@ def generate_access_codes(user, consultation, count):
     """New codes for printed letters. Returned once; only their keyed hashes are kept."""
     _require_manager(user, consultation)
     if consultation.eligibility != Eligibility.ACCESS_CODE:
-        raise Conflict("This consultation does not use access codes.")
+        raise Conflict(_("Diese Befragung verwendet keine Zugangscodes."))
     if consultation.phase == Phase.CLOSED:
-        raise Conflict("The consultation is closed.")
+        raise Conflict(_("Die Befragung ist beendet."))
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_CODES_PER_REQUEST:
-        raise ValidationError({"count": [f"A whole number from 1 to {MAX_CODES_PER_REQUEST}."]})
+        raise ValidationError({"count": [_("Eine ganze Zahl von 1 bis %(limit)d.") % {"limit": MAX_CODES_PER_REQUEST}]})
     codes = [_random_code(ACCESS_CODE_LENGTH) for _ in range(count)]
     with transaction.atomic():
         batch = (
@@ -314,19 +329,24 @@ def resolve_voter(consultation, user=None, access_code=None, browser_token=None,
     """Who is voting, by the consultation's eligibility rule; refuses who may not."""
     if consultation.eligibility == Eligibility.ACCOUNT:
         if user is None or not user.is_authenticated:
-            raise Unauthenticated("Sign in with a verified account to vote in this consultation.")
+            raise Unauthenticated(
+                _("Melden Sie sich mit einem bestätigten Konto an, um an dieser Befragung teilzunehmen.")
+            )
         if not rules.can_give_feedback(user):
-            raise PermissionDenied("Confirm your e-mail address first; then you can vote.")
+            raise PermissionDenied(_("Bestätigen Sie zuerst Ihre E-Mail-Adresse; dann können Sie abstimmen."))
         return Voter(consultation.pk, user_id=user.pk)
     if consultation.eligibility == Eligibility.ACCESS_CODE:
         failures = cache.get(_failure_key(address), 0)
         if failures >= FAILED_ATTEMPTS_LIMIT:
             raise RateLimited(
-                "Too many wrong access codes from your network; try again in 15 minutes.", LOCKOUT_SECONDS
+                _("Zu viele falsche Zugangscodes aus Ihrem Netz; versuchen Sie es in 15 Minuten wieder."),
+                LOCKOUT_SECONDS,
             )
         code = normalise_code(access_code)
         if not code:
-            raise ValidationError({"access_code": ["This consultation needs the access code from your letter."]})
+            raise ValidationError(
+                {"access_code": [_("Für diese Befragung brauchen Sie den Zugangscode aus Ihrem Brief.")]}
+            )
         record_id = (
             AccessCode.objects.filter(consultation=consultation, code_hash=hash_access_code(consultation.pk, code))
             .values_list("pk", flat=True)
@@ -337,10 +357,12 @@ def resolve_voter(consultation, user=None, access_code=None, browser_token=None,
                 cache.incr(_failure_key(address))
             except ValueError:
                 cache.set(_failure_key(address), 1, LOCKOUT_SECONDS)
-            raise PermissionDenied("This access code is not valid for this consultation.")
+            raise PermissionDenied(_("Dieser Zugangscode gilt nicht für diese Befragung."))
         return Voter(consultation.pk, access_code_id=record_id)
     if not browser_token:
-        raise ValidationError({"browser": ["Open consultations need cookies: allow them and reload the page."]})
+        raise ValidationError(
+            {"browser": [_("Offene Befragungen brauchen Cookies: Erlauben Sie sie und laden Sie die Seite neu.")]}
+        )
     browser_hash = salted_hmac("voting.browser", f"{consultation.pk}:{browser_token}").hexdigest()
     return Voter(consultation.pk, browser_hash=browser_hash)
 
@@ -388,7 +410,9 @@ def _limit_changes(voter):
         cache.set(key, 1, 3600)
         return
     if count > CHANGES_PER_HOUR:
-        raise RateLimited("You have changed this ballot very often; try again in an hour.", 3600)
+        raise RateLimited(
+            _("Sie haben diesen Stimmzettel sehr oft geändert; versuchen Sie es in einer Stunde wieder."), 3600
+        )
 
 
 @dataclass
@@ -398,10 +422,21 @@ class CastResult:
     changed: bool
 
 
+def limit_ballots_from(consultation, address):
+    """Ballots sent from one network address per hour: a whole school voting from one
+    address stays far below it; a script stuffing an open consultation does not."""
+    limit(
+        f"ballots:{consultation.pk}:{address}",
+        BALLOTS_PER_ADDRESS_PER_HOUR,
+        3600,
+        _("Sehr viele Stimmzettel aus Ihrem Netz in der letzten Stunde; bitte versuchen Sie es später."),
+    )
+
+
 def cast_ballot(consultation, voter, ballot):
     """Create or replace the voter's ballot. The same ballot again changes nothing."""
     if consultation.method == Method.PAIRWISE:
-        raise Conflict("This consultation takes pairwise votes: use /pairs.")
+        raise Conflict(_("Diese Befragung nimmt Paarvergleiche an: Verwenden Sie /pairs."))
     option_ids, costs = _options_and_costs(consultation)
     try:
         content = ballot_rules.normalise(consultation.method, consultation.settings, option_ids, ballot, costs)
@@ -422,9 +457,9 @@ def _cast_once(consultation, voter, content):
         fresh = _locked_consultation(consultation.pk)
         if not fresh.is_accepting:
             raise Conflict(
-                "The consultation is closed; ballots can no longer be cast or changed."
+                _("Die Befragung ist beendet; Stimmen können nicht mehr abgegeben oder geändert werden.")
                 if fresh.phase == Phase.CLOSED
-                else "The consultation is not open yet."
+                else _("Die Befragung ist noch nicht geöffnet.")
             )
         existing = Ballot.objects.select_for_update().filter(consultation=fresh, ballot_key=voter.ballot_key).first()
         if existing is not None:
@@ -464,23 +499,23 @@ def current_ballot(consultation, voter):
 
 def record_pair(consultation, voter, left, right, choice):
     if consultation.method != Method.PAIRWISE:
-        raise Conflict("This consultation does not compare pairs.")
+        raise Conflict(_("Diese Befragung vergleicht keine Paare."))
     errors = {}
     option_ids = set(ConsultationOption.objects.filter(consultation=consultation).values_list("measure_id", flat=True))
     for name, value in (("left", left), ("right", right)):
         if isinstance(value, bool) or not isinstance(value, int) or value not in option_ids:
-            errors[name] = ["Not a measure of this consultation."]
+            errors[name] = [_("Keine Maßnahme dieser Befragung.")]
     if not errors and left == right:
-        errors["right"] = ["Compare two different measures."]
+        errors["right"] = [_("Vergleichen Sie zwei verschiedene Maßnahmen.")]
     if choice not in PairwiseVote.Choice.values:
-        errors["choice"] = ["Must be left, right or skip."]
+        errors["choice"] = [_("Muss left, right oder skip sein.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         _share_lock(consultation.pk)
         fresh = Consultation.objects.get(pk=consultation.pk)
         if not fresh.is_accepting:
-            raise Conflict("The consultation is not open.")
+            raise Conflict(_("Die Befragung ist nicht geöffnet."))
         _limit_changes(voter)
         PairwiseVote.objects.create(
             consultation=fresh, ballot_key=voter.ballot_key, left_id=left, right_id=right, choice=choice
@@ -492,22 +527,22 @@ def record_pair(consultation, voter, left, right, choice):
 
 def propose_measure(consultation, voter, title, description=""):
     if consultation.method != Method.PAIRWISE or not consultation.settings.get("allow_proposals", True):
-        raise Conflict("This consultation does not take proposals.")
+        raise Conflict(_("Diese Befragung nimmt keine Vorschläge an."))
     if not consultation.is_accepting:
-        raise Conflict("The consultation is not open.")
+        raise Conflict(_("Die Befragung ist nicht geöffnet."))
     errors = {}
     title = str(title or "").strip()
     description = str(description or "").strip()
     if not title:
-        errors["title"] = ["This field is required."]
+        errors["title"] = [_("Dieses Feld ist erforderlich.")]
     elif len(title) > 200:
-        errors["title"] = ["At most 200 characters."]
+        errors["title"] = [_("Höchstens %(limit)d Zeichen.") % {"limit": 200}]
     if len(description) > 2000:
-        errors["description"] = ["At most 2000 characters."]
+        errors["description"] = [_("Höchstens %(limit)d Zeichen.") % {"limit": 2000}]
     if errors:
         raise ValidationError(errors)
     if Proposal.objects.filter(consultation=consultation, proposer_key=voter.ballot_key).count() >= PROPOSALS_PER_VOTER:
-        raise RateLimited(f"You have already made {PROPOSALS_PER_VOTER} proposals.", 3600)
+        raise RateLimited(_("Sie haben bereits %(count)d Vorschläge gemacht.") % {"count": PROPOSALS_PER_VOTER}, 3600)
     return Proposal.objects.create(
         consultation=consultation, title=title, description=description, proposer_key=voter.ballot_key
     )
@@ -519,7 +554,7 @@ def decide_proposal(user, proposal, approve):
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().select_related("consultation").get(pk=proposal.pk)
         if proposal.status != ProposalStatus.PENDING:
-            raise Conflict("This proposal has already been decided.")
+            raise Conflict(_("Über diesen Vorschlag ist bereits entschieden."))
         consultation = proposal.consultation
         if approve:
             slug = free_measure_slug(consultation.process, proposal.title)

@@ -6,6 +6,7 @@ import secrets
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
@@ -44,7 +45,7 @@ def require_manager(request, consultation):
     if not request.user.is_authenticated:
         raise NotAuthenticated()
     if not selectors.can_manage(request.user, consultation):
-        raise PermissionDenied("Only facilitators of this process may do this.")
+        raise PermissionDenied(_("Nur die Moderation dieses Prozesses darf das."))
 
 
 def browser_token(request):
@@ -94,7 +95,7 @@ class ConsultationListView(APIView):
         process = request.query_params.get("process")
         if process is not None:
             if not process.isdigit():
-                return Response({"process": ["Must be a whole number."]}, status=400)
+                return Response({"process": [_("Muss eine ganze Zahl sein.")]}, status=400)
             consultations = consultations.filter(process_id=int(process))
         return Response(ConsultationSerializer(consultations, many=True).data)
 
@@ -103,13 +104,13 @@ class ConsultationListView(APIView):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
         if not isinstance(request.data, dict):
-            return Response({"non_field_errors": ["Send a JSON object."]}, status=400)
+            return Response({"non_field_errors": [_("Senden Sie ein JSON-Objekt.")]}, status=400)
         process_id = request.data.get("process")
         if isinstance(process_id, bool) or not isinstance(process_id, int):
-            return Response({"process": ["A process id is required."]}, status=400)
+            return Response({"process": [_("Die ID eines Prozesses ist erforderlich.")]}, status=400)
         process = Process.objects.filter(pk=process_id).first()
         if process is None:
-            return Response({"process": [f"There is no process {process_id}."]}, status=400)
+            return Response({"process": [_("Es gibt keinen Prozess %(id)s.") % {"id": process_id}]}, status=400)
         consultation = actions.create_consultation(request.user, process, request.data)
         return Response(ConsultationSerializer(consultation).data, status=201)
 
@@ -177,7 +178,8 @@ class BallotView(APIView):
             selectors.visible_consultations(request.user).select_related(None).prefetch_related(None), pk=pk
         )
         if not isinstance(request.data, dict) or "ballot" not in request.data:
-            return Response({"ballot": ["This field is required."]}, status=400)
+            return Response({"ballot": [_("Dieses Feld ist erforderlich.")]}, status=400)
+        actions.limit_ballots_from(consultation, request.META.get("REMOTE_ADDR", "unknown"))
         token = _new_token(consultation)
         voter = voter_for(request, consultation, token)
         result = actions.cast_ballot(consultation, voter, request.data["ballot"])
@@ -196,11 +198,11 @@ class PairNextView(APIView):
     def get(self, request, pk):
         consultation = get_consultation(request, pk)
         if consultation.method != "pairwise":
-            raise Conflict("This consultation does not compare pairs.")
+            raise Conflict(_("Diese Befragung vergleicht keine Paare."))
         token = _new_token(consultation)
         pair = selectors.next_pair(consultation, voter_for(request, consultation, token))
         if pair is None:
-            raise Conflict("There are fewer than two measures to compare.")
+            raise Conflict(_("Es gibt weniger als zwei Maßnahmen zum Vergleichen."))
         return with_browser_cookie(request, Response(pair), token)
 
 

@@ -124,7 +124,7 @@ class MeasureChoiceField(forms.ModelMultipleChoiceField):
             notes.append(str(_("Bürgervorschlag")))
         if not measure.published:
             notes.append(str(_("nicht veröffentlicht")))
-        return f"{measure.title} ({', '.join(notes)})" if notes else measure.title
+        return f"{measure.title_t} ({', '.join(notes)})" if notes else measure.title_t
 
 
 class ProcessChoiceForm(NoColonForm):

@@ -414,6 +414,7 @@ def cast(request, pk):
     new_token = None if browser_token(request) else _new_browser_token(consultation)
     try:
         sent = ballot_from_post(consultation, _options(consultation), request.POST)
+        actions.limit_ballots_from(consultation, request.META.get("REMOTE_ADDR", "unknown"))
         voter = _voter(request, consultation, code, new_token)
         result = actions.cast_ballot(consultation, voter, sent)
     except REFUSALS as exc:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 
 from participation.actions import free_measure_slug, record_audit
@@ -543,28 +543,105 @@ def validate_choice(poll, choice):
     return {k: v for k, v in normalised.items() if v}
 
 
-def _lock_poll_for_vote(poll_id):
-    """A share lock on the poll row: votes run side by side, closing waits for them."""
+def _locked_polls(poll_ids):
+    """The polls by id, each under a share lock: votes run side by side, ``poll.close``
+    (an exclusive lock) waits for them, so a vote is either in the final result or refused."""
+    poll_ids = sorted({pid for pid in poll_ids if isinstance(pid, int) and not isinstance(pid, bool)})
+    if not poll_ids:
+        return {}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM workshops_poll WHERE id = %s FOR SHARE", [poll_id])
+            cursor.execute("SELECT 1 FROM workshops_poll WHERE id = ANY(%s) ORDER BY id FOR SHARE", [poll_ids])
+    return {poll.pk: poll for poll in Poll.objects.filter(pk__in=poll_ids).prefetch_related("options")}
 
 
-def poll_vote(ctx, command):
-    if not ctx.participant.may_write:
+def check_vote(participant, workshop, polls, command):
+    """The rules of a vote, shared by ``poll_vote`` and ``apply_votes``: returns the poll
+    and the normalised choice, or raises CommandError. ``polls`` maps ids to locked polls."""
+    if not participant.may_write:
         raise CommandError("forbidden", "Observers cannot vote.")
-    if ctx.workshop.state != WorkshopState.LIVE:
+    if workshop.state != WorkshopState.LIVE:
         raise CommandError("wrong_phase", "The workshop is not live.")
     poll_id = _id(command, "poll")
-    _lock_poll_for_vote(poll_id)
-    poll = _poll(ctx, command)
+    poll = polls.get(poll_id)
+    if poll is None or poll.workshop_id != workshop.pk:
+        raise CommandError("not_found", f"There is no poll {poll_id} in this workshop.")
     if poll.state != PollState.OPEN:
         raise CommandError("poll_not_open", "This poll is not open for votes.")
     if "choice" not in command:
         raise CommandError("invalid", "'choice' is missing.")
-    choice = validate_choice(poll, command["choice"])
+    return poll, validate_choice(poll, command["choice"])
+
+
+def poll_vote(ctx, command):
+    poll, choice = check_vote(ctx.participant, ctx.workshop, _locked_polls([command.get("poll")]), command)
     PollVote.objects.update_or_create(poll=poll, participant=ctx.participant, defaults={"choice": choice})
     ctx.tally_poll = poll.pk
+
+
+def apply_votes(items):
+    """Apply many ``poll.vote`` commands ``[(participant id, command), ...]`` in one
+    transaction, with the checks of ``poll_vote``. Returns an Outcome or a CommandError
+    per item, in order. Nothing is acknowledged before the commit; a command id seen
+    before (in the database or earlier in the batch) is a duplicate and changes nothing."""
+    for attempt in range(2):
+        try:
+            return _apply_votes_once(items)
+        except (IntegrityError, OperationalError):
+            # A twin command id committed by another process in the meantime (or a
+            # deadlock with another batch): nothing was written; the retry sees it.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _apply_votes_once(items):
+    results = [None] * len(items)
+    command_ids = {}
+    for index, (_participant_id, command) in enumerate(items):
+        try:
+            command_ids[index] = check_command_id(command)
+        except CommandError as error:
+            results[index] = error
+    with transaction.atomic():
+        participant_ids = {items[index][0] for index in command_ids}
+        seen = set(
+            CommandReceipt.objects.filter(
+                participant_id__in=participant_ids, command_id__in=set(command_ids.values())
+            ).values_list("participant_id", "command_id")
+        )
+        participants = Participant.objects.select_related("workshop").in_bulk(participant_ids)
+        polls = _locked_polls(items[index][1].get("poll") for index in command_ids)
+        votes = {}  # (poll, participant) -> choice; a later vote in the batch replaces an earlier one
+        receipts = []
+        for index, command_id in command_ids.items():
+            participant_id, command = items[index]
+            if (participant_id, command_id) in seen:
+                results[index] = Outcome(seq=None, duplicate=True)
+                continue
+            participant = participants.get(participant_id)
+            try:
+                if participant is None:
+                    raise CommandError("forbidden", "You are not a participant of this workshop.")
+                poll, choice = check_vote(participant, participant.workshop, polls, command)
+            except CommandError as error:
+                results[index] = error
+                continue
+            seen.add((participant_id, command_id))
+            votes[(poll.pk, participant_id)] = choice
+            receipts.append((participant_id, command_id))
+            results[index] = Outcome(seq=None, tally_poll=poll.pk)
+        # In key order, so that two batches on the same rows cannot deadlock.
+        PollVote.objects.bulk_create(
+            [PollVote(poll_id=poll, participant_id=pid, choice=votes[(poll, pid)]) for poll, pid in sorted(votes)],
+            update_conflicts=True,
+            unique_fields=["poll", "participant"],
+            update_fields=["choice", "updated"],
+        )
+        CommandReceipt.objects.bulk_create(
+            [CommandReceipt(participant_id=pid, command_id=cid, seq=None) for pid, cid in sorted(receipts)]
+        )
+    return results
 
 
 # Commands that change no logged state and so need no workshop lock.

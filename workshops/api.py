@@ -3,6 +3,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from participation import rules
 from participation.negotiation import ExportContentNegotiation
+from participation.security import client_address, limit
 
 from . import exports
 from .actions import create_workshop, join_workshop
@@ -25,6 +27,9 @@ from .serializers import (
     WorkshopSerializer,
 )
 from .tickets import issue_ticket
+
+# Joins of one workshop from one network address in 10 minutes.
+JOINS_PER_ADDRESS = 1000
 
 
 def workshop_links(request, workshop):
@@ -55,7 +60,7 @@ class WorkshopCreateView(APIView):
         data = dict(serializer.validated_data)
         process = data.pop("process")
         if not rules.can_manage_process(request.user, process):
-            raise PermissionDenied("Only facilitators of this process may create workshops in it.")
+            raise PermissionDenied(_("Nur die Moderation dieses Prozesses darf darin Workshops anlegen."))
         workshop = create_workshop(request.user, process, **data)
         return Response({"id": workshop.pk, "code": workshop.code, **workshop_links(request, workshop)}, status=201)
 
@@ -71,6 +76,13 @@ class WorkshopJoinView(APIView):
     @extend_schema(request=JoinSerializer, responses={201: JoinedSerializer})
     def post(self, request, code):
         workshop = visible_workshop(request, code)
+        # Generous: a whole venue (300 and more experts) may join from one network address.
+        limit(
+            f"join:{workshop.pk}:{client_address(request)}",
+            JOINS_PER_ADDRESS,
+            600,
+            "Too many joins from your network address; try again in a few minutes.",
+        )
         serializer = JoinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         role = serializer.validated_data["role"]
@@ -78,7 +90,7 @@ class WorkshopJoinView(APIView):
             role = ParticipantRole.FACILITATOR
         elif workshop.state == WorkshopState.CLOSED and role != ParticipantRole.OBSERVER:
             return Response(
-                {"detail": "The workshop is closed; you can still join as an observer."},
+                {"detail": _("Der Workshop ist beendet; Sie können noch zum Beobachten beitreten.")},
                 status=status.HTTP_409_CONFLICT,
             )
         participant = join_workshop(workshop, request.user, serializer.validated_data["display_name"], role)
@@ -114,10 +126,18 @@ class WorkshopExportView(APIView):
         if not request.user.is_authenticated:
             raise NotAuthenticated()
         if not rules.can_manage_process(request.user, workshop.process):
-            raise PermissionDenied("Only facilitators of this process may export the workshop.")
+            raise PermissionDenied(_("Nur die Moderation dieses Prozesses darf den Workshop exportieren."))
         fmt = request.query_params.get("format", "json")
         if fmt not in exports.FORMATS:
-            return Response({"format": [f"Unknown format {fmt!r}; use one of {', '.join(exports.FORMATS)}."]}, 400)
+            return Response(
+                {
+                    "format": [
+                        _("Unbekanntes Format %(format)s; verwenden Sie eines von %(formats)s.")
+                        % {"format": repr(fmt), "formats": ", ".join(exports.FORMATS)}
+                    ]
+                },
+                400,
+            )
         content, content_type, extension = exports.export(workshop, fmt)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.code}.{extension}"'

@@ -1,22 +1,45 @@
-"""The workshop WebSocket: authenticates, joins the workshop's group and hands
-commands to ``actions.apply_command``. See docs/protocol.md for the frames."""
+"""The workshop WebSocket: authenticates, registers the socket with its process's
+fan-out hub and hands commands to ``actions``. See docs/protocol.md for the frames
+and docs/architecture.md ("Fan-out inside a process") for the design.
+
+How a broadcast reaches the sockets
+    Each process subscribes once per workshop to the workshop's channel-layer group
+    (a ``Hub``), not once per socket. A broadcast therefore crosses the channel layer
+    once per process; the hub encodes each frame once and writes it to every local
+    socket that is in step (its next ``seq``, nothing queued, not busy with a
+    snapshot or a sync). Any other socket gets the message queued in its own backlog,
+    which it works off in order under its ``order`` lock with the usual rules: events
+    it already has are skipped, a gap is filled from the database.
+
+Where the database work runs
+    Not on Channels' one shared sync thread but on ``DB_THREADS`` threads per process
+    (``database``): commands of different sockets run side by side, the order per
+    socket is kept because a consumer handles one frame at a time, and the order
+    across sockets comes from the workshop row lock in ``actions``. Votes arriving
+    within ``VOTE_BATCH_WINDOW`` are written together (``actions.apply_votes``).
+"""
 
 import asyncio
+import concurrent.futures
 import json
 import logging
+import queue
+import threading
 import time
 import weakref
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from asgiref.sync import SyncToAsync
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from participation import rules
+from participation.parsers import has_unstorable_text
 
 from . import selectors
-from .actions import CommandError, apply_command, connect_participant, join_workshop
+from .actions import CommandError, apply_command, apply_votes, connect_participant, join_workshop
 from .models import Participant, ParticipantRole, Poll, Workshop, normalise_code
 from .tickets import read_ticket
 
@@ -27,50 +50,181 @@ MAX_FRAME_CHARS = 16_000
 RATE_BURST = 30
 RATE_PER_SECOND = 10.0
 TALLY_INTERVAL = 0.1
+# A tally goes to every socket of the workshop; in big rooms it comes at most every
+# online/TALLY_SOCKETS_PER_SECOND seconds per process, so that tallies leave the event
+# loop time for the votes' acks (0.1 s up to 250 people online, 0.8 s at 2,000).
+TALLY_SOCKETS_PER_SECOND = 2500
+# A second tally this long after the last vote: if the channel layer dropped the
+# last coalesced one, the final count still arrives.
+TALLY_SETTLE = 1.0
 PRESENCE_INTERVAL = 1.0
-PRESENCE_NAMES_MAX = 200
+# Every presence frame goes to every socket; in a big room (and above all while it
+# fills up) it comes at most this many times a second per local socket, i.e. every
+# PRESENCE_INTERVAL s up to PRESENCE_SOCKETS_PER_SECOND sockets, every 4 s at 4x that.
+PRESENCE_SOCKETS_PER_SECOND = 250
+VOTE_BATCH_WINDOW = 0.02
+VOTE_BATCH_MAX = 500
+DB_THREADS = 4
+DB_IDLE_CLOSE = 1.0
+# A hub that heard nothing for this long checks the workshop's last seq, so that a
+# broadcast the channel layer dropped is still delivered when no later event comes.
+HUB_CHECK_INTERVAL = 2.0
 
 CLOSE_UNAUTHORISED = 4401
 CLOSE_NOT_FOUND = 4404
 
 
-# --- database work, run in a worker thread ----------------------------------------
+def encode(frame):
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
-def _find_workshop(code):
-    return Workshop.objects.filter(code=normalise_code(code)).first()
+# --- database threads -----------------------------------------------------------------
+
+
+class DatabaseThreads(concurrent.futures.Executor):
+    """A few threads for the sockets' database work. A thread keeps its database
+    connection while work keeps coming (opening one costs ~10 ms on a busy machine,
+    more than most commands) and closes it after ``idle`` seconds without work, so
+    idle processes hold no connections. With ``?pool=true`` the connection goes back
+    to the pool instead."""
+
+    def __init__(self, size, idle):
+        self.size = size
+        self.idle = idle
+        self.jobs = queue.SimpleQueue()
+        self.threads = []
+        self.lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = concurrent.futures.Future()
+        self.jobs.put((future, fn, args, kwargs))
+        with self.lock:
+            if len(self.threads) < self.size:
+                thread = threading.Thread(target=self._work, name=f"workshop-db-{len(self.threads)}", daemon=True)
+                self.threads.append(thread)
+                thread.start()
+        return future
+
+    def _work(self):
+        while True:
+            try:
+                job = self.jobs.get(timeout=self.idle)
+            except queue.Empty:
+                connections.close_all()
+                job = self.jobs.get()
+            future, fn, args, kwargs = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as error:  # handed to the awaiting coroutine
+                future.set_exception(error)
+            else:
+                future.set_result(result)
+
+    def close_connections(self):
+        """Close every thread's connection now (for test teardown)."""
+        with self.lock:
+            count = len(self.threads)
+        if not count:
+            return
+        barrier = threading.Barrier(count)
+
+        def close():
+            connections.close_all()
+            barrier.wait(timeout=10)
+
+        for future in [self.submit(close) for _ in range(count)]:
+            future.result(timeout=20)
+
+
+_threads = DatabaseThreads(DB_THREADS, DB_IDLE_CLOSE)
+
+
+def close_database_threads():
+    _threads.close_connections()
+
+
+class _InDatabaseThread(SyncToAsync):
+    """``database_sync_to_async`` on the workshop threads: a connection that saw an
+    error or was left outside autocommit is replaced; a healthy one is kept."""
+
+    def thread_handler(self, loop, *args, **kwargs):
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None and (
+                conn.get_autocommit() != conn.settings_dict["AUTOCOMMIT"]
+                or (conn.errors_occurred and not conn.is_usable())
+            ):
+                conn.close()
+            conn.errors_occurred = False
+        return super().thread_handler(loop, *args, **kwargs)
+
+
+def database(func):
+    return _InDatabaseThread(func, thread_sensitive=False, executor=_threads)
+
+
+# --- database work, run in a database thread ---------------------------------------------
 
 
 def _authenticate(scope, workshop):
-    """The participant id for this socket: from a ticket, else from the session's user."""
+    """The participant for this socket: from a ticket, else from the session's user."""
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     ticket = (query.get("ticket") or [None])[0]
     if ticket:
         participant_id = read_ticket(ticket, workshop.pk)
-        if participant_id and Participant.objects.filter(pk=participant_id, workshop=workshop).exists():
-            return participant_id
+        if participant_id:
+            return Participant.objects.filter(pk=participant_id, workshop=workshop).first()
         return None
     user = scope.get("user")
     if user is None or not user.is_authenticated:
         return None
     if rules.can_manage_process(user, workshop.process):
         name = user.get_full_name() or user.get_username()
-        return join_workshop(workshop, user, name, ParticipantRole.FACILITATOR).pk
+        return join_workshop(workshop, user, name, ParticipantRole.FACILITATOR)
     existing = Participant.objects.filter(workshop=workshop, user=user).exclude(role=ParticipantRole.FACILITATOR)
-    participant = existing.order_by("-role").first()
-    return participant.pk if participant else None
+    return existing.order_by("-role").first()
 
 
-def _snapshot(participant_id):
-    """A consistent snapshot: everything read as of one moment, with that moment's seq."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        participant = Participant.objects.select_related("workshop").get(pk=participant_id)
-        workshop = participant.workshop
-        state = selectors.snapshot(workshop, participant)
-        return {"type": "snapshot", "seq": workshop.last_seq, "state": state}, participant
+def _join(scope, code, cache):
+    """Find the workshop and the participant and count the socket in; with a snapshot
+    cache (the socket is already registered with the hub), also read the snapshot, so
+    that joining a busy workshop takes one trip to the database thread."""
+    workshop = Workshop.objects.filter(code=code).first()
+    if workshop is None:
+        return CLOSE_NOT_FOUND, None, None
+    participant = _authenticate(scope, workshop)
+    if participant is None:
+        return CLOSE_UNAUTHORISED, workshop, None
+    connect_participant(participant.pk, +1)
+    participant.workshop = workshop
+    frame = _snapshot(participant.pk, cache) if cache is not None else None
+    return participant, workshop, frame
+
+
+def _snapshot(participant_id, cache):
+    """The snapshot frame as text. The part every participant of a kind shares is taken
+    from ``cache`` when no broadcast reached this process since it was read."""
+    generation = cache.generation
+    participant = Participant.objects.select_related("workshop").get(pk=participant_id)
+    view = participant.is_facilitator
+    entry = cache.entries.get(view)
+    if entry is None or entry[0] != generation:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            workshop = Workshop.objects.get(pk=participant.workshop_id)
+            shared = selectors.shared_snapshot(workshop, view)
+        polls = shared.pop("polls")
+        entry = (generation, workshop.last_seq, encode(shared)[1:-1], polls)
+        cache.entries[view] = entry
+    _generation, seq, shared_text, polls = entry
+    personal = selectors.personal_snapshot(participant)
+    my_votes = personal.pop("my_votes")
+    personal["polls"] = [{**poll, "my_vote": my_votes.get(str(poll["id"]))} for poll in polls]
+    state = "{" + shared_text + "," + encode(personal)[1:-1] + "}"
+    return seq, participant.is_facilitator, f'{{"type":"snapshot","seq":{seq},"state":{state}}}'
 
 
 def _poll_tally(poll_id):
@@ -81,32 +235,58 @@ def _poll_tally(poll_id):
 
 
 def _presence(workshop_id):
-    online = selectors.online_participants(workshop_id)
-    return {"online": online[:PRESENCE_NAMES_MAX], "count": len(online)}
+    online, count = selectors.online_participants(workshop_id)
+    return {"online": online, "count": count}
 
 
-# --- coalescing: at most one tally per poll per TALLY_INTERVAL, per process -----------
+def _last_seq(workshop_id):
+    return Workshop.objects.filter(pk=workshop_id).values_list("last_seq", flat=True).first()
+
+
+# --- per event loop state: coalescers, vote batcher, hubs ----------------------------------
+
+
+_background = set()
+
+
+def _spawn(coro):
+    task = asyncio.ensure_future(coro)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return task
 
 
 class Coalescer:
-    """Runs ``flush(key)`` at most once per interval per key, after the first mark."""
+    """Runs ``flush(key)`` at most once per interval per key, after the first mark;
+    with ``settle``, once more that long after the last mark."""
 
-    def __init__(self, interval, flush):
-        self.interval = interval
+    def __init__(self, interval, flush, settle=None):
+        self.interval = interval  # seconds, or a function of the key
         self.flush = flush
+        self.settle = settle
         self.pending = set()
+        self.settling = {}
 
     def mark(self, key):
+        loop = asyncio.get_running_loop()
+        if self.settle:
+            timer = self.settling.pop(key, None)
+            if timer is not None:
+                timer.cancel()
+            self.settling[key] = loop.call_later(self.settle, self._settled, key)
         if key in self.pending:
             return
         self.pending.add(key)
-        asyncio.get_running_loop().call_later(self.interval, self._fire, key)
+        interval = self.interval(key) if callable(self.interval) else self.interval
+        loop.call_later(interval, self._fire, key)
+
+    def _settled(self, key):
+        self.settling.pop(key, None)
+        _spawn(self._run(key))
 
     def _fire(self, key):
         self.pending.discard(key)
-        task = asyncio.ensure_future(self._run(key))
-        _background.add(task)
-        task.add_done_callback(_background.discard)
+        _spawn(self._run(key))
 
     async def _run(self, key):
         try:
@@ -115,81 +295,358 @@ class Coalescer:
             log.exception("coalesced flush for %s failed", key)
 
 
-_background = set()
-
-
 async def _flush_tally(key):
     workshop_id, poll_id = key
-    tally = await database_sync_to_async(_poll_tally)(poll_id)
+    tally = await database(_poll_tally)(poll_id)
     if tally is not None:
         await get_channel_layer().group_send(f"workshop-{workshop_id}", {"type": "workshop.tally", "tally": tally})
 
 
 async def _flush_presence(workshop_id):
-    presence = await database_sync_to_async(_presence)(workshop_id)
+    presence = await database(_presence)(workshop_id)
     await get_channel_layer().group_send(f"workshop-{workshop_id}", {"type": "workshop.presence", **presence})
 
 
-# One pair of coalescers per event loop (tests run several loops in one process).
-_coalescers = weakref.WeakKeyDictionary()
+class VoteBatcher:
+    """Collects ``poll.vote`` commands for ``VOTE_BATCH_WINDOW`` and writes them in one
+    transaction (``actions.apply_votes``); each voter is answered after the commit."""
+
+    def __init__(self):
+        self.pending = []
+        self.timer = None
+
+    async def submit(self, participant_id, command):
+        future = asyncio.get_running_loop().create_future()
+        self.pending.append((participant_id, command, future))
+        if len(self.pending) >= VOTE_BATCH_MAX:
+            self._start()
+        elif self.timer is None:
+            self.timer = asyncio.get_running_loop().call_later(VOTE_BATCH_WINDOW, self._start)
+        return await future
+
+    def _start(self):
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        batch, self.pending = self.pending, []
+        if batch:
+            _spawn(self._run(batch))
+
+    async def _run(self, batch):
+        try:
+            results = await database(apply_votes)([(pid, command) for pid, command, _future in batch])
+        except Exception as error:  # nothing was written; each voter gets server_error
+            log.exception("a batch of %d votes failed", len(batch))
+            results = [error] * len(batch)
+        for (_pid, _command, future), result in zip(batch, results, strict=True):
+            if future.done():
+                continue
+            if isinstance(result, Exception):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+
+class LoopState:
+    """What the sockets of one event loop (one server process) share."""
+
+    def __init__(self):
+        self.tallies = Coalescer(self.tally_interval, _flush_tally, settle=TALLY_SETTLE)
+        self.presence = Coalescer(self.presence_interval, _flush_presence)
+        self.votes = VoteBatcher()
+        self.hubs = {}  # workshop code -> Hub
+
+    def tally_interval(self, key):
+        workshop_id, _poll = key
+        online = max((hub.online for hub in self.hubs.values() if hub.workshop_id == workshop_id), default=0)
+        return max(TALLY_INTERVAL, online / TALLY_SOCKETS_PER_SECOND)
+
+    def presence_interval(self, workshop_id):
+        sockets = sum(len(hub.members) for hub in self.hubs.values() if hub.workshop_id == workshop_id)
+        return max(PRESENCE_INTERVAL, sockets / PRESENCE_SOCKETS_PER_SECOND)
+
+
+# Tests run several event loops in one process.
+_loop_states = weakref.WeakKeyDictionary()
+
+
+def loop_state():
+    loop = asyncio.get_running_loop()
+    state = _loop_states.get(loop)
+    if state is None:
+        state = _loop_states[loop] = LoopState()
+    return state
 
 
 def coalescers():
-    loop = asyncio.get_running_loop()
-    if loop not in _coalescers:
-        _coalescers[loop] = (Coalescer(TALLY_INTERVAL, _flush_tally), Coalescer(PRESENCE_INTERVAL, _flush_presence))
-    return _coalescers[loop]
+    state = loop_state()
+    return state.tallies, state.presence
+
+
+class SnapshotCache:
+    """Shared snapshot parts of one workshop, valid while ``generation`` is unchanged;
+    the hub moves it on with every event or tally it receives."""
+
+    def __init__(self):
+        self.generation = 0
+        self.entries = {}
+
+
+class Hub:
+    """This process's one subscription to a workshop's group, and its local sockets."""
+
+    def __init__(self, code):
+        self.code = code
+        self.workshop_id = None
+        self.group = None
+        self.channel = None
+        self.members = set()
+        self.cache = SnapshotCache()
+        self.ready = asyncio.get_running_loop().create_future()
+        self.task = None
+        self.last_seq = 0
+        self.heard = time.monotonic()
+        self.online = 0  # sockets in the whole workshop, from the last presence message
+
+    @classmethod
+    async def for_workshop(cls, code, workshop):
+        """The running hub of this workshop in this process, started if need be."""
+        hubs = loop_state().hubs
+        hub = hubs.get(code)
+        if hub is None:
+            hub = hubs[code] = cls(code)
+            try:
+                await hub.start(workshop)
+            except BaseException as error:
+                hubs.pop(code, None)
+                hub.ready.set_exception(error)
+                raise
+        await asyncio.shield(hub.ready)
+        return hub
+
+    async def start(self, workshop):
+        layer = get_channel_layer()
+        self.workshop_id = workshop.pk
+        self.group = workshop.group_name
+        self.last_seq = workshop.last_seq
+        self.channel = await layer.new_channel()
+        await layer.group_add(self.group, self.channel)
+        self.task = _spawn(self.run())
+        self.ready.set_result(True)
+
+    def add(self, consumer):
+        self.members.add(consumer)
+
+    def remove(self, consumer):
+        self.members.discard(consumer)
+        if not self.members and self.ready.done() and loop_state().hubs.get(self.code) is self:
+            # The last local socket left: unsubscribe (a socket joining later starts a new hub).
+            del loop_state().hubs[self.code]
+            _spawn(self.stop())
+
+    async def stop(self):
+        if self.task is not None:
+            self.task.cancel()
+        try:
+            await get_channel_layer().group_discard(self.group, self.channel)
+        except Exception:
+            log.exception("hub of workshop %s could not leave its group", self.workshop_id)
+
+    async def run(self):
+        layer = get_channel_layer()
+        checker = _spawn(self.check_regularly())
+        try:
+            while True:
+                message = await layer.receive(self.channel)
+                self.heard = time.monotonic()
+                try:
+                    await self.deliver(message)
+                except Exception:
+                    log.exception("hub of workshop %s failed to deliver %s", self.workshop_id, message.get("type"))
+        finally:
+            checker.cancel()
+
+    async def check_regularly(self):
+        """Deliver events that were committed but whose broadcast never came."""
+        while True:
+            await asyncio.sleep(HUB_CHECK_INTERVAL)
+            if time.monotonic() - self.heard < HUB_CHECK_INTERVAL:
+                continue
+            try:
+                last = await database(_last_seq)(self.workshop_id)
+                if last and last > self.last_seq:
+                    events = await database(selectors.events_since)(self.workshop_id, self.last_seq, last)
+                    if events is None:  # far behind: the last event alone; sockets fill the gap
+                        events = await database(selectors.events_since)(self.workshop_id, last - 1, last)
+                    if events:
+                        await self.deliver({"type": "workshop.events", "events": events})
+            except Exception:
+                log.exception("hub of workshop %s: check failed", self.workshop_id)
+
+    async def deliver(self, message):
+        kind = message.get("type")
+        if kind == "workshop.events":
+            self.cache.generation += 1
+            frames = [(frame["seq"], encode(frame)) for frame in message["events"]]
+            self.last_seq = max(self.last_seq, frames[-1][0])
+            for member in list(self.members):
+                await member.offer_events(message, frames)
+        elif kind == "workshop.tally":
+            self.cache.generation += 1
+            tally = dict(message["tally"])
+            public = tally.pop("public")
+            full = encode({"type": "tally", **tally})
+            hidden = full if public else encode({"type": "tally", **tally, "options": None})
+            for member in list(self.members):
+                await member.offer(message, full if public or member.is_facilitator else hidden)
+        elif kind == "workshop.presence":
+            self.online = message["count"]
+            text = encode({"type": "presence", "online": message["online"], "count": message["count"]})
+            for member in list(self.members):
+                await member.offer(message, text)
+        else:
+            log.warning("hub of workshop %s: unknown message %r", self.workshop_id, kind)
+
+
+# --- the consumer -----------------------------------------------------------------------
 
 
 class WorkshopConsumer(AsyncWebsocketConsumer):
+    async def dispatch(self, message):
+        # Channels 4.2+ hops into the one sync thread before every message to close
+        # stale database connections. All database work of this consumer runs through
+        # ``database``, which looks after its own connections, so the hop is skipped.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self):
         self.participant_id = None
         self.is_facilitator = False
         self.seq = 0
+        self.hub = None
+        self.ready = False  # the snapshot went out: broadcasts may be written directly
+        self.backlog = []  # hub messages waiting for this socket, oldest first
+        self.order = asyncio.Lock()  # held while this socket sends events itself
+        self.busy = False  # a frame of this socket is being answered (see ``receive``)
+        self.draining = None
         self.tokens = RATE_BURST
         self.refilled = time.monotonic()
         await self.accept()
-        self.workshop = await database_sync_to_async(_find_workshop)(self.scope["url_route"]["kwargs"]["code"])
-        if self.workshop is None:
-            await self.close(code=CLOSE_NOT_FOUND)
+        code = normalise_code(self.scope["url_route"]["kwargs"]["code"])
+        hub = loop_state().hubs.get(code)
+        if hub is not None and hub.ready.done() and not hub.ready.exception():
+            # Known workshop: register first, so nothing falls between the snapshot and
+            # the broadcasts, then join and read the snapshot in one database trip.
+            self.hub = hub
+            hub.add(self)
+            async with self.order:
+                outcome, workshop, snapshot = await database(_join)(self.scope, code, hub.cache)
+                if not isinstance(outcome, int):
+                    self.admit(outcome, workshop)
+                    await self.send_snapshot_text(*snapshot)
+        else:
+            outcome, workshop, _ = await database(_join)(self.scope, code, None)
+            if not isinstance(outcome, int):
+                self.admit(outcome, workshop)
+                self.hub = await Hub.for_workshop(code, workshop)
+                self.hub.add(self)
+                async with self.order:
+                    await self.send_snapshot_text(*await database(_snapshot)(self.participant_id, self.hub.cache))
+        if isinstance(outcome, int):
+            if self.hub is not None:
+                self.hub.remove(self)
+            await self.close(code=outcome)
             return
-        participant_id = await database_sync_to_async(_authenticate)(self.scope, self.workshop)
-        if participant_id is None:
-            await self.close(code=CLOSE_UNAUTHORISED)
-            return
-        self.participant_id = participant_id
-        self.group = self.workshop.group_name
-        # Join the group before the snapshot, so no event falls between the two.
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await database_sync_to_async(connect_participant)(participant_id, +1)
-        await self.send_snapshot()
-        coalescers()[1].mark(self.workshop.pk)
+        self.ready = True
+        self.drain_soon()
+        loop_state().presence.mark(self.workshop.pk)
+
+    def admit(self, participant, workshop):
+        self.participant_id = participant.pk
+        self.is_facilitator = participant.is_facilitator
+        self.workshop = workshop
+        self.group = workshop.group_name
 
     async def disconnect(self, code):
+        if self.hub is not None:
+            self.hub.remove(self)
+        self.backlog = []
         if self.participant_id is None:
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        await database_sync_to_async(connect_participant)(self.participant_id, -1)
-        coalescers()[1].mark(self.workshop.pk)
+        await database(connect_participant)(self.participant_id, -1)
+        loop_state().presence.mark(self.workshop.pk)
 
-    async def send_json(self, frame):
-        text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    # --- sending ----------------------------------------------------------------------
+
+    async def send_text(self, text):
         try:
             await self.send(text_data=text)
         except (RuntimeError, OSError) as error:
             # The client left while this frame was on its way (Daphne raises Disconnected,
             # a RuntimeError). Its websocket.disconnect is queued behind and must still run,
-            # or the participant stays "online" and in the group.
+            # or the participant stays "online".
             log.debug("frame for a closed socket dropped: %s", error)
+
+    async def send_json(self, frame):
+        await self.send_text(encode(frame))
 
     async def send_error(self, command_id, code, message):
         await self.send_json({"type": "error", "id": command_id, "code": code, "message": message})
 
+    async def send_snapshot_text(self, seq, is_facilitator, text):
+        self.is_facilitator = is_facilitator
+        self.seq = seq
+        await self.send_text(text)
+
     async def send_snapshot(self):
-        frame, participant = await database_sync_to_async(_snapshot)(self.participant_id)
-        self.is_facilitator = participant.is_facilitator
-        self.seq = frame["seq"]
-        await self.send_json(frame)
+        await self.send_snapshot_text(*await database(_snapshot)(self.participant_id, self.hub.cache))
+
+    # --- what the hub hands over ------------------------------------------------------
+
+    def in_step(self):
+        return self.ready and not self.backlog and not self.order.locked()
+
+    async def offer_events(self, message, frames):
+        """Write the events directly if this socket is in step, else queue them."""
+        if self.in_step() and not self.busy:
+            fresh = [(seq, text) for seq, text in frames if seq > self.seq]
+            if not fresh:
+                return
+            if fresh[0][0] == self.seq + 1:
+                for seq, text in fresh:
+                    self.seq = seq  # before the write: nothing else may send this seq again
+                    await self.send_text(text)
+                return
+        self.backlog.append(message)
+        self.drain_soon()
+
+    async def offer(self, message, text):
+        """Tallies and presence: written directly unless events are queued before them."""
+        if self.in_step():
+            await self.send_text(text)
+            return
+        self.backlog.append(message)
+        self.drain_soon()
+
+    def drain_soon(self):
+        if self.ready and self.backlog and self.draining is None and not self.busy:
+            self.draining = _spawn(self.drain())
+
+    async def drain(self):
+        try:
+            async with self.order:
+                while self.backlog:
+                    message = self.backlog.pop(0)
+                    await getattr(self, get_handler_name(message))(message)
+        except Exception:
+            log.exception("socket of participant %s could not catch up", self.participant_id)
+        finally:
+            self.draining = None
+        self.drain_soon()
+
+    # --- commands ---------------------------------------------------------------------
 
     def take_token(self):
         now = time.monotonic()
@@ -217,14 +674,22 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         if not isinstance(command, dict) or not isinstance(command.get("type"), str):
             await self.send_error(None, "bad_frame", "A frame is a JSON object with a 'type'.")
             return
+        if has_unstorable_text(command):
+            # A NUL or a lone surrogate (escaped in JSON) can be neither stored nor echoed back.
+            await self.send_error(None, "invalid", "The frame holds characters that are not allowed.")
+            return
         raw_id = command.get("id")
         command_id = raw_id if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) else None
         if not self.take_token():
             await self.send_error(command_id, "rate_limited", "Too many messages; slow down and retry.")
             return
+        # Events broadcast while this frame is handled wait until its answer is out:
+        # clients see the ack (or the error) of a command before its event.
+        self.busy = True
         try:
             if command["type"] == "sync":
-                await self.sync(command)
+                async with self.order:
+                    await self.sync(command)
             elif command["type"] == "ping":
                 await self.send_json({"type": "pong", "id": command_id, "seq": self.seq})
             else:
@@ -234,18 +699,25 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         except Exception:
             log.exception("workshop command failed: %.200s", text_data)
             await self.send_error(command_id, "server_error", "The command could not be applied; nothing changed.")
+        finally:
+            self.busy = False
+            self.drain_soon()
 
     async def run_command(self, command, command_id):
-        outcome = await database_sync_to_async(apply_command)(self.participant_id, command)
+        state = loop_state()
+        if command["type"] == "poll.vote":
+            outcome = await state.votes.submit(self.participant_id, command)
+        else:
+            outcome = await database(apply_command)(self.participant_id, command)
         await self.send_json({"type": "ack", "id": command_id, "seq": outcome.seq, "duplicate": outcome.duplicate})
         if outcome.tally_poll:
-            coalescers()[0].mark((self.workshop.pk, outcome.tally_poll))
+            state.tallies.mark((self.workshop.pk, outcome.tally_poll))
 
     async def sync(self, command):
         since = command.get("since")
         if isinstance(since, bool) or not isinstance(since, int) or since < 0:
             raise CommandError("invalid", "'since' must be the last seq you have (a whole number ≥ 0).")
-        events = await database_sync_to_async(selectors.events_since)(self.workshop.pk, since)
+        events = await database(selectors.events_since)(self.workshop.pk, since)
         if events is None or (not events and since > self.seq):
             await self.send_snapshot()
             return
@@ -255,16 +727,16 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             self.seq = max(self.seq, events[-1]["seq"])
         await self.send_json({"type": "synced", "id": command.get("id"), "seq": max(self.seq, since)})
 
-    # --- group messages -------------------------------------------------------------
+    # --- hub messages, worked off in order (``drain``) --------------------------------
 
     async def workshop_events(self, message):
         for frame in message["events"]:
             seq = frame["seq"]
             if seq <= self.seq:
-                continue  # already sent (e.g. in a snapshot or a sync)
+                continue  # already sent (in a snapshot, a sync or directly)
             if seq > self.seq + 1:
                 # A broadcast was lost or overtaken: fill the gap from the database.
-                missing = await database_sync_to_async(selectors.events_since)(self.workshop.pk, self.seq, seq - 1)
+                missing = await database(selectors.events_since)(self.workshop.pk, self.seq, seq - 1)
                 if missing is None:
                     await self.send_snapshot()
                     if seq <= self.seq:

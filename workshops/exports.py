@@ -1,7 +1,10 @@
 """Export of a whole workshop: cards, clusters, comments, likes, polls and votes.
 
 Each table is a list of rows; CSV (a ZIP with one file per table), XLSX (one sheet
-per table) and JSON are three renderings of the same tables.
+per table) and JSON are three renderings of the same tables. JSON keeps the
+machine names and codes; the spreadsheets are for people and speak the language of
+the request: translated column titles, sheet names and choices ("Expertin/Experte"
+for "expert"). The CSV file names stay machine names, like the JSON keys.
 """
 
 import csv
@@ -9,9 +12,24 @@ import io
 import json
 import zipfile
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .models import Card, CardLike, Cluster, Comment, Participant, Poll, PollVote
+from .models import (
+    Card,
+    CardColor,
+    CardLike,
+    Cluster,
+    Comment,
+    Participant,
+    ParticipantRole,
+    Phase,
+    Poll,
+    PollKind,
+    PollState,
+    PollVote,
+    WorkshopState,
+)
 
 FORMATS = ("json", "csv", "xlsx")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -98,15 +116,85 @@ def tables(workshop):
     }
 
 
+def sheet_titles():
+    return {
+        "workshop": _("Workshop"),
+        "participants": _("Teilnehmende"),
+        "clusters": _("Cluster"),
+        "cards": _("Karten"),
+        "comments": _("Kommentare"),
+        "likes": _("Likes"),
+        "polls": _("Abstimmungen"),
+        "poll_options": _("Optionen"),
+        "votes": _("Stimmen"),
+    }
+
+
+def column_titles():
+    return {
+        "id": _("ID"),
+        "code": _("Code"),
+        "title": _("Titel"),
+        "process": _("Prozess (ID)"),
+        "state": _("Status"),
+        "phase": _("Phase"),
+        "created": _("Erstellt"),
+        "name": _("Name"),
+        "role": _("Rolle"),
+        "joined": _("Beigetreten"),
+        "measure": _("Maßnahme (ID)"),
+        "text": _("Text"),
+        "cluster": _("Cluster (ID)"),
+        "author": _("Verfasst von (ID)"),
+        "color": _("Farbe"),
+        "likes": _("Likes"),
+        "card": _("Karte (ID)"),
+        "participant": _("Teilnehmende Person (ID)"),
+        "question": _("Frage"),
+        "kind": _("Art"),
+        "dots": _("Punkte"),
+        "max_per_option": _("Höchstens je Option"),
+        "final_results": _("Endergebnis (JSON)"),
+        "poll": _("Abstimmung (ID)"),
+        "option": _("Option (ID)"),
+        "position": _("Position"),
+        "label": _("Beschriftung"),
+        "choice": _("Auswahl (JSON)"),
+    }
+
+
+# Codes that a spreadsheet shows by their label: (table, column) -> choices.
+CHOICES = {
+    ("workshop", "state"): WorkshopState,
+    ("workshop", "phase"): Phase,
+    ("participants", "role"): ParticipantRole,
+    ("cards", "color"): CardColor,
+    ("polls", "kind"): PollKind,
+    ("polls", "state"): PollState,
+}
+
+
+def readable(data):
+    """The tables for people: {sheet title: (column titles, rows of values)}."""
+    sheets, columns = sheet_titles(), column_titles()
+    readable_tables = {}
+    for name, rows in data.items():
+        keys = list(rows[0]) if rows else []
+        labels = {key: dict(CHOICES[(name, key)].choices) for key in keys if (name, key) in CHOICES}
+        body = [[str(labels[k].get(v, v)) if k in labels else v for k, v in row.items()] for row in rows]
+        readable_tables[name] = (sheets.get(name, name), [columns.get(k, k) for k in keys], body)
+    return readable_tables
+
+
 def _csv_zip(data):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, rows in data.items():
+        for name, (_title, columns, rows) in readable(data).items():
             text = io.StringIO()
-            if rows:
-                writer = csv.DictWriter(text, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
+            if columns:
+                writer = csv.writer(text)
+                writer.writerow(columns)
+                writer.writerows([neutralise(v) for v in row] for row in rows)
             archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())
     return buffer.getvalue()
 
@@ -114,12 +202,12 @@ def _csv_zip(data):
 def _xlsx(data):
     book = Workbook()
     book.remove(book.active)
-    for name, rows in data.items():
-        sheet = book.create_sheet(title=name[:31])
-        if rows:
-            sheet.append(list(rows[0]))
+    for title, columns, rows in readable(data).values():
+        sheet = book.create_sheet(title=title[:31])
+        if columns:
+            sheet.append(columns)
             for row in rows:
-                sheet.append([neutralise(v) for v in row.values()])
+                sheet.append([neutralise(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -91,46 +91,73 @@ def workshop_data(workshop):
     }
 
 
-def online_participants(workshop_id):
-    return [
-        participant_data(p)
-        for p in Participant.objects.filter(workshop_id=workshop_id, connections__gt=0).order_by("display_name", "id")
-    ]
+# Snapshots and presence frames name at most this many people; the count is exact.
+ONLINE_NAMES_MAX = 200
 
 
-def snapshot(workshop, participant):
-    """The whole board as one participant may see it, with the seq it is current at."""
+def online_participants(workshop_id, limit=ONLINE_NAMES_MAX):
+    """Who is online (at most ``limit`` names, ordered by name) and how many are."""
+    online = Participant.objects.filter(workshop_id=workshop_id, connections__gt=0)
+    names = [participant_data(p) for p in online.order_by("display_name", "id")[:limit]]
+    count = len(names) if len(names) < limit else online.count()
+    return names, count
+
+
+def shared_snapshot(workshop, facilitator_view):
+    """The part of a snapshot that is the same for every participant of one kind
+    (facilitators see hidden tallies): sockets joining at the same moment share it."""
     cards = (
         Card.objects.filter(workshop=workshop)
         .select_related("author")
         .annotate(like_count=Count("likes", distinct=True))
     )
     polls = Poll.objects.filter(workshop=workshop).prefetch_related("options")
-    my_votes = dict(PollVote.objects.filter(participant=participant).values_list("poll_id", "choice"))
-    my_likes = list(CardLike.objects.filter(participant=participant).values_list("card_id", flat=True))
     poll_states = []
     for poll in polls:
         entry = poll_data(poll)
         result = poll_tally(poll)
-        if poll.results_public or participant.is_facilitator:
+        if poll.results_public or facilitator_view:
             entry["tally"] = result
         else:
             entry["tally"] = {"votes": result["votes"], "options": None}
-        entry["my_vote"] = my_votes.get(poll.pk)
         poll_states.append(entry)
+    online, online_count = online_participants(workshop.pk)
     return {
         "workshop": workshop_data(workshop),
         "phase": workshop.phase,
-        "you": participant_data(participant),
-        "online": online_participants(workshop.pk),
+        "online": online,
+        "online_count": online_count,
         "clusters": [cluster_data(c) for c in Cluster.objects.filter(workshop=workshop)],
         "cards": [card_data(c, workshop, likes=c.like_count) for c in cards],
         "comments": [
             comment_data(c, workshop) for c in Comment.objects.filter(card__workshop=workshop).select_related("author")
         ],
         "polls": poll_states,
-        "my_likes": my_likes,
     }
+
+
+def personal_snapshot(participant):
+    """The part of a snapshot that belongs to one participant: who they are, their
+    votes (by poll id) and the cards they like."""
+    return {
+        "you": participant_data(participant),
+        "my_votes": {
+            str(poll_id): choice
+            for poll_id, choice in PollVote.objects.filter(participant=participant).values_list("poll_id", "choice")
+        },
+        "my_likes": list(CardLike.objects.filter(participant=participant).values_list("card_id", flat=True)),
+    }
+
+
+def snapshot(workshop, participant):
+    """The whole board as one participant may see it (``my_vote`` inside each poll)."""
+    state = shared_snapshot(workshop, participant.is_facilitator)
+    personal = personal_snapshot(participant)
+    for poll in state["polls"]:
+        poll["my_vote"] = personal["my_votes"].get(str(poll["id"]))
+    state["you"] = personal["you"]
+    state["my_likes"] = personal["my_likes"]
+    return state
 
 
 def events_since(workshop_id, since, until=None):

@@ -87,6 +87,8 @@ def client_strings():
         # polls
         "poll_opened": _("Abstimmung geöffnet: {question}"),
         "poll_closed": _("Abstimmung beendet: {question}"),
+        "tally_now": _("Zwischenstand „{question}“: {votes}."),
+        "tally_leader": _("Vorn: {option} ({value})."),
         "poll_open": _("Abstimmung öffnen"),
         "poll_close": _("Abstimmung schließen"),
         "poll_reveal": _("Ergebnis zeigen"),

@@ -46,25 +46,40 @@ def main_navigation(context):
     return {"items": items}
 
 
-@register.inclusion_tag("pages/_language_switch.html", takes_context=True)
-def language_switch(context):
-    """Links to the same page in each language (query string kept, secrets dropped)."""
+def _this_page(context):
+    """The current address with its query, minus an access code from a letter's QR link,
+    which must not spread into other links."""
     request = context.get("request")
     if request is None:
-        path = reverse("pages:home")
-    else:
-        # An access code from a letter's QR link must not spread into other links.
-        query = request.GET.copy()
-        query.pop("code", None)
-        path = request.path + (f"?{query.urlencode()}" if query else "")
+        return reverse("pages:home")
+    query = request.GET.copy()
+    query.pop("code", None)
+    return request.path + (f"?{query.urlencode()}" if query else "")
+
+
+def _languages(context):
+    path = _this_page(context)
     current = _current_language()
-    links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
-        links.append(
-            {"code": code, "name": info["name_local"], "url": translate_url(path, code), "current": code == current}
-        )
-    return {"links": links}
+        yield {"code": code, "name": info["name_local"], "url": translate_url(path, code), "current": code == current}
+
+
+@register.inclusion_tag("pages/_language_switch.html", takes_context=True)
+def language_switch(context):
+    """A form that remembers the choice (Django's set_language sets the cookie) and goes
+    to the same page in the chosen language."""
+    return {
+        "languages": list(_languages(context)),
+        "next": _this_page(context),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("pages/_language_alternates.html", takes_context=True)
+def language_alternates(context):
+    """<link rel="alternate" hreflang> to the page in every language."""
+    return {"languages": list(_languages(context))}
 
 
 @register.filter
@@ -81,6 +96,23 @@ def money(value):
     if _current_language() == "en":
         return f"€{text}"
     return f"{text}\N{NO-BREAK SPACE}€"
+
+
+@register.filter
+def number(value, digits=2):
+    """A count or score for reading: grouped, at most ``digits`` decimals, none when
+    not needed (1.234,5 / 1,234.5). Not for ids or attributes: those stay plain."""
+    if value is None or value == "" or isinstance(value, bool):
+        return value
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    if not amount.is_finite():
+        return value
+    amount = amount.quantize(Decimal(1).scaleb(-int(digits))).normalize()
+    places = max(0, -amount.as_tuple().exponent)
+    return number_format(amount, places, use_l10n=True, force_grouping=True)
 
 
 def _plain_number(value):

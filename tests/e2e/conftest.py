@@ -7,6 +7,7 @@ database and set up data through the REST API and the WebSocket, as clients do.
 """
 
 import asyncio
+import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,12 +34,14 @@ def pytest_runtest_makereport(item, call):
     """On a failure, show the end of the server's log next to the browser's view."""
     outcome = yield
     report = outcome.get_result()
-    live = item.funcargs.get("live") if hasattr(item, "funcargs") else None
+    funcargs = getattr(item, "funcargs", {})
+    live = funcargs.get("live") or funcargs.get("demo")
+    live = getattr(live, "live", live)
     if report.failed and isinstance(live, Live):
         report.sections.append(("daphne log (last lines)", live.server.log()))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
@@ -115,3 +118,73 @@ def new_context(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+# The demo process plus one open consultation per ballot kind, an access-code one, and the
+# facilitator of the demo process: enough for every page of the platform to show something.
+DEMO_SETUP = """
+import json
+from participation.models import Process, User
+from voting import actions
+from voting.models import Consultation
+process = Process.objects.get(slug="gesamtkonzept-digitalisierung")
+user = User.objects.get(username="moderation")
+ids = list(process.measures.published().order_by("pk").values_list("pk", flat=True))[:5]
+cases = {
+    "approval": ("approval", "open", {"max_approvals": 2}),
+    "score": ("score", "open", {"labels": "words"}),
+    "ranking": ("ranking", "open", {}),
+    "points": ("points", "open", {"budget_points": 10}),
+    "budget": ("points", "open", {"use_costs": True, "budget": 10000000}),
+    "pairwise": ("pairwise", "open", {"allow_proposals": True}),
+    "access_code": ("approval", "access_code", {}),
+}
+out = {"consultations": {}, "measure": ids[0], "process": process.pk}
+for name, (method, eligibility, settings) in cases.items():
+    c = actions.create_consultation(user, process, {
+        "title": f"Befragung {name}", "title_en": f"Consultation {name}", "method": method,
+        "eligibility": eligibility, "options": ids, "settings": settings,
+        "description": "Was ist Ihnen wichtig?", "description_en": "What matters to you?",
+    })
+    actions.open_consultation(user, c)
+    out["consultations"][name] = c.pk
+    if eligibility == "access_code":
+        out["codes"], _ = actions.generate_access_codes(user, c, 2)
+out["consultations"]["account"] = Consultation.objects.get(title__startswith="Welche Maßnahmen").pk
+out["consultations"]["published"] = Consultation.objects.get(title__startswith="Stimmungsbild").pk
+print(json.dumps(out))
+"""
+DEMO_PROCESS = "gesamtkonzept-digitalisierung"
+DEMO_WORKSHOP = "HNDGT4"
+DEMO_CITIZEN = ("buergerin", "buergerin-demo-2026")
+
+
+@dataclass
+class Demo:
+    live: Live
+    consultations: dict
+    codes: list
+    measure: int
+
+    @property
+    def base(self):
+        return self.live.base
+
+
+@pytest.fixture(scope="session")
+def demo(browser):
+    """One server with the demo data for the page-by-page tests (axe, keyboard, screenshots);
+    they only add to it (ballots, cards), so they can share it."""
+    site = LiveSite()
+    try:
+        (server,) = site.setup(names=("demo",))
+        manage(site.env, "load_demo")
+        manage(
+            site.env, "create_facilitator", FACILITATOR, "--password", FACILITATOR_PASSWORD, "--process", DEMO_PROCESS
+        )
+        out = json.loads(manage(site.env, "shell", "-c", DEMO_SETUP).strip().splitlines()[-1])
+        # Workshops made by the tests belong to the demo process, which the facilitator runs.
+        site.process_id = out["process"]
+        yield Demo(Live(site, server), out["consultations"], out["codes"], out["measure"])
+    finally:
+        site.close()

@@ -372,6 +372,25 @@ def test_participatory_budget_by_mouse_keeps_to_the_budget(ballots, new_context)
     no_script_errors(page)
 
 
+def test_participatory_budget_by_keyboard(ballots, new_context):
+    context = new_context()
+    page = open_page(context, ballots, "budget")
+    tab_to(page, page.get_by_label(re.compile("^Offenes WLAN")))  # 2.000 €
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_label(re.compile("^Smarte Parkplätze")))  # 3.000 €
+    page.keyboard.press("Space")
+    expect(page.locator("#budget-total")).to_have_text("Gewählt: 5.000 € von 5.000 € (noch 0 € frei)")
+    tab_to(page, page.get_by_role("button", name="Stimme abgeben"))
+    page.keyboard.press("Enter")
+    receipt = confirmed_receipt(page)
+    wlan, parkplätze = ids(ballots, "Offenes WLAN", "Smarte Parkplätze")
+    assert stored(context, ballots, "budget") == (
+        200,
+        {"receipt": receipt, "ballot": {"points": {str(wlan): 1, str(parkplätze): 1}}},
+    )
+    no_script_errors(page)
+
+
 # --- pairwise ---------------------------------------------------------------------
 
 

@@ -52,31 +52,41 @@ def test_cost_is_formatted_for_the_language(client, measure):
     assertContains(client.get("/en/prozesse/digital/massnahmen/tablets/"), "€1,250,000.50")
 
 
-def test_language_switch_links_to_the_same_page_in_the_other_language(client, measure):
+def test_language_switch_offers_both_languages_for_the_same_page(client, measure):
     response = client.get("/prozesse/digital/massnahmen/tablets/")
     assertContains(
-        response, '<a href="/en/prozesse/digital/massnahmen/tablets/" hreflang="en" lang="en">English</a>', html=True
+        response, '<input type="hidden" name="next" value="/prozesse/digital/massnahmen/tablets/">', html=True
     )
     assertContains(
         response,
-        '<a href="/prozesse/digital/massnahmen/tablets/" hreflang="de" lang="de" aria-current="true">Deutsch</a>',
+        '<button type="submit" name="language" value="en" lang="en" class="link-button">English</button>',
         html=True,
     )
+    assertContains(
+        response,
+        '<button type="submit" name="language" value="de" lang="de" class="link-button" aria-current="true">'
+        "Deutsch</button>",
+        html=True,
+    )
+    # Search engines and browsers find the other language's address in the head.
+    assertContains(response, '<link rel="alternate" hreflang="en" href="/en/prozesse/digital/massnahmen/tablets/">')
+    assertContains(response, '<link rel="alternate" hreflang="de" href="/prozesse/digital/massnahmen/tablets/">')
 
     response = client.get("/en/prozesse/digital/massnahmen/tablets/")
     assertContains(
-        response, '<a href="/prozesse/digital/massnahmen/tablets/" hreflang="de" lang="de">Deutsch</a>', html=True
-    )
-    assertContains(
         response,
-        '<a href="/en/prozesse/digital/massnahmen/tablets/" hreflang="en" lang="en" aria-current="true">English</a>',
+        '<button type="submit" name="language" value="en" lang="en" class="link-button" aria-current="true">'
+        "English</button>",
         html=True,
     )
 
 
 def test_language_switch_keeps_the_filters(client, measure):
     response = client.get("/massnahmen/?status=planned&q=Tablet")
-    assertContains(response, 'href="/en/massnahmen/?status=planned&amp;q=Tablet"')
+    assertContains(response, 'value="/massnahmen/?status=planned&amp;q=Tablet"')
+    assertContains(response, 'hreflang="en" href="/en/massnahmen/?status=planned&amp;q=Tablet"')
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/massnahmen/?status=planned&q=Tablet"})
+    assert switched["Location"] == "/en/massnahmen/?status=planned&q=Tablet"
 
 
 def test_english_navigation_stays_in_english(client, measure):

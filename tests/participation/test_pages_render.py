@@ -65,7 +65,7 @@ def test_home_shows_the_process_its_fields_and_counts(client, strategy):
     response = client.get("/")
     assertContains(response, "Gesamtkonzept Digitalisierung")
     assertContains(response, "Heilbronn gestaltet die Digitalisierung gemeinsam.")
-    assertContains(response, '<time datetime="2025-03-01">1. März 2025</time>', html=True)
+    assertContains(response, '<time datetime="2025-03-01">01.03.2025</time>', html=True)
     assertContains(response, '<a href="/prozesse/digitalisierung/handlungsfelder/mobilitaet/">Mobilität</a>', html=True)
     assertContains(
         response,
@@ -154,8 +154,8 @@ def test_project_list_and_page_show_owner_status_dates_contact_and_labs(client, 
     response = client.get("/prozesse/digitalisierung/projekte/parkleitsystem/")
     assertContains(response, "<h1>Parkleitsystem Innenstadt</h1>", html=True)
     assertContains(response, "laufend")
-    assertContains(response, '<time datetime="2024-05-01">1. Mai 2024</time>', html=True)
-    assertContains(response, '<time datetime="2026-04-30">30. April 2026</time>', html=True)
+    assertContains(response, '<time datetime="2024-05-01">01.05.2024</time>', html=True)
+    assertContains(response, '<time datetime="2026-04-30">30.04.2026</time>', html=True)
     assertContains(response, '<a href="mailto:parken@example.org">parken@example.org</a>', html=True)
     assertContains(response, "Erika Mustermann")
     assertContains(

@@ -36,7 +36,7 @@ def test_dashboard_shows_workshops_consultations_and_publish_button(client):
     assert f'action="/ergebnisse/{consultation.pk}/veroeffentlichen/"' in html
     assert "Ergebnis veröffentlichen" in html
     assert f"/befragungen/{consultation.pk}/verwaltung/" in html
-    assert f"/api/consultations/{consultation.pk}/export?format=xlsx&amp;source=live" in html
+    assert f"/api/consultations/{consultation.pk}/export?format=xlsx&amp;source=live&amp;lang=de" in html
     # Live summary: Measure A wins with these ballots.
     assert "Vorn: Maßnahme A" in html
     assert "Noch nichts veröffentlicht." in html

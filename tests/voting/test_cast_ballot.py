@@ -111,7 +111,7 @@ def test_after_closing_nothing_can_be_cast_or_changed(client):
     assert put(client, consultation, {"approve": [ids[0]]}).status_code == 201
     close_consultation(facilitator, consultation)
     response = put(client, consultation, {"approve": [ids[1]]})
-    assert response.status_code == 409 and "closed" in response.json()["detail"]
+    assert response.status_code == 409 and "beendet" in response.json()["detail"]
     assert Ballot.objects.get().content == {"approve": [ids[0]]}
 
 

@@ -90,8 +90,8 @@ def test_create_form_shows_the_actions_refusals_beside_the_fields(facilitator_cl
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "A list of 2 to 200 measure ids." in html
-    assert "Must be after opens_at." in html
+    assert "Wählen Sie 2 bis 200 Maßnahmen." in html
+    assert "Das Ende muss nach dem Beginn liegen." in html
     assert not Consultation.objects.filter(title="Zu wenig").exists()
 
 
@@ -127,7 +127,7 @@ def test_open_and_close_buttons(client):
     assert consultation.phase == "closed"
     # A closed consultation cannot be opened again; the page says why.
     response = client.post(manage + "oeffnen/", follow=True)
-    assert "cannot be opened again" in response.content.decode()
+    assert "kann nicht wieder geöffnet werden" in response.content.decode()
     consultation.refresh_from_db()
     assert consultation.phase == "closed"
 
@@ -167,7 +167,7 @@ def test_approving_a_proposal_puts_it_on_the_ballot_and_rejecting_does_not(clien
     assert len(titles) == len(ids) + 1
     # Deciding twice is refused and says so.
     response = client.post(f"{manage}vorschlaege/{wanted.pk}/ablehnen/", follow=True)
-    assert "already been decided" in response.content.decode()
+    assert "bereits entschieden" in response.content.decode()
     assert Proposal.objects.get(pk=wanted.pk).status == "approved"
 
 

@@ -145,11 +145,11 @@ def test_export_in_three_formats_has_every_table_and_neutralises_formulas(client
         archive.namelist()
     )
     rows = list(csv.DictReader(io.StringIO(archive.read("cards.csv").decode("utf-8-sig"))))
-    assert rows[0]["text"].startswith("'=")
+    assert rows[0]["Text"].startswith("'=")
 
     book = load_workbook(io.BytesIO(client.get(f"/api/workshops/{workshop.code}/export?format=xlsx").content))
-    assert {"cards", "comments", "polls", "votes"} <= set(book.sheetnames)
-    assert book["cards"]["B2"].value.startswith("'=")
+    assert {"Karten", "Kommentare", "Abstimmungen", "Stimmen"} <= set(book.sheetnames)
+    assert book["Karten"]["B2"].value.startswith("'=")
     assert client.get(f"/api/workshops/{workshop.code}/export?format=pdf").status_code == 400
 
 

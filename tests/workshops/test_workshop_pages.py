@@ -70,7 +70,7 @@ def test_the_console_is_for_the_process_facilitators_only(client, workshop, faci
     assert f'<p class="ws-code-big">{workshop.code}</p>' in html
     assert f'src="/api/workshops/{workshop.code}/qr.svg"' in html
     for fmt in ("csv", "xlsx", "json"):
-        assert f'href="/api/workshops/{workshop.code}/export?format={fmt}"' in html
+        assert f'href="/api/workshops/{workshop.code}/export?format={fmt}&amp;lang=de"' in html
 
 
 def test_a_draft_workshop_has_no_public_pages(client, process, facilitator):

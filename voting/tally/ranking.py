@@ -22,6 +22,82 @@ from .common import option_columns, rank_groups, unique_options
 Ballot = Sequence[Sequence[int]]
 
 
+class FlatRankings(Sequence):
+    """Ranked ballots as flat arrays, for large counts read straight from a ballot file.
+
+    ``groups_per_ballot[b]`` is the number of groups of ballot b, ``group_sizes`` the
+    size of every group (ballots after each other) and ``ids`` every id in that order.
+    It reads like the list of ballots it stands for (``len``, indexing, iteration
+    give nested lists), while :class:`RankedProfile` takes the arrays as they are,
+    without a Python object per id. A profile is kept per option list, so that the
+    count and the bootstrap of the same ballots build it once.
+    """
+
+    def __init__(self, groups_per_ballot: np.ndarray, group_sizes: np.ndarray, ids: np.ndarray):
+        self.groups_per_ballot = np.asarray(groups_per_ballot, dtype=np.int64)
+        self.group_sizes = np.asarray(group_sizes, dtype=np.int64)
+        self.ids = np.asarray(ids, dtype=np.int64)
+        if int(self.groups_per_ballot.sum()) != len(self.group_sizes) or int(self.group_sizes.sum()) != len(self.ids):
+            raise ValueError("The arrays of flat rankings do not fit together.")
+        self._profiles = {}
+
+    @classmethod
+    def from_ballots(cls, ballots: Sequence[Ballot]) -> "FlatRankings":
+        groups = list(chain.from_iterable(ballots))
+        return cls(
+            np.fromiter(map(len, ballots), dtype=np.int64, count=len(ballots)),
+            np.fromiter(map(len, groups), dtype=np.int64, count=len(groups)),
+            np.fromiter(chain.from_iterable(groups), dtype=np.int64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.groups_per_ballot)
+
+    def _group_starts(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self.groups_per_ballot)])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = range(len(self))[index]
+        group_starts = self._group_starts()
+        entry_starts = np.concatenate([[0], np.cumsum(self.group_sizes)])
+        first, last = int(group_starts[index]), int(group_starts[index + 1])
+        return [self.ids[entry_starts[g] : entry_starts[g + 1]].tolist() for g in range(first, last)]
+
+    def __iter__(self):
+        flat = self.ids.tolist()
+        sizes = self.group_sizes.tolist()
+        position = group = 0
+        for count in self.groups_per_ballot.tolist():
+            ballot = []
+            for size in sizes[group : group + count]:
+                ballot.append(flat[position : position + size])
+                position += size
+            group += count
+            yield ballot
+
+    def take(self, keep: np.ndarray) -> "FlatRankings":
+        """The ballots where ``keep`` (a boolean mask over ballots) is true."""
+        keep = np.asarray(keep, dtype=bool)
+        group_keep = np.repeat(keep, self.groups_per_ballot)
+        entry_keep = np.repeat(group_keep, self.group_sizes)
+        return FlatRankings(self.groups_per_ballot[keep], self.group_sizes[group_keep], self.ids[entry_keep])
+
+    def profile(self, options: Sequence[int]) -> "RankedProfile":
+        key = tuple(options)
+        if key not in self._profiles:
+            self._profiles[key] = RankedProfile(options, self)
+        return self._profiles[key]
+
+
+def ranked_profile(options: Sequence[int], ballots: Sequence[Ballot]) -> "RankedProfile":
+    """The profile of these ballots; flat rankings keep theirs for the next count."""
+    if isinstance(ballots, FlatRankings):
+        return ballots.profile(options)
+    return RankedProfile(options, ballots)
+
+
 class RankedProfile:
     """The ballots as rank levels: ``rows[b, i]`` is the level of option i on row b
     (0 = first group, higher = worse), ``weights[b]`` how many ballots have row b."""
@@ -35,17 +111,25 @@ class RankedProfile:
             self.weights = np.zeros(0, dtype=np.int64)
             self.first = dict.fromkeys(self.options, Fraction(0))
             return
-        groups_per_ballot = np.fromiter(map(len, ballots), dtype=np.int64, count=self.n_ballots)
-        n_groups = int(groups_per_ballot.sum())
-        ids = np.fromiter(chain.from_iterable(chain.from_iterable(ballots)), dtype=np.int64)
+        if isinstance(ballots, FlatRankings):
+            groups_per_ballot, ids, n_groups = ballots.groups_per_ballot, ballots.ids, len(ballots.group_sizes)
+            group_sizes = ballots.group_sizes
+            single = bool((group_sizes == 1).all())
+        else:
+            groups_per_ballot = np.fromiter(map(len, ballots), dtype=np.int64, count=self.n_ballots)
+            n_groups = int(groups_per_ballot.sum())
+            ids = np.fromiter(chain.from_iterable(chain.from_iterable(ballots)), dtype=np.int64)
+            group_sizes = None
+            # As many ids as groups and no empty group: every group holds one id. This
+            # check is much cheaper than reading every group's size.
+            single = len(ids) == n_groups and all(chain.from_iterable(ballots))
         ballot_of_group, level_of_group = _group_positions(groups_per_ballot, n_groups)
-        # As many ids as groups and no empty group: every group holds one id. This
-        # check is much cheaper than reading every group's size.
-        if len(ids) == n_groups and all(chain.from_iterable(ballots)):
+        if single:
             group_of_entry = None
             ballot_of_entry, level_of_entry = ballot_of_group, level_of_group
         else:
-            group_sizes = np.fromiter(map(len, chain.from_iterable(ballots)), dtype=np.int64, count=n_groups)
+            if group_sizes is None:
+                group_sizes = np.fromiter(map(len, chain.from_iterable(ballots)), dtype=np.int64, count=n_groups)
             group_of_entry = np.repeat(np.arange(n_groups), group_sizes)
             ballot_of_entry, level_of_entry = ballot_of_group[group_of_entry], level_of_group[group_of_entry]
         columns, known = option_columns(self.options, ids)
@@ -126,7 +210,7 @@ def _margins(profile: RankedProfile) -> np.ndarray:
 def margin_matrix(options: Sequence[int], ballots: Sequence[Ballot]) -> np.ndarray:
     """The pairwise margin matrix, rows and columns in the order of ``options``
     (duplicates dropped): ``M[i, j] = #(i over j) - #(j over i)``."""
-    return _margins(RankedProfile(options, ballots))
+    return _margins(ranked_profile(options, ballots))
 
 
 def _as_nested(options: list[int], matrix: np.ndarray) -> dict:
@@ -209,38 +293,38 @@ def _condorcet_winner(options: list[int], margins: np.ndarray) -> int | None:
 def schulze(options: Sequence[int], ballots: Sequence[Ballot]) -> dict:
     """Schulze (margins as link strengths; on complete strict ballots the same as
     winning votes). ``scores``: how many options each one beats by strongest paths."""
-    profile = RankedProfile(options, ballots)
+    profile = ranked_profile(options, ballots)
     return _schulze_result(profile.options, profile.n_ballots, _margins(profile))
 
 
 def borda(options: Sequence[int], ballots: Sequence[Ballot]) -> dict:
     """Borda count, m-1 points for first place down to 0 for last; tied options
     (including the unranked ones) share the average of the places they occupy."""
-    profile = RankedProfile(options, ballots)
+    profile = ranked_profile(options, ballots)
     return _borda_result(profile.options, profile.n_ballots, _margins(profile))
 
 
 def copeland(options: Sequence[int], ballots: Sequence[Ballot]) -> dict:
     """Copeland: 1 point per pairwise win, ½ per pairwise tie."""
-    profile = RankedProfile(options, ballots)
+    profile = ranked_profile(options, ballots)
     return _copeland_result(profile.options, profile.n_ballots, _margins(profile))
 
 
 def first_choices(options: Sequence[int], ballots: Sequence[Ballot]) -> dict:
     """Plurality of first places; a first group of k tied options gives each 1/k."""
-    profile = RankedProfile(options, ballots)
+    profile = ranked_profile(options, ballots)
     return _first_choices_result(profile.options, profile.n_ballots, profile.first)
 
 
 def condorcet_winner(options: Sequence[int], ballots: Sequence[Ballot]) -> int | None:
     """The option that beats every other one head to head, if there is one."""
-    profile = RankedProfile(options, ballots)
+    profile = ranked_profile(options, ballots)
     return _condorcet_winner(profile.options, _margins(profile))
 
 
 def count_ranking(options: Sequence[int], ballots: Sequence[Ballot]) -> dict:
     """All counts of a ranking consultation from one margin matrix."""
-    profile = RankedProfile(options, ballots)
+    profile = ranked_profile(options, ballots)
     margins = _margins(profile)
     opts, n = profile.options, profile.n_ballots
     return {

@@ -66,6 +66,13 @@ function csrfToken(form) {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
+// The server's messages in the page's language, whatever the browser or an earlier choice says.
+export function inPageLanguage(url) {
+  const address = new URL(url, window.location.href);
+  address.searchParams.set("lang", language());
+  return address.origin === window.location.origin ? `${address.pathname}${address.search}` : address.href;
+}
+
 // One REST call: {ok, status, data}. status 0 means the server was not reached.
 export async function api(method, url, { body, code, form } = {}) {
   const headers = { Accept: "application/json", "X-CSRFToken": csrfToken(form) };
@@ -73,7 +80,7 @@ export async function api(method, url, { body, code, form } = {}) {
   if (code) headers["X-Access-Code"] = code;
   let response;
   try {
-    response = await fetch(url, {
+    response = await fetch(inPageLanguage(url), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),

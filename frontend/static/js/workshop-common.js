@@ -105,7 +105,10 @@ export function csrfToken() {
 // POST .../join. withSession=false sends no cookies, so a signed-in facilitator's
 // projector still joins as a plain observer.
 export async function joinWorkshop(url, body, { withSession = true } = {}) {
-  const response = await fetch(url, {
+  // ?lang: the server's messages in the page's language, whatever the browser prefers.
+  const address = new URL(url, window.location.href);
+  address.searchParams.set("lang", document.documentElement.lang || "de");
+  const response = await fetch(address.href, {
     method: "POST",
     credentials: withSession ? "same-origin" : "omit",
     headers: {

@@ -3,7 +3,7 @@
 import { BoardState } from "./workshop-state.js";
 import { formatNumber, h, t, tn } from "./workshop-common.js";
 
-function valueText(kind, row) {
+export function valueText(kind, row) {
   switch (kind) {
     case "dots":
       return tn("dots", row.value);
@@ -62,4 +62,18 @@ export function renderResults(container, poll, { forShared = false } = {}) {
     }
   }
   container.replaceChildren(...parts);
+}
+
+// One sentence naming the option(s) in front, for screen readers ("Vorn: Busse (2 Punkte)."),
+// or "" while this reader may not see the numbers.
+export function leaderSummary(poll, { isFacilitator = false } = {}) {
+  const rows = poll.tally?.options;
+  if (!rows || !rows.length || !(BoardState.resultsPublic(poll) || isFacilitator)) return "";
+  const best = Math.max(...rows.map((row) => row.value ?? -Infinity));
+  if (!Number.isFinite(best) || best <= 0) return "";
+  const leaders = rows.filter((row) => row.value === best);
+  return t("tally_leader", {
+    option: leaders.map((row) => row.label).join(" / "),
+    value: valueText(poll.kind, leaders[0]),
+  });
 }

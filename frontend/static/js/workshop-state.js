@@ -19,7 +19,7 @@ export class BoardState {
     this.loaded = true;
     this.workshop = { ...state.workshop, phase: state.phase };
     this.you = state.you;
-    this.setOnline(state.online, state.online.length);
+    this.setOnline(state.online, state.online_count ?? state.online.length);
     this.clusters = new Map(state.clusters.map((c) => [c.id, c]));
     this.cards = new Map(state.cards.map((c) => [c.id, c]));
     this.comments = new Map();

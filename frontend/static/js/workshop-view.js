@@ -13,11 +13,14 @@ import {
   tn,
   wsUrl,
 } from "./workshop-common.js";
-import { renderResults } from "./workshop-results.js";
+import { leaderSummary, renderResults } from "./workshop-results.js";
 import { BoardState } from "./workshop-state.js";
 import { CLOSE_NOT_FOUND, WorkshopClient } from "./workshop-client.js";
 
 const NO_CLUSTER = "none";
+// Live tallies come up to ten times a second; a screen reader hears at most one summary
+// per poll in this time, with the latest numbers.
+const TALLY_ANNOUNCE_MS = 5000;
 
 function errorMessage(frame) {
   const known = `error_${frame.code}`;
@@ -63,6 +66,7 @@ export class BoardView {
     this.mine = new Set(); // ids of my cards, for when authors are hidden
     this.mySeqs = new Set(); // seq numbers of my acknowledged card.add commands
     this.announcer = new Announcer(document.getElementById("ws-announcer"));
+    this.tallyTimers = new Map(); // poll id -> timer of the next interim-result announcement
     this.el = {
       connection: document.getElementById("ws-connection"),
       error: document.getElementById("ws-error"),
@@ -86,6 +90,7 @@ export class BoardView {
       tally: (frame) => {
         this.state.applyTally(frame);
         this.renderPolls();
+        this.announceTally(frame.poll);
       },
       presence: (frame) => {
         this.state.setOnline(frame.online, frame.count);
@@ -150,8 +155,28 @@ export class BoardView {
     }
     if (note.phase) this.announcer.say(t("phase_now", { phase: choices("phases")[note.phase] || note.phase }));
     if (note.pollOpened) this.announcer.say(t("poll_opened", { question: note.pollOpened.question }));
-    if (note.pollClosed) this.announcer.say(t("poll_closed", { question: note.pollClosed.question }));
+    if (note.pollClosed) {
+      const closed = note.pollClosed;
+      const result = leaderSummary(closed, { isFacilitator: this.state.isFacilitator });
+      this.announcer.say(`${t("poll_closed", { question: closed.question })} ${result}`.trim());
+    }
     this.render();
+  }
+
+  // Interim results for screen readers: the first change starts a timer, and when it runs out
+  // the poll's numbers as they are then are said once, however many votes came in meanwhile.
+  announceTally(pollId) {
+    if (this.tallyTimers.has(pollId)) return;
+    const timer = setTimeout(() => {
+      this.tallyTimers.delete(pollId);
+      const poll = this.state.polls.get(pollId);
+      if (!poll || poll.state !== "open") return;
+      const votes = tn("votes_cast", poll.tally?.votes || 0);
+      const leader = leaderSummary(poll, { isFacilitator: this.state.isFacilitator });
+      const text = `${t("tally_now", { question: poll.question, votes })} ${leader}`.trim();
+      this.announcer.add(`tally:${pollId}`, text, (texts) => texts[texts.length - 1]);
+    }, TALLY_ANNOUNCE_MS);
+    this.tallyTimers.set(pollId, timer);
   }
 
   onFatal(code) {

@@ -1,0 +1,302 @@
+"""The anonymous ballot file (``heilbronn-participation/ballots/1``) at city scale.
+
+A ballot file of 100,000 rankings of 50 measures holds five million numbers. Turned
+into Python lists and dicts, it costs seconds (most of it the garbage collector
+walking millions of new lists); the count only needs arrays. So:
+
+- :class:`BallotFile` carries the file's canonical bytes (what is published and
+  hashed) and makes the other forms only when asked: the parsed document (for
+  the generic paths), and for rankings the flat arrays that the count, the
+  bootstrap and the exports read.
+- :func:`parse_rankings` reads a ranking ballot file straight from its bytes with
+  numpy, but only when the bytes are exactly in canonical form (no whitespace,
+  sorted keys, whole numbers); anything else gets ``None`` and goes the generic
+  way (``json``), so that odd or tampered files are judged as before.
+- :func:`live_ballot_file` builds the canonical bytes of a consultation's ballots
+  from the database's text without parsing each ballot when they are rankings.
+
+In canonical form the ranking file is::
+
+    {"ballots":[{"content":{"ranking":[[3],[1,7]]},"receipt":"ACDE-FGHJ-KMNP"},...],
+     "consultation":12,"method":"ranking","schema":"heilbronn-participation/ballots/1"}
+"""
+
+import gc
+import hashlib
+import json
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import orjson
+
+from voting.tally.common import option_columns
+from voting.tally.ranking import FlatRankings
+
+BALLOTS_SCHEMA = "heilbronn-participation/ballots/1"
+
+_HEAD = b'{"ballots":['
+_TAIL = re.compile(
+    rb'\],"consultation":(0|-?[1-9][0-9]{0,17}),"method":"ranking","schema":"'
+    + re.escape(BALLOTS_SCHEMA.encode())
+    + rb'"\}\Z'
+)
+# One ballot with a loose ranking part; the ranking's grammar is checked with numpy.
+_RANKING_BALLOT = re.compile(rb'\{"content":\{"ranking":(\[[0-9,\[\]]*\])\},"receipt":"([^"\\\x00-\x1f]*)"\}')
+# A number in compact JSON that is not whole (json.dumps and orjson write floats differently).
+_FLOAT = re.compile(rb"[:,\[]-?[0-9]+[.eE]")
+_OPEN, _CLOSE, _COMMA, _NUMBER = ord("["), ord("]"), ord(","), ord("0")
+_MAX_DIGITS = 18  # below 2**63
+
+
+@contextmanager
+def collector_paused():
+    """No garbage collection while millions of small containers are made: the
+    collector would walk all of them again and again, and they hold no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def canonical_json(value):
+    """Sorted keys, no whitespace, UTF-8 without escapes (as results.compute.canonical_bytes)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def canonical_file_bytes(document):
+    """The canonical bytes of a ballot file, byte for byte what :func:`canonical_json`
+    gives. orjson writes whole numbers, strings and sorted keys the same way and
+    about ten times faster; only floats (never in a valid ballot) it writes
+    differently, so a file with a float goes through ``json``."""
+    try:
+        data = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits, surrogates: the standard library decides
+        return canonical_json(document)
+    return canonical_json(document) if _FLOAT.search(data) else data
+
+
+def loads(data):
+    with collector_paused():
+        return json.loads(data)
+
+
+class BallotFile:
+    """A ballot file as canonical bytes, with its other forms made on demand."""
+
+    def __init__(self, data, document=None):
+        self.bytes = bytes(data)
+        self._document = document
+        self._rankings = None
+        self._rankings_read = False
+        self._sha256 = None
+
+    @classmethod
+    def from_document(cls, document):
+        return cls(canonical_file_bytes(document), document)
+
+    @property
+    def sha256(self):
+        if self._sha256 is None:
+            self._sha256 = hashlib.sha256(self.bytes).hexdigest()
+        return self._sha256
+
+    @property
+    def document(self):
+        """The parsed file (dicts and lists), as ``json.loads`` gives it."""
+        if self._document is None:
+            self._document = loads(self.bytes)
+        return self._document
+
+    def rankings(self):
+        """The file read by :func:`parse_rankings`, or None when it is no canonical ranking file."""
+        if not self._rankings_read:
+            self._rankings = parse_rankings(self.bytes)
+            self._rankings_read = True
+        return self._rankings
+
+    @property
+    def method(self):
+        if self._document is None and self.rankings() is not None:
+            return "ranking"
+        return self.document.get("method") if isinstance(self.document, dict) else None
+
+    def count_data(self, method):
+        """The ballots as the tally functions take them, in the file's order."""
+        parsed = self.rankings() if method == "ranking" else None
+        if parsed is not None:
+            return parsed.ballots
+        from .compute import data_from_ballot_file
+
+        return data_from_ballot_file(method, self.document)
+
+    def __getitem__(self, key):  # reads like the document where code expects a dict
+        return self.document[key]
+
+    def get(self, key, default=None):
+        return self.document.get(key, default)
+
+
+@dataclass
+class RankingFile:
+    consultation: int
+    receipts: list
+    ballots: FlatRankings
+
+    def valid(self, option_ids):
+        """Per ballot: is it exactly what voting.ballots.normalise makes of it? (every id
+        an option, none twice, each group in ascending order; the grammar already
+        ensured non-empty groups of whole numbers)."""
+        ballots = self.ballots
+        n = len(ballots)
+        ok = np.ones(n, dtype=bool)
+        if not n:
+            return ok
+        ids = ballots.ids
+        group_of_entry = np.repeat(np.arange(len(ballots.group_sizes)), ballots.group_sizes)
+        ballot_of_group = np.repeat(np.arange(n), ballots.groups_per_ballot)
+        ballot_of_entry = ballot_of_group[group_of_entry]
+        columns, known = option_columns(list(dict.fromkeys(option_ids)), ids)
+        ok[ballot_of_entry[~known]] = False
+        same_group = group_of_entry[1:] == group_of_entry[:-1]
+        ok[ballot_of_entry[1:][same_group & (ids[1:] <= ids[:-1])]] = False
+        m = len(set(option_ids))
+        cells = np.bincount(ballot_of_entry[known] * m + columns[known], minlength=n * m)
+        ok[np.flatnonzero(cells > 1) // m] = False  # an option twice on one ballot
+        return ok
+
+    def places(self, option_ids):
+        """(ballots × options) place of each option on each ballot, 1 for the first
+        group; 0 where the ballot does not rank it."""
+        ballots = self.ballots
+        n, m = len(ballots), len(option_ids)
+        places = np.zeros((n, m), dtype=np.int32)
+        if not n or not m or not len(ballots.ids):
+            return places
+        group_starts = np.cumsum(ballots.groups_per_ballot) - ballots.groups_per_ballot
+        ballot_of_group = np.repeat(np.arange(n), ballots.groups_per_ballot)
+        level_of_group = np.arange(len(ballots.group_sizes)) - group_starts[ballot_of_group]
+        ballot_of_entry = np.repeat(ballot_of_group, ballots.group_sizes)
+        level_of_entry = np.repeat(level_of_group, ballots.group_sizes)
+        columns, known = option_columns(list(option_ids), ballots.ids)
+        places[ballot_of_entry[known], columns[known]] = level_of_entry[known] + 1
+        return places
+
+
+def parse_rankings(data):
+    """A canonical ranking ballot file read into arrays, or None when the bytes are
+    not exactly in canonical form (then the caller reads it with ``json``)."""
+    data = bytes(data)
+    tail = _TAIL.search(data)
+    if not data.startswith(_HEAD) or tail is None:
+        return None
+    body = data[len(_HEAD) : tail.start()]
+    pieces = _RANKING_BALLOT.findall(body)
+    rankings = [ranking for ranking, _receipt in pieces]
+    receipts = [receipt for _ranking, receipt in pieces]
+    rebuilt = b",".join(
+        b'{"content":{"ranking":' + ranking + b'},"receipt":"' + receipt + b'"}' for ranking, receipt in pieces
+    )
+    if rebuilt != body:
+        return None
+    try:
+        receipts = [receipt.decode("utf-8") for receipt in receipts]
+    except UnicodeDecodeError:
+        return None
+    ballots = _flat_rankings(rankings)
+    if ballots is None:
+        return None
+    return RankingFile(int(tail.group(1)), receipts, ballots)
+
+
+def _flat_rankings(rankings):
+    """The rankings' texts (each ``[[n,...],...]``) as FlatRankings, or None when one of
+    them is not a canonical ranking: non-empty groups of whole numbers without
+    leading zeros or whitespace, at least one group.
+
+    Works on two byte arrays: the text, for the numbers, and its skeleton (the text
+    without digits), whose brackets and commas are checked with their depth and
+    with where the numbers sit between them.
+    """
+    n = len(rankings)
+    if not n:
+        return FlatRankings(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    joined = b"".join(rankings)
+    if joined.translate(None, b"0123456789[],"):
+        return None
+    text = np.frombuffer(joined, dtype=np.uint8)
+    digit = (text - np.uint8(ord("0"))) < 10  # uint8 wraps: only '0'..'9' are below 10
+    edges = np.diff(digit.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    del edges
+    lengths = ends - starts
+    if not len(lengths) or lengths.max() > _MAX_DIGITS or ((text[starts] == ord("0")) & (lengths > 1)).any():
+        return None
+    digits_before = np.cumsum(lengths) - lengths
+    skeleton = np.frombuffer(joined.translate(None, b"0123456789"), dtype=np.uint8)
+    k = len(skeleton)
+    gap = starts - digits_before  # the skeleton character right after each number
+    if gap[0] < 1 or gap[-1] >= k:
+        return None
+    numbered = np.zeros(k + 1, dtype=bool)
+    numbered[gap] = True
+    number_before, number_after = numbered[:-1], numbered[1:]
+    opening, closing, comma = skeleton == _OPEN, skeleton == _CLOSE, skeleton == _COMMA
+    step = opening.view(np.int8) - closing.view(np.int8)
+    after = np.cumsum(step, dtype=np.int8)  # depth 0..2 is checked before it could wrap
+    before = after - step
+    if skeleton[0] != _OPEN or after[-1] != 0 or (after[gap - 1] != 2).any():
+        return None
+    zero = np.zeros(1, dtype=np.uint8)
+    previous = np.concatenate([zero, skeleton[:-1]])
+    following = np.concatenate([skeleton[1:], zero])
+    bad = (
+        (opening & ((before > 1) | number_before))
+        | (opening & (after == 2) & ~number_after)
+        | (opening & (after == 1) & (following != _OPEN))
+        | (closing & ((before < 1) | (before > 2)))
+        | (closing & (before == 2) & (~number_before | ((following != _COMMA) & (following != _CLOSE))))
+        | (closing & (before == 1) & (previous != _CLOSE))
+        | (closing & (after == 0) & (following != _OPEN) & (following != 0))
+        | (comma & (before == 2) & ~(number_before & number_after))
+        | (comma & (before == 1) & ((previous != _CLOSE) | (following != _OPEN)))
+        | (comma & (before == 0))
+    )
+    if bad.any():
+        return None
+    # Each text must be exactly one ranking: the ballots start where the texts do.
+    ballot_starts = np.flatnonzero(opening & (before == 0))
+    text_starts = np.cumsum([0, *map(len, rankings[:-1])])
+    digits_total = np.concatenate([[0], np.cumsum(lengths)])
+    if len(ballot_starts) != n or not np.array_equal(
+        ballot_starts, text_starts - digits_total[np.searchsorted(starts, text_starts)]
+    ):
+        return None
+
+    ids = _numbers(text, starts, lengths)
+    inner_commas = (comma & (before == 2)).view(np.int8)
+    group_starts = np.flatnonzero(opening & (after == 2))
+    group_sizes = np.add.reduceat(inner_commas, group_starts, dtype=np.int64) + 1
+    groups_per_ballot = np.diff(np.append(np.searchsorted(group_starts, ballot_starts), len(group_starts)))
+    return FlatRankings(groups_per_ballot, group_sizes, ids)
+
+
+def _numbers(text, starts, lengths):
+    """The decimal numbers at ``starts`` with these ``lengths`` (digits only), as int64,
+    one decimal place at a time (ids have a few digits)."""
+    ids = np.zeros(len(starts), dtype=np.int64)
+    last = len(text) - 1
+    if (lengths == lengths[0]).all():  # all ids equally long: no masks needed
+        for place in range(int(lengths[0])):
+            ids *= 10
+            ids += text[starts + place] - ord("0")
+        return ids
+    for place in range(int(lengths.max())):
+        longer = lengths > place
+        digits = text[np.minimum(starts + place, last)].astype(np.int64) - ord("0")
+        ids[longer] = ids[longer] * 10 + digits[longer]
+    return ids

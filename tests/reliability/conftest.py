@@ -1,0 +1,29 @@
+"""Fixtures of the reliability tests: the template database all live sites are cloned
+from, and one site with two Daphne processes over Redis that most tests share."""
+
+import pytest
+
+from .faults import Template, close_site, new_site, require_redis
+
+
+@pytest.fixture(scope="session", autouse=True)
+def live_template():
+    yield
+    Template.drop()
+
+
+@pytest.fixture(scope="session")
+def live_pair():
+    """Servers A and B on one database, sharing the channel layer on REDIS_URL."""
+    require_redis()
+    site = new_site(names=("A", "B"))
+    yield site
+    close_site(site)
+
+
+@pytest.fixture(scope="session")
+def unpooled_server():
+    """One server without a connection pool: one database connection per request in flight."""
+    site = new_site(names=("A",), pool=False)
+    yield site
+    close_site(site)

@@ -1,0 +1,276 @@
+"""Faults for the reliability tests: a private Redis that can be restarted, PostgreSQL
+backends that can be terminated, and a consultation to vote in, all on real processes.
+
+Nothing here touches the shared Redis or the test process's own database: the servers
+get a throwaway database (``LiveSite``) and, where Redis is to fail, a redis-server of
+their own on a free port.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+from tests.workshops.live_site import BASE_DIR, DAPHNE, LiveSite, Server, free_port, manage
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+def require_postgres():
+    if urlparse(os.environ.get("DATABASE_URL", "")).scheme not in ("postgres", "postgresql", "pgsql"):
+        pytest.skip("needs DATABASE_URL pointing to PostgreSQL")
+
+
+def require_redis():
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL (the servers share their channel layer over Redis)")
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, without persistence: a restart loses every key,
+    as a crashed or redeployed Redis without a disk would."""
+
+    def __init__(self):
+        if REDIS_SERVER is None:
+            pytest.skip("needs redis-server on PATH")
+        self.port = free_port()
+        self.process = None
+        self.restarts = 0
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout=10):
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.ping():
+                return self
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server on port {self.port} exited with {self.process.returncode}")
+            time.sleep(0.05)
+        raise TimeoutError(f"redis-server on port {self.port} did not answer within {timeout}s")
+
+    def ping(self):
+        import redis
+
+        try:
+            return redis.Redis(port=self.port, socket_timeout=0.5, socket_connect_timeout=0.5).ping()
+        except redis.RedisError:
+            return False
+
+    def kill(self):
+        """SIGKILL: the data in memory is gone, clients see their connections drop."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def restart(self, down_for=0.0):
+        self.kill()
+        time.sleep(down_for)
+        self.restarts += 1
+        return self.start()
+
+    def keys(self, pattern="*"):
+        import redis
+
+        return redis.Redis(port=self.port).keys(pattern)
+
+    def stop(self):
+        self.kill()
+
+
+def terminate_backends(admin_url, database):
+    """pg_terminate_backend on every connection to ``database``; how many were ended."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        ).fetchall()
+    return sum(1 for (ended,) in rows if ended)
+
+
+def query(site, sql, params=()):
+    """Rows straight from the servers' database, as the auditor would count them."""
+    import psycopg
+
+    if site.database.admin_url is None:
+        raise RuntimeError("counting rows needs PostgreSQL")
+    with psycopg.connect(site.database.url.replace("postgres://", "postgresql://", 1)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+CONSULTATION_SCRIPT = """
+import json
+import uuid
+from decimal import Decimal
+from participation.models import Measure, Process, User
+from voting import actions
+process = Process.objects.get(slug='live-test')
+facilitator = User.objects.get(username='moderation')
+measures = [
+    Measure.objects.create(process=process, title=f'Maßnahme {n}', slug=f'massnahme-{n}-{uuid.uuid4().hex[:8]}',
+                           summary='Kurz', estimated_cost=Decimal(1000))
+    for n in range(OPTIONS)
+]
+data = {'title': 'Was zuerst?', 'method': METHOD, 'eligibility': 'access_code',
+        'options': [m.pk for m in measures], 'settings': {}}
+consultation = actions.create_consultation(facilitator, process, data)
+actions.open_consultation(facilitator, consultation)
+codes, _batch = actions.generate_access_codes(facilitator, consultation, CODES)
+print(json.dumps({'id': consultation.pk, 'options': [m.pk for m in measures], 'codes': codes}))
+"""
+
+
+def open_consultation(site, method="approval", options=4, codes=100):
+    """An open consultation with access codes on the site's database: {id, options, codes}."""
+    script = (
+        CONSULTATION_SCRIPT.replace("OPTIONS", str(options))
+        .replace("METHOD", repr(method))
+        .replace("CODES", str(codes))
+    )
+    out = manage(site.env, "shell", "-c", script, timeout=120)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+class Template:
+    """One migrated database with the live-test process and facilitator, made once per
+    test session; each site clones it (CREATE DATABASE ... TEMPLATE, a fraction of a second)
+    instead of migrating anew (15 s and more on a busy machine)."""
+
+    site = None
+
+    @classmethod
+    def get(cls):
+        if cls.site is None:
+            site = LiveSite()
+            site.database.name = site.database.name.replace("live_", "live_template_")
+            site.database.url = urlunparse(urlparse(site.database.url)._replace(path=f"/{site.database.name}"))
+            site.env["DATABASE_URL"] = site.database.url
+            try:
+                site.setup(names=())
+            except BaseException:
+                site.close()
+                raise
+            cls.site = site
+        return cls.site
+
+    @classmethod
+    def drop(cls):
+        if cls.site is not None:
+            close_site(cls.site)
+            cls.site = None
+
+
+def new_site(names=("A",), redis_url=None, pool=True):
+    """A ``LiveSite`` on a fresh copy of the template database with Daphne processes ``names``;
+    with ``pool`` each server keeps a psycopg connection pool, as README advises for production
+    (without it every request in flight holds its own connection)."""
+    require_postgres()
+    template = Template.get()
+    site = LiveSite()
+    if redis_url is not None:
+        site.env["REDIS_URL"] = redis_url
+    if pool:
+        site.env["DATABASE_URL"] = site.database.url + "?pool=true"
+    try:
+        import psycopg
+
+        with psycopg.connect(site.database.admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{site.database.name}" TEMPLATE "{template.database.name}"')
+        site.process_id, site.token = template.process_id, template.token
+        started = [site._spawn(name) for name in names]
+        for server in started:
+            server.wait_ready()
+    except BaseException:
+        site.close()
+        raise
+    return site
+
+
+def close_site(site):
+    """Stop every server at once (not one after the other), then drop the database."""
+    running = [s for s in site.servers if s.process is not None and s.process.poll() is None]
+    for server in running:
+        server.process.terminate()
+    for server in running:
+        try:
+            server.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    site.close()
+
+
+class TunedServer(Server):
+    """A Daphne process started with extra command-line options (e.g. shorter keepalive pings)."""
+
+    def __init__(self, name, env, logdir, options):
+        super().__init__(name, env, logdir)
+        self.options = list(options)
+
+    def start(self):
+        log = open(self.log_path, "wb")  # noqa: SIM115 - the child keeps writing to it
+        self.process = subprocess.Popen(
+            [DAPHNE, "-b", "127.0.0.1", "-p", str(self.port), *self.options, "participation.asgi:application"],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        return self
+
+
+def start_tuned_server(site, name, *options):
+    server = TunedServer(name, site.env, site.workdir, options)
+    site.servers.append(server)
+    return server.start().wait_ready()
+
+
+def rss_bytes(pid):
+    """Resident memory of a process, from /proc."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def stalled_websocket(server, code, ticket, receive_buffer=4096):
+    """A WebSocket client that completes the handshake and then never reads again: its
+    small receive buffer fills, then the server's. Returns the raw socket (close it)."""
+    import base64
+    import socket
+
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    sock.connect(("127.0.0.1", server.port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        f"GET /ws/workshops/{code}/?ticket={ticket} HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nOrigin: {server.origin}\r\n\r\n"
+    )
+    sock.sendall(request.encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(1)
+        if not chunk:
+            raise ConnectionError("closed during the handshake")
+        head += chunk
+    if not head.startswith(b"HTTP/1.1 101"):
+        raise ConnectionError(head.decode(errors="replace"))
+    return sock

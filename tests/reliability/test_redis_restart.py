@@ -1,0 +1,97 @@
+"""Redis restarts (killed, data lost) in the middle of a live workshop served by two
+Daphne processes.
+
+The workers recover by themselves: no socket is dropped, the group memberships that
+died with Redis' data come back, and the events broadcast while Redis was away reach
+every client without anyone asking (the layer notices the loss and the consumers fill
+the gap from the database). Nothing acknowledged is lost, nothing is shown twice.
+The Redis here is a private redis-server on a free port; the shared one is never touched.
+"""
+
+import asyncio
+
+import pytest
+
+from .board import Board, close_all, joined_client, wait_until
+from .faults import PrivateRedis, close_site, new_site, query
+
+pytestmark = pytest.mark.slow
+
+PER_SERVER = 6
+RECOVERY_SECONDS = 10
+
+
+@pytest.fixture(scope="module")
+def redis_site():
+    redis = PrivateRedis().start()
+    try:
+        site = new_site(names=("A", "B"), redis_url=redis.url)
+    except BaseException:
+        redis.stop()
+        raise
+    site.redis = redis
+    yield site
+    close_site(site)
+    redis.stop()
+
+
+async def add_cards(clients, label, wanted):
+    """One card from each client at once; every one must be acknowledged."""
+    sent = await asyncio.gather(*(c.send("card.add", text=f"{c.name}: {label}") for c in clients))
+    replies = await asyncio.gather(*(c.reply(i, timeout=20) for c, i in zip(clients, sent, strict=True)))
+    assert all(r["type"] == "ack" for r in replies), [r for r in replies if r["type"] != "ack"]
+    wanted.extend(f"{c.name}: {label}" for c in clients)
+    return max(r["seq"] for r in replies)
+
+
+async def test_a_redis_restart_loses_nothing_and_needs_no_reconnect(redis_site):
+    site, redis = redis_site, redis_site.redis
+    a, b = site.servers
+    code = site.create_workshop(a)
+    clients = [await joined_client(site, a if n % 2 else b, code, f"Teilnehmerin {n}") for n in range(2 * PER_SERVER)]
+    wanted = []
+    try:
+        last = await add_cards(clients, "vor dem Neustart", wanted)
+        for client in clients:
+            await client.wait_for(lambda f, s=last: f.get("type") == "event" and f["seq"] == s, timeout=10)
+        assert redis.keys("asgi:group:*"), "the workshop's group lives in this Redis"
+
+        # Redis dies and comes back empty: every group membership and queued message is gone.
+        await asyncio.to_thread(redis.restart, 0.5)
+        assert not redis.keys("asgi:group:*")
+
+        # Work goes on at once; acknowledgements come from the database, not from Redis.
+        last = await add_cards(clients, "nach dem Neustart", wanted)
+        late = await joined_client(site, b, code, "Nachzüglerin")
+        clients.append(late)
+
+        # Without any client asking, every socket shows every acknowledged card, once.
+        def everyone_current():
+            return all(Board.of(c.frames).seq == last for c in clients)
+
+        assert await wait_until(everyone_current, RECOVERY_SECONDS), {
+            c.name: Board.of(c.frames).seq for c in clients if Board.of(c.frames).seq != last
+        }
+        assert redis.keys("asgi:group:*"), "the memberships are back in Redis"
+
+        # Live fan-out works again between the two processes.
+        last = await add_cards(clients[:2], "danach live", wanted)
+        for client in clients:
+            await client.wait_for(lambda f, s=last: f.get("type") == "event" and f["seq"] == s, timeout=5)
+
+        dropped = [c.name for c in clients if c.reader.done()]
+        assert not dropped, f"sockets closed by the restart: {dropped}"
+        for client in clients:
+            board = Board.of(client.frames)
+            assert board.gaps == 0 and board.repeated == 0, (client.name, board.gaps, board.repeated)
+            assert board.texts() == sorted(wanted), client.name
+        rows = await asyncio.to_thread(
+            query,
+            site,
+            "SELECT c.text FROM workshops_card c JOIN workshops_workshop w ON w.id = c.workshop_id WHERE w.code = %s",
+            [code],
+        )
+        assert sorted(text for (text,) in rows) == sorted(wanted)
+        print(f"\nFIGURES redis_restart clients={len(clients)} cards={len(wanted)} restarts={redis.restarts}")
+    finally:
+        await close_all(clients)

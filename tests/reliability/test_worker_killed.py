@@ -1,0 +1,165 @@
+"""kill -9 one of two Daphne workers while 50 participants post cards and dot vote
+through both.
+
+The participants of the dead worker reconnect to the survivor with their tickets, get a
+fresh snapshot and send again, with the same ids, what was never acknowledged (as
+frontend/static/js/workshop-client.js does). Every acknowledged card and vote is then
+there exactly once: on every participant's board, in the tallies they see, and in the
+database. (tests/workshops/test_multiprocess_redis.py covers a smaller crash with cards only.)
+"""
+
+import asyncio
+
+import pytest
+
+from tests.workshops.live_site import LiveClient
+
+from .board import Board, as_choice, close_all, joined_client, latest_tally, wait_until
+from .faults import query
+
+pytestmark = pytest.mark.slow
+
+PARTICIPANTS = 50
+DOTS = 3
+KILL_AFTER_ACKS = 10
+
+
+def dots(option_ids, n, shift=0):
+    """A valid allocation of all three dots for participant ``n``."""
+    first, second = option_ids[(n + shift) % 3], option_ids[(n + shift + 1) % 3]
+    return {str(first): 2, str(second): 1}
+
+
+async def test_participants_of_a_killed_worker_lose_nothing(live_pair):
+    site = live_pair
+    survivor = site.servers[1]
+    doomed = await asyncio.to_thread(site.start, "doomed")
+    code = site.create_workshop(survivor, dots_per_participant=DOTS)
+    facilitator = await joined_client(site, survivor, code, "Moderation", token=site.token)
+    created = await facilitator.command(
+        "poll.create", question="Was zuerst?", kind="dots", options=["Radwege", "WLAN", "Bürgerbüro"]
+    )
+    assert created["type"] == "ack", created
+    poll = (await facilitator.wait_for(lambda f: f.get("name") == "poll.created"))["data"]
+    assert (await facilitator.command("poll.open", poll=poll["id"]))["type"] == "ack"
+    option_ids = [o["id"] for o in poll["options"]]
+
+    names = [f"Expertin {n}" for n in range(PARTICIPANTS)]
+    joined = await asyncio.gather(*(asyncio.to_thread(site.join, survivor, code, name) for name in names))
+    experts = [LiveClient(name, j["ticket"], j["participant"]) for name, j in zip(names, joined, strict=True)]
+    home = {c: (doomed if n % 2 else survivor) for n, c in enumerate(experts)}  # no sticky sessions
+    await asyncio.gather(*(c.connect(home[c], code, timeout=30) for c in experts))
+    await asyncio.gather(*(c.wait_for(lambda f: f["type"] == "snapshot", timeout=30) for c in experts))
+    everyone = [facilitator, *experts]
+    wanted = {}  # command id -> card text, for every card.add anyone sent
+    last_vote = {}  # participant -> the choice of their last vote command
+    pending = {c: [] for c in experts}  # commands sent and not yet acknowledged
+    try:
+        # Round 1, through both workers: a card and a vote each, all acknowledged.
+        for n, client in enumerate(experts):
+            text = f"{client.name}: erste Idee"
+            pending[client].append((await client.send("card.add", text=text), "card.add", {"text": text}))
+            wanted[pending[client][-1][0]] = text
+            choice = dots(option_ids, n)
+            pending[client].append(
+                (await client.send("poll.vote", poll=poll["id"], choice=choice), "poll.vote", {"choice": choice})
+            )
+            last_vote[client.participant] = choice
+        for client in experts:
+            for command_id, _type, _fields in pending[client]:
+                assert (await client.reply(command_id, timeout=30))["type"] == "ack"
+            pending[client] = []
+
+        # Round 2: two more cards and a changed vote each; the doomed worker dies mid-way.
+        victims = [c for c in experts if home[c] is doomed]
+        for n, client in enumerate(experts):
+            for k in (1, 2):
+                text = f"{client.name}: Idee {k + 1}"
+                command_id = await client.send("card.add", text=text)
+                wanted[command_id] = text
+                pending[client].append((command_id, "card.add", {"text": text}))
+            choice = dots(option_ids, n, shift=1)
+            command_id = await client.send("poll.vote", poll=poll["id"], choice=choice)
+            pending[client].append((command_id, "poll.vote", {"choice": choice}))
+            last_vote[client.participant] = choice
+        round_two = {i for c in victims for i, _t, _f in pending[c]}
+
+        def acked_in_round_two():
+            return sum(1 for c in victims for f in c.frames if f.get("type") == "ack" and f.get("id") in round_two)
+
+        # Kill once a few of these are acknowledged: the rest are in flight or not yet read.
+        assert await wait_until(lambda: acked_in_round_two() >= KILL_AFTER_ACKS, 20, 0.002)
+        doomed.kill()
+        await asyncio.gather(*(asyncio.wait_for(c.reader, 10) for c in victims), return_exceptions=True)
+        assert all(c.reader.done() for c in victims)
+
+        def acknowledged(client):
+            return {f["id"] for f in client.frames if f.get("type") == "ack"}
+
+        acked_before = sum(len(acknowledged(c) & {i for i, _t, _f in pending[c]}) for c in victims)
+        unacked_before = sum(len(pending[c]) for c in victims) - acked_before
+
+        # The survivor's participants are answered as usual.
+        survivors = [c for c in experts if home[c] is survivor]
+        for client in survivors:
+            for command_id, _type, _fields in pending[client]:
+                assert (await client.reply(command_id, timeout=30))["type"] == "ack"
+            pending[client] = []
+
+        # The victims come back on the survivor and send again what had no ack, same ids.
+        async def come_back(client):
+            done = acknowledged(client)
+            await client.connect(survivor, code, timeout=30)
+            start = len(client.frames)
+            await client.wait_for(lambda f: f["type"] == "snapshot", timeout=30, start=start - 1)
+            again = [(i, t, f) for i, t, f in pending[client] if i not in done]
+            for command_id, type_, fields in again:
+                await client.send(
+                    type_, command_id=command_id, **({"poll": poll["id"]} if type_ == "poll.vote" else {}), **fields
+                )
+            replies = [await client.reply(command_id, timeout=30) for command_id, _t, _f in again]
+            assert all(r["type"] == "ack" for r in replies), replies
+            pending[client] = []
+            return len(again), sum(1 for r in replies if r.get("duplicate"))
+
+        comebacks = await asyncio.gather(*(come_back(c) for c in victims))
+        resent = sum(n for n, _d in comebacks)
+        applied_before = sum(d for _n, d in comebacks)  # applied before the kill, ack lost with it
+
+        # Every board: each acknowledged card exactly once, every event in order.
+        rows = await asyncio.to_thread(query, site, "SELECT last_seq FROM workshops_workshop WHERE code = %s", [code])
+        last = rows[0][0]
+        assert last == 2 + len(wanted)  # poll created and opened, then one event per card
+        assert await wait_until(lambda: all(Board.of(c.frames).seq == last for c in everyone), 20), {
+            c.name: Board.of(c.frames).seq for c in everyone if Board.of(c.frames).seq != last
+        }
+        for client in everyone:
+            board = Board.of(client.frames)
+            assert board.texts() == sorted(wanted.values()), client.name
+
+        # Every vote once, the last one sent: in the database and in every tally shown.
+        stored = await asyncio.to_thread(
+            query, site, "SELECT participant_id, choice FROM workshops_pollvote WHERE poll_id = %s", [poll["id"]]
+        )
+        assert len(stored) == PARTICIPANTS
+        assert {p: as_choice(c) for p, c in stored} == last_vote
+        expected = [sum(c.get(str(o), 0) for c in last_vote.values()) for o in option_ids]
+        assert sum(expected) == PARTICIPANTS * DOTS
+        assert await wait_until(
+            lambda: all(latest_tally(c.frames, poll["id"]) == (PARTICIPANTS, expected) for c in everyone), 15
+        ), [latest_tally(c.frames, poll["id"]) for c in everyone][:5]
+        cards = await asyncio.to_thread(
+            query,
+            site,
+            "SELECT c.text FROM workshops_card c JOIN workshops_workshop w ON w.id = c.workshop_id WHERE w.code = %s",
+            [code],
+        )
+        assert sorted(t for (t,) in cards) == sorted(wanted.values())
+        print(
+            f"\nFIGURES worker_killed participants={PARTICIPANTS} victims={len(victims)} cards={len(wanted)} "
+            f"votes={2 * PARTICIPANTS} acked_before_kill={acked_before} unacked_at_kill={unacked_before} "
+            f"resent={resent} of_which_already_applied={applied_before} events={last}"
+        )
+    finally:
+        await close_all(everyone)
+        doomed.stop()

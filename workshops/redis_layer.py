@@ -1,0 +1,161 @@
+"""The Redis channel layer, made to survive a Redis restart (tests/reliability/test_redis_restart.py).
+
+channels_redis keeps group memberships in Redis. When Redis restarts without its data,
+three things go wrong with the plain layer:
+
+- ``receive()`` raises ConnectionError inside the consumer: the consumer dies, Daphne
+  closes the socket with 1011 and never runs ``disconnect()`` (the participant stays
+  "online"); sockets connecting during the outage die in ``group_add`` the same way;
+- the sockets that survive are no longer in their workshop's group: silent;
+- every event broadcast during the outage is gone.
+
+This layer retries ``receive()`` until Redis answers again, remembers which of this
+process's channels are in which group, and checks once a second (one EXPIRE on a marker
+key of this process) whether Redis lost its data or an operation failed. Then it adds
+the channels to their groups again and sends each workshop group its latest logged
+event: a consumer that missed anything sees a gap and fills it from the database (the
+database is the truth, see docs/architecture.md), one that did not ignores the frame.
+"""
+
+import asyncio
+import logging
+import uuid
+import weakref
+from collections import defaultdict
+
+from channels.db import database_sync_to_async
+from channels_redis.core import RedisChannelLayer
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+# What a lost or restarting Redis raises through redis-py (refused, reset, loading, timeout).
+REDIS_DOWN = (RedisError, OSError)
+WATCH_INTERVAL = 1.0
+MARKER_TTL = 3600
+RETRY_FIRST = 0.05
+RETRY_MAX = 1.0
+WORKSHOP_GROUP_PREFIX = "workshop-"
+
+
+def _latest_event(workshop_id):
+    from .models import WorkshopEvent
+
+    event = WorkshopEvent.objects.filter(workshop_id=workshop_id).order_by("-seq").first()
+    return None if event is None else event.as_frame()
+
+
+class WorkshopRedisChannelLayer(RedisChannelLayer):
+    def __init__(self, *args, watch_interval=WATCH_INTERVAL, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.watch_interval = watch_interval
+        self.memberships = defaultdict(set)  # group -> channels of this process in it
+        self.unsent_groups = set()  # groups a group_send failed for
+        self.suspect = False  # an operation failed: recover once Redis answers
+        self.recoveries = 0
+        self._marker = f"{self.prefix}:alive:{uuid.uuid4().hex}"
+        self._marked = False
+        self._watchers = weakref.WeakKeyDictionary()  # event loop -> watcher task
+
+    # --- the operations consumers use ---------------------------------------------------
+
+    async def receive(self, channel):
+        delay = RETRY_FIRST
+        while True:
+            try:
+                return await super().receive(channel)
+            except REDIS_DOWN as error:
+                # Wait for Redis instead of killing the consumer (and its socket) with it.
+                self.suspect = True
+                log.warning("channel layer receive failed (%s); retrying in %.2fs", error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX)
+
+    async def group_add(self, group, channel):
+        self.memberships[group].add(channel)
+        self._watch()
+        try:
+            await super().group_add(group, channel)
+        except REDIS_DOWN as error:
+            # The socket works from the database meanwhile; the watcher adds it once Redis is back.
+            self.suspect = True
+            log.warning("group_add %s failed (%s); will re-add when Redis answers", group, error)
+
+    async def group_discard(self, group, channel):
+        members = self.memberships.get(group)
+        if members is not None:
+            members.discard(channel)
+            if not members:
+                del self.memberships[group]
+        try:
+            await super().group_discard(group, channel)
+        except REDIS_DOWN as error:
+            # Must not stop the consumer's disconnect (presence); the membership expires anyway.
+            log.warning("group_discard %s failed (%s)", group, error)
+
+    async def group_send(self, group, message):
+        try:
+            await super().group_send(group, message)
+        except REDIS_DOWN:
+            self.suspect = True
+            self.unsent_groups.add(group)
+            raise
+
+    # --- noticing a lost Redis and recovering ------------------------------------------
+
+    def _watch(self):
+        loop = asyncio.get_running_loop()
+        task = self._watchers.get(loop)
+        if task is None or task.done():
+            self._watchers[loop] = loop.create_task(self._watch_loop())
+
+    async def _watch_loop(self):
+        while self.memberships or self.suspect or self.unsent_groups:
+            await asyncio.sleep(self.watch_interval)
+            try:
+                await self.check()
+            except REDIS_DOWN:
+                self.suspect = True
+            except Exception:
+                log.exception("channel layer watcher failed")
+
+    async def check(self):
+        """Recover when this process's marker vanished (Redis lost its data) or an operation failed."""
+        lost = False
+        for index in range(self.ring_size):
+            connection = self.connection(index)
+            if not await connection.expire(self._marker, MARKER_TTL):
+                await connection.set(self._marker, "1", ex=MARKER_TTL)
+                lost = lost or self._marked
+        self._marked = True
+        if lost or self.suspect or self.unsent_groups:
+            await self.recover(data_lost=lost)
+
+    async def recover(self, data_lost):
+        self.suspect = False
+        groups = {group: set(channels) for group, channels in self.memberships.items() if channels}
+        for group, channels in groups.items():
+            for channel in channels:
+                await super().group_add(group, channel)
+        nudge = set(groups) | self.unsent_groups
+        self.unsent_groups.clear()
+        for group in nudge:
+            await self.nudge(group)
+        self.recoveries += 1
+        log.warning(
+            "channel layer recovered (%s): %d memberships re-added, %d groups nudged",
+            "Redis lost its data" if data_lost else "after failed operations",
+            sum(len(c) for c in groups.values()),
+            len(nudge),
+        )
+
+    async def nudge(self, group):
+        """Resend the workshop's latest event; consumers behind it fill their gap from the database."""
+        if not group.startswith(WORKSHOP_GROUP_PREFIX):
+            return
+        workshop_id = group[len(WORKSHOP_GROUP_PREFIX) :]
+        if not workshop_id.isdigit():
+            return
+        frame = await database_sync_to_async(_latest_event)(int(workshop_id))
+        if frame is not None:
+            await super().group_send(group, {"type": "workshop.events", "events": [frame]})
