@@ -1,7 +1,7 @@
 """Publishing and exporting a city-wide consultation, timed on one core.
 
     .venv/bin/python bench/export_bench.py [--ballots 100000] [--measures 50] [--shape full|top5]
-                                           [--sqlite] [--json out.json]
+                                           [--sqlite] [--json out.json] [--keep NAME]
 
 Builds a ranking consultation (50 measures, 100,000 ballots, bulk-created) in a
 fresh database: PostgreSQL on 127.0.0.1:5432 (user postgres; the database is
@@ -16,7 +16,10 @@ Then times, each once, what a facilitator and a citizen do with it:
 - recount: results.recount.recount_bundle on that ZIP (hash checks, validation of
   every ballot, full recomputation).
 
-Goals (issue 5): the full recount with intervals under 5 s, each export under 10 s.
+Goals (issue 5): the full recount with intervals under 5 s, each export under 10 s, on
+one core. Each step reports wall time and this process's CPU time; the goals are judged
+on CPU time, since the machine may be shared (the database server's time shows in the
+wall time only). ``--keep NAME`` builds the database once and reuses it later.
 """
 
 import argparse

@@ -317,8 +317,14 @@ class Server:
         return ""
 
 
-def daphne(name, env, workdir, app="participation.asgi:application"):
-    argv = [str(BIN_DIR / "daphne"), "-b", "127.0.0.1", "-p", "{port}", app]
+def daphne(name, env, workdir, app="participation.asgi:application", server="daphne"):
+    if server == "uvicorn":
+        # An experiment (--server uvicorn): the same application on uvicorn's
+        # websockets-based protocol instead of Daphne's Twisted/autobahn one.
+        argv = [str(BIN_DIR / "uvicorn"), "--host", "127.0.0.1", "--port", "{port}", "--ws", "websockets"]
+        argv += ["--no-access-log", "--log-level", "warning", app]
+    else:
+        argv = [str(BIN_DIR / "daphne"), "-b", "127.0.0.1", "-p", "{port}", app]
     return Server(name, argv, env, workdir, health_path="/healthz")
 
 
@@ -377,8 +383,10 @@ class Run:
         self.poll_events = 0
         self.poll_ready = asyncio.Event()
         self.facilitator_frames = []
+        self.frames = 0  # every frame any client received
 
     def on_frame(self, sim, raw, now):
+        self.frames += 1
         frame = json.loads(raw)
         kind = frame.get("type")
         if kind == "event":
@@ -595,6 +603,7 @@ async def measure(target, size, urls, args, participant_ids, facilitator_url=Non
         table_mark = process_cpu_table()
         cpu_mark = {pid: cpu_seconds(pid) for pid in pids}
         client_cpu_mark = time.process_time()
+        frames_mark = run.frames
         wall_mark = time.perf_counter()
         profiler = Profiler(args.profile_dir, f"{target}-{size}", pids)
 
@@ -659,6 +668,11 @@ async def measure(target, size, urls, args, participant_ids, facilitator_url=Non
             str(pid): round(100 * (cpu_seconds(pid) - cpu_mark[pid]) / wall, 0) for pid in pids if cpu_mark[pid]
         }
         result["client_cpu_pct"] = round(100 * (time.process_time() - client_cpu_mark) / wall, 0)
+        # CPU the servers spent per frame the clients received: less at the mercy of
+        # other load on the machine than the latencies are.
+        server_cpu = sum(cpu_seconds(pid) - cpu_mark[pid] for pid in pids if cpu_mark[pid])
+        result["frames_received"] = run.frames - frames_mark
+        result["server_cpu_us_per_frame"] = round(1e6 * server_cpu / max(1, result["frames_received"]), 1)
         # Of both cores together (200% = the whole machine): includes PostgreSQL and Redis.
         result["machine_busy_pct"] = round(200 * busy_share(system_mark, system_cpu()))
         result["cpu_pct_by_kind"] = cpu_by_kind(table_mark, process_cpu_table(), {*pids, os.getpid()}, wall)
@@ -768,7 +782,7 @@ async def run_platform(target, size, args, workdir, database):
     env = django_env(database.url, redis_url)
     app = "participation.asgi:application"
     count = 2 if target.startswith("redis") else 1
-    servers = [daphne(f"{target}-{n}", env, workdir, app) for n in range(count)]
+    servers = [daphne(f"{target}-{n}", env, workdir, app, args.server) for n in range(count)]
     try:
         for server in servers:
             server.start()
@@ -876,13 +890,13 @@ def table(results):
     lines = [
         "| target | N | connect s (retries) | card p50 / p95 / p99 ms | card p99 vs floor "
         "| vote→tally p50 / p95 / p99 ms | vote p99 vs floor | all votes visible ms | lost "
-        "| not acked / refused / tally incomplete | machine busy % |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| not acked / refused / tally incomplete | server CPU µs/frame | machine busy % |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         if "card_all_clients_ms" not in r:
             reason = r.get("failure", "").strip().splitlines()[0][:90]
-            lines.append(f"| {r['target']} | {r['size']} | failed: {reason} | | | | | | | | |")
+            lines.append(f"| {r['target']} | {r['size']} | failed: {reason} | | | | | | | | | |")
             continue
         c, v = r["card_all_clients_ms"], r["vote_to_tally_ms"]
         complete = r.get("burst_to_complete_tally_ms")
@@ -892,6 +906,7 @@ def table(results):
             f"| {v['p50']} / {v['p95']} / {v['p99']} | {times(v['p99'], r['size'], 'vote_to_tally_ms')} "
             f"| {complete if complete is not None else 'never'} | {r['lost']} "
             f"| {r.get('not_acknowledged')} / {r.get('votes_refused')} / {r.get('clients_without_complete_tally')} "
+            f"| {r.get('server_cpu_us_per_frame')} "
             f"| {r.get('machine_busy_before_pct')} → {r.get('machine_busy_pct')} |"
         )
     return "\n".join(lines)
@@ -957,6 +972,9 @@ def parse_args(argv=None):
     parser.add_argument("--quiet-timeout", type=float, default=120.0, help="but at most this many seconds")
     parser.add_argument("--profile-dir", default="", help="record py-spy profiles of the servers here")
     parser.add_argument("--profile-phase", choices=["all", "cards"], default="all", help="what to profile")
+    parser.add_argument(
+        "--server", choices=["daphne", "uvicorn"], default="daphne", help="ASGI server (the platform runs Daphne)"
+    )
     parser.add_argument("--output", default=str(BENCH_DIR / "results" / "workshop_fanout.json"))
     return parser.parse_args(argv)
 

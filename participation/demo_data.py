@@ -988,7 +988,7 @@ MEASURES = [
         """),
         "description_en": _paragraphs("""
             On summer days the city center heats up considerably more than the surrounding countryside. Exactly
-            where the heat islands are and what effect new trees, water features or light-coloured surfaces have
+            where the heat islands are and what effect new trees, water features or light-colored surfaces have
             is so far known mainly from computer models. There are only a few official stations measuring air
             pollutants.
 
@@ -1533,7 +1533,7 @@ MEASURES = [
         "origin": "citizen",
         "estimated_cost": Decimal("110000"),
         "title": "Plattform für Ehrenamt und Nachbarschaftshilfe",
-        "title_en": "Platform for volunteering and neighbourly help",
+        "title_en": "Platform for volunteering and neighborly help",
         "summary": (
             "Vereine, Initiativen und Nachbarschaften finden online zueinander: Wer sucht Hilfe, wer hat Zeit, "
             "welche Projekte brauchen Unterstützung?"

@@ -5,7 +5,8 @@ PermissionDenied (403) are used as they are."""
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, connections
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -34,15 +35,20 @@ class Unauthenticated(Exception):
 # fault: a JSON 503 the client can retry, never an HTML 500. Ballots are idempotent per
 # voter, so sending the same ballot again counts it once (tests/reliability).
 DATABASE_RETRY_AFTER = 1
-DATABASE_UNAVAILABLE = "The database is briefly unavailable; send the same request again in a moment."
+DATABASE_UNAVAILABLE = gettext_lazy(
+    "Die Datenbank ist kurz nicht erreichbar; senden Sie dieselbe Anfrage gleich noch einmal."
+)
 
 
 def database_unavailable(exc):
     log.warning("database unavailable, answered 503: %s: %s", type(exc).__name__, exc)
-    # Drop the broken connection now so this thread's next request opens a fresh one.
-    close_old_connections()
+    # Drop a broken connection now so this thread's next request opens a fresh one; one in
+    # an atomic block is left to the block, which rolls back and closes it on the way out.
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and not conn.in_atomic_block and not conn.is_usable():
+            conn.close()
     return Response(
-        {"detail": DATABASE_UNAVAILABLE, "retry": True},
+        {"detail": str(DATABASE_UNAVAILABLE), "retry": True},
         status=status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
     )

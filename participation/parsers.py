@@ -3,8 +3,9 @@ cannot store (a NUL, a lone UTF-16 surrogate written as a JSON escape) is a 400,
 deep inside an action. The workshop socket uses the same check on its frames."""
 
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.settings import api_settings
 
 
 def has_unstorable_text(value):
@@ -27,9 +28,16 @@ def has_unstorable_text(value):
 
 
 def _checked(data):
-    if has_unstorable_text(data):
-        raise ParseError(_("Der Text enthält ungültige Zeichen."))
-    return data
+    """``data`` unchanged, or a 400 naming the first field whose text cannot be stored."""
+    if not has_unstorable_text(data):
+        return data
+    message = _("Der Text enthält ungültige Zeichen.")
+    if isinstance(data, dict):
+        items = data.lists() if hasattr(data, "lists") else data.items()
+        for name, value in items:
+            if not has_unstorable_text(name) and has_unstorable_text(value):
+                raise ValidationError({name: [message]})
+    raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]})
 
 
 class StrictJSONParser(JSONParser):

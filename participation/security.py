@@ -24,7 +24,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self'",
+        "style-src {styles}",
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self' {sockets}",
@@ -34,7 +34,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+API_DOCS_PATH = "/api/docs/"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 class SecurityHeadersMiddleware:
@@ -51,7 +52,9 @@ class SecurityHeadersMiddleware:
             sockets = f"ws://{host} wss://{host}"
         except DisallowedHost:
             sockets = ""
-        policy = CONTENT_SECURITY_POLICY.format(sockets=sockets)
+        # Swagger UI (the offline API docs, third-party code) sets inline styles; nothing else does.
+        styles = "'self' 'unsafe-inline'" if request.path.startswith(API_DOCS_PATH) else "'self'"
+        policy = CONTENT_SECURITY_POLICY.format(sockets=sockets, styles=styles)
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")

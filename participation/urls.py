@@ -4,12 +4,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health
+from . import health, language_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("participation.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language_views.switch_language, name="set_language"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -98,7 +98,7 @@ def home(request):
 
 
 def about(request):
-    return render(request, "pages/about.html")
+    return render(request, "pages/about.html", {"retention_days": settings.PERSONAL_DATA_RETENTION_DAYS})
 
 
 # The statement is dated: update both dates when the statement or the platform is reviewed again.

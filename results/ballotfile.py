@@ -12,7 +12,7 @@ walking millions of new lists); the count only needs arrays. So:
   numpy, but only when the bytes are exactly in canonical form (no whitespace,
   sorted keys, whole numbers); anything else gets ``None`` and goes the generic
   way (``json``), so that odd or tampered files are judged as before.
-- :func:`live_ballot_file` builds the canonical bytes of a consultation's ballots
+- ``results.compute.live_ballot_file`` builds the canonical bytes of a consultation's ballots
   from the database's text without parsing each ballot when they are rankings.
 
 In canonical form the ranking file is::
@@ -42,8 +42,11 @@ _TAIL = re.compile(
     + re.escape(BALLOTS_SCHEMA.encode())
     + rb'"\}\Z'
 )
-# One ballot with a loose ranking part; the ranking's grammar is checked with numpy.
-_RANKING_BALLOT = re.compile(rb'\{"content":\{"ranking":(\[[0-9,\[\]]*\])\},"receipt":"([^"\\\x00-\x1f]*)"\}')
+# Around the ballots of a canonical ranking file; the rankings' grammar is checked with numpy.
+_FIRST = b'{"content":{"ranking":'
+_MIDDLE = b'},"receipt":"'
+_BETWEEN = b'"},{"content":{"ranking":'
+_NOT_IN_RECEIPT = re.compile(rb'["\\\x00-\x1f]')
 # A number in compact JSON that is not whole (json.dumps and orjson write floats differently).
 _FLOAT = re.compile(rb"[:,\[]-?[0-9]+[.eE]")
 _OPEN, _CLOSE, _COMMA, _NUMBER = ord("["), ord("]"), ord(","), ord("0")
@@ -88,11 +91,11 @@ def loads(data):
 class BallotFile:
     """A ballot file as canonical bytes, with its other forms made on demand."""
 
-    def __init__(self, data, document=None):
+    def __init__(self, data, document=None, rankings=None):
         self.bytes = bytes(data)
         self._document = document
-        self._rankings = None
-        self._rankings_read = False
+        self._rankings = rankings
+        self._rankings_read = rankings is not None
         self._sha256 = None
 
     @classmethod
@@ -119,12 +122,6 @@ class BallotFile:
             self._rankings_read = True
         return self._rankings
 
-    @property
-    def method(self):
-        if self._document is None and self.rankings() is not None:
-            return "ranking"
-        return self.document.get("method") if isinstance(self.document, dict) else None
-
     def count_data(self, method):
         """The ballots as the tally functions take them, in the file's order."""
         parsed = self.rankings() if method == "ranking" else None
@@ -133,12 +130,6 @@ class BallotFile:
         from .compute import data_from_ballot_file
 
         return data_from_ballot_file(method, self.document)
-
-    def __getitem__(self, key):  # reads like the document where code expects a dict
-        return self.document[key]
-
-    def get(self, key, default=None):
-        return self.document.get(key, default)
 
 
 @dataclass
@@ -195,38 +186,56 @@ def parse_rankings(data):
     if not data.startswith(_HEAD) or tail is None:
         return None
     body = data[len(_HEAD) : tail.start()]
-    pieces = _RANKING_BALLOT.findall(body)
-    rankings = [ranking for ranking, _receipt in pieces]
-    receipts = [receipt for _ranking, receipt in pieces]
-    rebuilt = b",".join(
-        b'{"content":{"ranking":' + ranking + b'},"receipt":"' + receipt + b'"}' for ranking, receipt in pieces
-    )
-    if rebuilt != body:
+    if not body:
+        return RankingFile(int(tail.group(1)), [], _flat_rankings(b"", np.zeros(0, np.int64)))
+    # Split at the text between two ballots. A ranking holds only digits, brackets and
+    # commas and a receipt no quote, so neither can contain a separator: if the
+    # pieces check out, this is exactly the canonical list of ballots.
+    if not (body.startswith(_FIRST) and body.endswith(b'"}')):
+        return None
+    pieces = body[len(_FIRST) : -2].split(_BETWEEN)
+    rankings, receipts = [], []
+    for piece in pieces:
+        parts = piece.split(_MIDDLE)
+        if len(parts) != 2:
+            return None
+        rankings.append(parts[0])
+        receipts.append(parts[1])
+    if _NOT_IN_RECEIPT.search(b"".join(receipts)):
         return None
     try:
-        receipts = [receipt.decode("utf-8") for receipt in receipts]
+        # A receipt holds no quote: one decode, split at the quotes.
+        receipts = b'"'.join(receipts).decode("utf-8").split('"')
     except UnicodeDecodeError:
         return None
-    ballots = _flat_rankings(rankings)
+    lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=len(rankings))
+    return ranking_file(int(tail.group(1)), b"".join(rankings), lengths, receipts)
+
+
+def ranking_file(consultation, rankings, lengths, receipts):
+    """The RankingFile of these rankings (``rankings``: the bytes of the rankings
+    ``[[n,...],...]`` one after the other, ``lengths``: the length of each) and
+    receipts (str, checked by the caller), or None unless every ranking is canonical."""
+    ballots = _flat_rankings(rankings, lengths)
     if ballots is None:
         return None
-    return RankingFile(int(tail.group(1)), receipts, ballots)
+    return RankingFile(consultation, receipts, ballots)
 
 
-def _flat_rankings(rankings):
-    """The rankings' texts (each ``[[n,...],...]``) as FlatRankings, or None when one of
-    them is not a canonical ranking: non-empty groups of whole numbers without
+def _flat_rankings(rankings, sizes):
+    """The rankings' texts (``[[n,...],...]`` each, joined; ``sizes``: their lengths) as
+    FlatRankings, or None when one of them is not a canonical ranking: non-empty groups of whole numbers without
     leading zeros or whitespace, at least one group.
 
     Works on two byte arrays: the text, for the numbers, and its skeleton (the text
     without digits), whose brackets and commas are checked with their depth and
     with where the numbers sit between them.
     """
-    n = len(rankings)
+    n = len(sizes)
     if not n:
         return FlatRankings(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
-    joined = b"".join(rankings)
-    if joined.translate(None, b"0123456789[],"):
+    joined = rankings
+    if len(joined) != int(sizes.sum()) or joined.translate(None, b"0123456789[],"):
         return None
     text = np.frombuffer(joined, dtype=np.uint8)
     digit = (text - np.uint8(ord("0"))) < 10  # uint8 wraps: only '0'..'9' are below 10
@@ -270,7 +279,7 @@ def _flat_rankings(rankings):
         return None
     # Each text must be exactly one ranking: the ballots start where the texts do.
     ballot_starts = np.flatnonzero(opening & (before == 0))
-    text_starts = np.cumsum([0, *map(len, rankings[:-1])])
+    text_starts = np.cumsum(sizes) - sizes
     digits_total = np.concatenate([[0], np.cumsum(lengths)])
     if len(ballot_starts) != n or not np.array_equal(
         ballot_starts, text_starts - digits_total[np.searchsorted(starts, text_starts)]

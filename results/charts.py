@@ -36,6 +36,12 @@ def count_label(name):
     return labels.get(name, name)
 
 
+def title_of(item, lang=None):
+    """A consultation's or process's title from the result, English where there is one."""
+    english = (lang or get_language() or "de").startswith("en")
+    return (item.get("title_en") if english else None) or item.get("title") or ""
+
+
 def option_titles(result, lang=None):
     english = (lang or get_language() or "de").startswith("en")
     return {

@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+import numpy as np
 import orjson
 from django.db.models import Count, TextField
 from django.db.models.functions import Cast
@@ -32,7 +33,7 @@ from voting.models import (
 )
 
 from . import compare, uncertainty
-from .ballotfile import BALLOTS_SCHEMA, BallotFile, collector_paused
+from .ballotfile import BALLOTS_SCHEMA, BallotFile, collector_paused, ranking_file
 
 SCHEMA = "heilbronn-participation/consultation-result/1"
 REPLICATES = 1000
@@ -157,9 +158,6 @@ def live_ballot_file(consultation):
     )
 
 
-_UNSAFE_IN_STRING = re.compile(r'["\\\x00-\x1f]')
-
-
 def _ranking_file_from_text(consultation_id, rows):
     """The canonical ranking file put together from the database's JSON text of each
     ballot (``{"ranking": [[3], [1, 7]]}``) without parsing it: the separators lose
@@ -172,17 +170,36 @@ def _ranking_file_from_text(consultation_id, rows):
     joined = "\n".join(texts)
     if (
         joined.count('"') != 2 * len(texts)
-        or not all(text.startswith('{"ranking":') and text.endswith("]}") for text in texts)
-        or _UNSAFE_IN_STRING.search("".join(receipts))
+        or joined.count("\n") != len(texts) - 1
+        # Every text starts with the key and ends with the ranking's bracket (counted in C).
+        or not (joined.startswith('{"ranking":') and joined.endswith("]}"))
+        or joined.count('\n{"ranking":') != len(texts) - 1
+        or joined.count("]}\n") != len(texts) - 1
     ):
         return None
-    compact = joined.replace(", ", ",").replace(": ", ":").split("\n")
-    body = ",".join(
-        f'{{"content":{content},"receipt":"{receipt}"}}' for content, receipt in zip(compact, receipts, strict=True)
-    )
+    compact = joined.replace(", ", ",").replace(": ", ":")
+    # The rankings one after the other (without '{"ranking":' and '}'), and their lengths.
+    inner = compact.replace('{"ranking":', "").replace("]}\n", "]\n")[:-1].encode("utf-8")
+    newlines = np.flatnonzero(np.frombuffer(inner, dtype=np.uint8) == ord("\n"))
+    lengths = np.diff(np.concatenate([[-1], newlines, [len(inner)]])) - 1
+    if _NOT_IN_RECEIPT.search("".join(receipts)):
+        return None
+    rankings = ranking_file(consultation_id, inner.replace(b"\n", b""), lengths, receipts)
+    if rankings is None:
+        return None
+    # '{"content":' content ',"receipt":"' receipt '"},' for each ballot, joined in C.
+    parts = [None] * (5 * len(receipts))
+    parts[0::5] = ['{"content":'] * len(receipts)
+    parts[1::5] = compact.split("\n")
+    parts[2::5] = [',"receipt":"'] * len(receipts)
+    parts[3::5] = receipts
+    parts[4::5] = ['"},'] * len(receipts)
+    body = "".join(parts)[:-1]
     tail = f'],"consultation":{int(consultation_id)},"method":"ranking","schema":"{BALLOTS_SCHEMA}"}}'
-    ballot_file = BallotFile(('{"ballots":[' + body + tail).encode("utf-8"))
-    return ballot_file if ballot_file.rankings() is not None else None
+    return BallotFile(('{"ballots":[' + body + tail).encode("utf-8"), rankings=rankings)
+
+
+_NOT_IN_RECEIPT = re.compile(r'["\\\x00-\x1f]')
 
 
 def data_from_ballot_file(method, ballots):

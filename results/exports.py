@@ -17,7 +17,7 @@ from workshops.exports import neutralise
 
 from . import compare, xlsx
 from .ballotfile import BallotFile, collector_paused
-from .charts import count_label, disagreement_summary, option_titles, ranking_rows, uncertainty_notes
+from .charts import count_label, disagreement_summary, option_titles, ranking_rows, title_of, uncertainty_notes
 from .compute import canonical_bytes, counts_of
 
 FORMATS = ("csv", "xlsx", "json", "pdf")
@@ -62,8 +62,8 @@ def summary_table(result, snapshot=None):
     main = ranking_rows(result)
     winners = [row["title"] for row in main if row["place"] == 1]
     rows = [
-        [_("Befragung"), consultation["title"]],
-        [_("Prozess"), consultation["process"]["title"]],
+        [_("Befragung"), title_of(consultation)],
+        [_("Prozess"), title_of(consultation["process"])],
         [_("Verfahren"), method_label(consultation["method"])],
         [_("Hauptzählung"), count_label(result["main_count"])],
         [_("Teilnahme"), eligibility_label(consultation["eligibility"])],

@@ -38,6 +38,7 @@ from .charts import (
     layout,
     number,
     ranking_rows,
+    title_of,
     uncertainty_explanation,
     uncertainty_notes,
 )
@@ -393,10 +394,10 @@ def report(result, snapshot=None, experts=None):
         rightMargin=2 * cm,
         topMargin=2 * cm,
         bottomMargin=2 * cm,
-        title=consultation["title"],
-        author=consultation["process"]["title"],
+        title=title_of(consultation),
+        author=title_of(consultation["process"]),
         subject=_("Ergebnisbericht"),
-        lang="de",
+        lang=get_language() or "de",
     )
     width = document.width
     body = styles["body"]
@@ -408,8 +409,8 @@ def report(result, snapshot=None, experts=None):
     flow = [
         Spacer(1, 4 * cm),
         _p(_("Ergebnisbericht"), styles["subtitle"]),
-        _p(consultation["title"], styles["title"]),
-        _p(consultation["process"]["title"], styles["subtitle"]),
+        _p(title_of(consultation), styles["title"]),
+        _p(title_of(consultation["process"]), styles["subtitle"]),
         Spacer(1, 1 * cm),
         _p(
             _("Befragung vom %(start)s bis %(end)s")

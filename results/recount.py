@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from voting.ballots import BallotError, normalise
 
-from .ballotfile import BallotFile, canonical_file_bytes
+from .ballotfile import BallotFile, canonical_file_bytes, collector_paused, parse_rankings
 from .compute import (
     canonical_bytes,
     costs_from_options,
@@ -139,7 +139,8 @@ def _read_zip(raw, report):
 
 def _parse_json(name, data, report):
     try:
-        return json.loads(data.decode("utf-8"))
+        with collector_paused():  # a city's ballot file: millions of small lists
+            return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         report.add("bad_json", _("Die Datei ist kein gültiges JSON in UTF-8."), name, fatal=True)
         return None
@@ -357,12 +358,19 @@ def recount_bundle(source, expected_sha256=None):
         # Canonical bytes are their own canonical form.
         ballots_sha256 = sha256_hex(files["ballots.json"])
     else:
-        ballots = _valid_ballots(parsed["ballots.json"], consultation, options, report)
         try:
-            ballots_sha256 = sha256_hex(canonical_file_bytes(parsed["ballots.json"]))
+            canonical = canonical_file_bytes(parsed["ballots.json"])
         except (UnicodeEncodeError, ValueError):
             report.add("bad_json", _("Die Datei ist kein gültiges JSON in UTF-8."), "ballots.json", fatal=True)
             return report
+        ballots_sha256 = sha256_hex(canonical)
+        # A ranking file in another layout (e.g. indented): its canonical form says the
+        # same ballots, so the vectorised checks apply to it as well.
+        rankings = parse_rankings(canonical) if consultation["method"] == "ranking" else None
+        if rankings is not None:
+            ballots = _valid_rankings(rankings, consultation, options, report)
+        else:
+            ballots = _valid_ballots(parsed["ballots.json"], consultation, options, report)
     if ballots is None:
         return report
     meta = {"consultation": consultation, "turnout": info["turnout"], "ballot_file_sha256": ballots_sha256}

@@ -189,6 +189,26 @@ def test_facilitator_pages_speak_one_language(client, site):
     assert problems == [], "\n".join(map(str, problems))
 
 
+def test_citizen_account_pages_speak_one_language(client, site):
+    citizen = factories.make_user(username="erika")
+    client.force_login(citizen)
+    pages = [
+        "/konto/",
+        "/konto/passwort-aendern/",
+        "/konto/passwort-aendern/fertig/",
+        "/konto/loeschen/",
+        "/konto/bestaetigung-gesendet/",
+        "/konto/passwort-vergessen/gesendet/",
+        "/konto/passwort-neu/fertig/",
+        "/konto/geloescht/",
+        site["measure"].get_absolute_url(),
+    ]
+    with translation.override("de"):
+        pages.append(f"/befragungen/{site['consultations']['score'].pk}/")
+    problems = check(client, pages)
+    assert problems == [], "\n".join(map(str, problems))
+
+
 def test_access_code_letters_in_english(client, site):
     consultation = voting.create_consultation(
         site["facilitator"],

@@ -27,7 +27,9 @@ def test_channel_layer_round_trip_through_redis():
     if not os.environ.get("REDIS_URL"):
         pytest.skip("REDIS_URL is not set")
     layer = get_channel_layer()
-    assert type(layer).__name__ == "RedisChannelLayer"
+    from channels_redis.core import RedisChannelLayer
+
+    assert isinstance(layer, RedisChannelLayer)
 
     async def round_trip():
         channel = await layer.new_channel()

@@ -241,3 +241,21 @@ def test_every_template_string_has_an_english_translation(po):
         f"{path}: {msgid!r}" for context, msgid, path in template_strings() if (context, msgid) not in translated
     )
     assert missing == [], "run makemessages -l en, translate, then compilemessages"
+
+
+# Words that mark a sentence as English or German; the source strings are German.
+ENGLISH_MARKERS = {"the", "is", "are", "must", "be", "cannot", "this", "you", "your", "please", "of", "to"}
+ENGLISH_MARKERS |= {"and", "not", "with", "for", "only", "may", "can", "has", "have", "were", "will", "it", "or"}
+GERMAN_MARKERS = {"der", "die", "das", "ist", "sind", "muss", "nicht", "und", "oder", "mit", "für", "ein", "eine"}
+GERMAN_MARKERS |= {"nur", "darf", "kann", "hat", "haben", "wird", "es", "sie", "ihr", "ihre", "bitte", "von", "zu"}
+
+
+def test_source_strings_are_german(po):
+    """A message written in English in the code would reach German pages untranslated."""
+    english = []
+    for entry in _live(po):
+        words = [w.lower() for w in re.findall(r"[A-Za-zÄÖÜäöüß]+", entry.msgid)]
+        marked_english = sum(w in ENGLISH_MARKERS for w in words)
+        if marked_english >= 2 and marked_english > sum(w in GERMAN_MARKERS for w in words):
+            english.append((entry.msgid, entry.occurrences[:1]))
+    assert english == []

@@ -44,8 +44,10 @@ RECEIPT_LENGTH = 12
 MAX_CODES_PER_REQUEST = 5000
 MAX_OPTIONS = 200
 
-# Failed access-code attempts per client address before a lockout, and its length.
-FAILED_ATTEMPTS_LIMIT = 20
+# Failed access-code attempts per client address before a lockout, and its length. Guessing
+# one of about 2^74 codes is hopeless anyway; the limit is a brake for scripts, high enough
+# that a school whose pupils share one address and mistype their codes does not lock itself out.
+FAILED_ATTEMPTS_LIMIT = 200
 LOCKOUT_SECONDS = 15 * 60
 # Changes of one voter's ballot per hour: generous for people, a brake for scripts.
 CHANGES_PER_HOUR = 60

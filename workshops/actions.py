@@ -761,6 +761,18 @@ def join_workshop(workshop, user, display_name, role):
     return Participant.objects.create(workshop=workshop, display_name=display_name, role=role)
 
 
+def count_in(participant_id, workshop_id):
+    """Count an opened socket of this workshop's participant in and return the
+    participant, or None when there is none: one query for a joining socket."""
+    table = Participant._meta.db_table
+    rows = Participant.objects.raw(
+        f"UPDATE {table} SET connections = connections + 1 WHERE id = %s AND workshop_id = %s "  # noqa: S608
+        "RETURNING id, workshop_id, user_id, display_name, role, connections, created",
+        [participant_id, workshop_id],
+    )
+    return next(iter(rows), None)
+
+
 def connect_participant(participant_id, delta):
     """Count an opened (+1) or closed (-1) socket of a participant."""
     Participant.objects.filter(pk=participant_id).update(connections=F("connections") + delta)

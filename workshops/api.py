@@ -81,7 +81,7 @@ class WorkshopJoinView(APIView):
             f"join:{workshop.pk}:{client_address(request)}",
             JOINS_PER_ADDRESS,
             600,
-            "Too many joins from your network address; try again in a few minutes.",
+            _("Sehr viele Beitritte aus Ihrem Netz; bitte versuchen Sie es in einigen Minuten erneut."),
         )
         serializer = JoinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

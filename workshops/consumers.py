@@ -20,6 +20,7 @@ Where the database work runs
 """
 
 import asyncio
+import collections
 import concurrent.futures
 import json
 import logging
@@ -39,7 +40,7 @@ from participation import rules
 from participation.parsers import has_unstorable_text
 
 from . import selectors
-from .actions import CommandError, apply_command, apply_votes, connect_participant, join_workshop
+from .actions import CommandError, apply_command, apply_votes, connect_participant, count_in, join_workshop
 from .models import Participant, ParticipantRole, Poll, Workshop, normalise_code
 from .tickets import read_ticket
 
@@ -52,8 +53,8 @@ RATE_PER_SECOND = 10.0
 TALLY_INTERVAL = 0.1
 # A tally goes to every socket of the workshop; in big rooms it comes at most every
 # online/TALLY_SOCKETS_PER_SECOND seconds per process, so that tallies leave the event
-# loop time for the votes' acks (0.1 s up to 250 people online, 0.8 s at 2,000).
-TALLY_SOCKETS_PER_SECOND = 2500
+# loop time for the votes' acks (0.1 s up to 1,000 people online, 0.2 s at 2,000).
+TALLY_SOCKETS_PER_SECOND = 10_000
 # A second tally this long after the last vote: if the channel layer dropped the
 # last coalesced one, the final count still arrives.
 TALLY_SETTLE = 1.0
@@ -69,6 +70,7 @@ DB_IDLE_CLOSE = 1.0
 # A hub that heard nothing for this long checks the workshop's last seq, so that a
 # broadcast the channel layer dropped is still delivered when no later event comes.
 HUB_CHECK_INTERVAL = 2.0
+DELIVER_SLICE = 100
 
 CLOSE_UNAUTHORISED = 4401
 CLOSE_NOT_FOUND = 4404
@@ -167,10 +169,14 @@ def database(func):
 # --- database work, run in a database thread ---------------------------------------------
 
 
+def _ticket(scope):
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return (query.get("ticket") or [None])[0]
+
+
 def _authenticate(scope, workshop):
     """The participant for this socket: from a ticket, else from the session's user."""
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    ticket = (query.get("ticket") or [None])[0]
+    ticket = _ticket(scope)
     if ticket:
         participant_id = read_ticket(ticket, workshop.pk)
         if participant_id:
@@ -186,10 +192,18 @@ def _authenticate(scope, workshop):
     return existing.order_by("-role").first()
 
 
-def _join(scope, code, cache):
-    """Find the workshop and the participant and count the socket in; with a snapshot
-    cache (the socket is already registered with the hub), also read the snapshot, so
-    that joining a busy workshop takes one trip to the database thread."""
+def _join(scope, code, hub=None):
+    """Find the workshop and the participant and count the socket in; with the hub
+    (the socket is already registered with it), also read the snapshot, so that
+    joining a busy workshop is one trip to a database thread and, with a ticket on a
+    board many join at once, one query."""
+    ticket = _ticket(scope)
+    if hub is not None and ticket:
+        participant_id = read_ticket(ticket, hub.workshop.pk)
+        participant = count_in(participant_id, hub.workshop.pk) if participant_id else None
+        if participant is None:
+            return CLOSE_UNAUTHORISED, hub.workshop, None
+        return participant, hub.workshop, _snapshot(participant, hub.cache)
     workshop = Workshop.objects.filter(code=code).first()
     if workshop is None:
         return CLOSE_NOT_FOUND, None, None
@@ -197,16 +211,16 @@ def _join(scope, code, cache):
     if participant is None:
         return CLOSE_UNAUTHORISED, workshop, None
     connect_participant(participant.pk, +1)
-    participant.workshop = workshop
-    frame = _snapshot(participant.pk, cache) if cache is not None else None
+    frame = _snapshot(participant, hub.cache) if hub is not None else None
     return participant, workshop, frame
 
 
-def _snapshot(participant_id, cache):
+def _snapshot(participant, cache):
     """The snapshot frame as text. The part every participant of a kind shares is taken
     from ``cache`` when no broadcast reached this process since it was read."""
     generation = cache.generation
-    participant = Participant.objects.select_related("workshop").get(pk=participant_id)
+    if not isinstance(participant, Participant):
+        participant = Participant.objects.get(pk=participant)
     view = participant.is_facilitator
     entry = cache.entries.get(view)
     if entry is None or entry[0] != generation:
@@ -217,10 +231,10 @@ def _snapshot(participant_id, cache):
             workshop = Workshop.objects.get(pk=participant.workshop_id)
             shared = selectors.shared_snapshot(workshop, view)
         polls = shared.pop("polls")
-        entry = (generation, workshop.last_seq, encode(shared)[1:-1], polls)
+        entry = (generation, workshop.last_seq, encode(shared)[1:-1], polls, bool(shared["cards"]))
         cache.entries[view] = entry
-    _generation, seq, shared_text, polls = entry
-    personal = selectors.personal_snapshot(participant)
+    _generation, seq, shared_text, polls, has_cards = entry
+    personal = selectors.personal_snapshot(participant, polls=bool(polls), cards=has_cards)
     my_votes = personal.pop("my_votes")
     personal["polls"] = [{**poll, "my_vote": my_votes.get(str(poll["id"]))} for poll in polls]
     state = "{" + shared_text + "," + encode(personal)[1:-1] + "}"
@@ -397,6 +411,7 @@ class Hub:
 
     def __init__(self, code):
         self.code = code
+        self.workshop = None
         self.workshop_id = None
         self.group = None
         self.channel = None
@@ -407,6 +422,9 @@ class Hub:
         self.last_seq = 0
         self.heard = time.monotonic()
         self.online = 0  # sockets in the whole workshop, from the last presence message
+        self.inbox = collections.deque()  # received, not yet delivered
+        self.waiting_tallies = {}  # poll id -> its tally message in the inbox
+        self.wakeup = asyncio.Event()
 
     @classmethod
     async def for_workshop(cls, code, workshop):
@@ -426,6 +444,7 @@ class Hub:
 
     async def start(self, workshop):
         layer = get_channel_layer()
+        self.workshop = workshop  # for its id: the hub does not follow its other fields
         self.workshop_id = workshop.pk
         self.group = workshop.group_name
         self.last_seq = workshop.last_seq
@@ -454,32 +473,60 @@ class Hub:
 
     async def run(self):
         layer = get_channel_layer()
-        checker = _spawn(self.check_regularly())
+        helpers = [_spawn(self.check_regularly()), _spawn(self.deliver_inbox())]
         try:
             while True:
                 message = await layer.receive(self.channel)
                 self.heard = time.monotonic()
+                self.enqueue(message)
+        finally:
+            for task in helpers:
+                task.cancel()
+
+    def enqueue(self, message):
+        """Queue a message for delivery. A tally still waiting is replaced by a newer one
+        of the same poll: when the sockets cannot take every tally, they get the latest."""
+        if message.get("type") == "workshop.tally":
+            poll = message["tally"]["poll"]
+            waiting = self.waiting_tallies.get(poll)
+            if waiting is not None:
+                waiting["tally"] = message["tally"]
+                return
+            message = dict(message)
+            self.waiting_tallies[poll] = message
+        self.inbox.append(message)
+        self.wakeup.set()
+
+    async def deliver_inbox(self):
+        while True:
+            await self.wakeup.wait()
+            self.wakeup.clear()
+            while self.inbox:
+                message = self.inbox.popleft()
+                if message.get("type") == "workshop.tally":
+                    del self.waiting_tallies[message["tally"]["poll"]]
                 try:
                     await self.deliver(message)
                 except Exception:
                     log.exception("hub of workshop %s failed to deliver %s", self.workshop_id, message.get("type"))
-        finally:
-            checker.cancel()
 
     async def check_regularly(self):
-        """Deliver events that were committed but whose broadcast never came."""
+        """Deliver events that were committed but whose broadcast never came, and renew
+        the group membership (lost if Redis lost its data; expires after a day)."""
+        layer = get_channel_layer()
         while True:
             await asyncio.sleep(HUB_CHECK_INTERVAL)
             if time.monotonic() - self.heard < HUB_CHECK_INTERVAL:
                 continue
             try:
+                await layer.group_add(self.group, self.channel)
                 last = await database(_last_seq)(self.workshop_id)
                 if last and last > self.last_seq:
                     events = await database(selectors.events_since)(self.workshop_id, self.last_seq, last)
                     if events is None:  # far behind: the last event alone; sockets fill the gap
                         events = await database(selectors.events_since)(self.workshop_id, last - 1, last)
                     if events:
-                        await self.deliver({"type": "workshop.events", "events": events})
+                        self.enqueue({"type": "workshop.events", "events": events})
             except Exception:
                 log.exception("hub of workshop %s: check failed", self.workshop_id)
 
@@ -489,23 +536,33 @@ class Hub:
             self.cache.generation += 1
             frames = [(frame["seq"], encode(frame)) for frame in message["events"]]
             self.last_seq = max(self.last_seq, frames[-1][0])
-            for member in list(self.members):
+            for n, member in enumerate(list(self.members), 1):
                 await member.offer_events(message, frames)
+                await self.breathe(n)
         elif kind == "workshop.tally":
             self.cache.generation += 1
             tally = dict(message["tally"])
             public = tally.pop("public")
             full = encode({"type": "tally", **tally})
             hidden = full if public else encode({"type": "tally", **tally, "options": None})
-            for member in list(self.members):
+            for n, member in enumerate(list(self.members), 1):
                 await member.offer(message, full if public or member.is_facilitator else hidden)
+                await self.breathe(n)
         elif kind == "workshop.presence":
             self.online = message["count"]
             text = encode({"type": "presence", "online": message["online"], "count": message["count"]})
-            for member in list(self.members):
+            for n, member in enumerate(list(self.members), 1):
                 await member.offer(message, text)
+                await self.breathe(n)
         else:
             log.warning("hub of workshop %s: unknown message %r", self.workshop_id, kind)
+
+    @staticmethod
+    async def breathe(n):
+        # Writing to thousands of sockets takes a while: let the loop read votes,
+        # handshakes and newer messages (which may replace a waiting tally) meanwhile.
+        if n % DELIVER_SLICE == 0:
+            await asyncio.sleep(0)
 
 
 # --- the consumer -----------------------------------------------------------------------
@@ -541,13 +598,17 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             # the broadcasts, then join and read the snapshot in one database trip.
             self.hub = hub
             hub.add(self)
-            async with self.order:
-                outcome, workshop, snapshot = await database(_join)(self.scope, code, hub.cache)
-                if not isinstance(outcome, int):
-                    self.admit(outcome, workshop)
-                    await self.send_snapshot_text(*snapshot)
+            try:
+                async with self.order:
+                    outcome, workshop, snapshot = await database(_join)(self.scope, code, hub)
+                    if not isinstance(outcome, int):
+                        self.admit(outcome, workshop)
+                        await self.send_snapshot_text(*snapshot)
+            except BaseException:
+                hub.remove(self)  # e.g. the database is away: this socket fails, the hub stays clean
+                raise
         else:
-            outcome, workshop, _ = await database(_join)(self.scope, code, None)
+            outcome, workshop, _ = await database(_join)(self.scope, code)
             if not isinstance(outcome, int):
                 self.admit(outcome, workshop)
                 self.hub = await Hub.for_workshop(code, workshop)

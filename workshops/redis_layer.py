@@ -19,6 +19,7 @@ database is the truth, see docs/architecture.md), one that did not ignores the f
 
 import asyncio
 import logging
+import time
 import uuid
 import weakref
 from collections import defaultdict
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 # What a lost or restarting Redis raises through redis-py (refused, reset, loading, timeout).
 REDIS_DOWN = (RedisError, OSError)
 WATCH_INTERVAL = 1.0
+WARN_INTERVAL = 5.0
 MARKER_TTL = 3600
 RETRY_FIRST = 0.05
 RETRY_MAX = 1.0
@@ -55,6 +57,7 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
         self.recoveries = 0
         self._marker = f"{self.prefix}:alive:{uuid.uuid4().hex}"
         self._marked = False
+        self._warned_at = float("-inf")
         self._watchers = weakref.WeakKeyDictionary()  # event loop -> watcher task
 
     # --- the operations consumers use ---------------------------------------------------
@@ -67,7 +70,7 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
             except REDIS_DOWN as error:
                 # Wait for Redis instead of killing the consumer (and its socket) with it.
                 self.suspect = True
-                log.warning("channel layer receive failed (%s); retrying in %.2fs", error, delay)
+                self._warn("channel layer receive failed (%s); retrying", error)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX)
 
@@ -79,7 +82,7 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
         except REDIS_DOWN as error:
             # The socket works from the database meanwhile; the watcher adds it once Redis is back.
             self.suspect = True
-            log.warning("group_add %s failed (%s); will re-add when Redis answers", group, error)
+            self._warn("group_add %s failed (%s); will re-add when Redis answers", group, error)
 
     async def group_discard(self, group, channel):
         members = self.memberships.get(group)
@@ -91,7 +94,7 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
             await super().group_discard(group, channel)
         except REDIS_DOWN as error:
             # Must not stop the consumer's disconnect (presence); the membership expires anyway.
-            log.warning("group_discard %s failed (%s)", group, error)
+            self._warn("group_discard %s failed (%s)", group, error)
 
     async def group_send(self, group, message):
         try:
@@ -100,6 +103,13 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
             self.suspect = True
             self.unsent_groups.add(group)
             raise
+
+    def _warn(self, message, *args):
+        # Every socket of the process retries during an outage: one line per few seconds is enough.
+        now = time.monotonic()
+        if now - self._warned_at >= WARN_INTERVAL:
+            self._warned_at = now
+            log.warning(message, *args)
 
     # --- noticing a lost Redis and recovering ------------------------------------------
 

@@ -136,16 +136,16 @@ def shared_snapshot(workshop, facilitator_view):
     }
 
 
-def personal_snapshot(participant):
+def personal_snapshot(participant, polls=True, cards=True):
     """The part of a snapshot that belongs to one participant: who they are, their
-    votes (by poll id) and the cards they like."""
+    votes (by poll id) and the cards they like (not looked up on a board without polls
+    or cards: many people join an empty board at once)."""
+    votes = PollVote.objects.filter(participant=participant).values_list("poll_id", "choice") if polls else []
+    likes = CardLike.objects.filter(participant=participant).values_list("card_id", flat=True) if cards else []
     return {
         "you": participant_data(participant),
-        "my_votes": {
-            str(poll_id): choice
-            for poll_id, choice in PollVote.objects.filter(participant=participant).values_list("poll_id", "choice")
-        },
-        "my_likes": list(CardLike.objects.filter(participant=participant).values_list("card_id", flat=True)),
+        "my_votes": {str(poll_id): choice for poll_id, choice in votes},
+        "my_likes": list(likes),
     }
 
 

@@ -2,9 +2,11 @@
 
 import math
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
+from django.http import QueryDict
 from django.urls import reverse, translate_url
 from django.utils.formats import number_format
 from django.utils.translation import get_language, get_language_info
@@ -52,9 +54,15 @@ def _this_page(context):
     request = context.get("request")
     if request is None:
         return reverse("pages:home")
-    query = request.GET.copy()
+    path, query = request.path, request.GET.copy()
+    if request.method != "GET":
+        # A page that answers a form (a cast ballot, a refused login) sits at an address
+        # that takes only POSTs: switch to the page the form was sent from.
+        referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+        if referer.netloc == request.get_host() and referer.path.startswith("/"):
+            path, query = referer.path, QueryDict(referer.query, mutable=True)
     query.pop("code", None)
-    return request.path + (f"?{query.urlencode()}" if query else "")
+    return path + (f"?{query.urlencode()}" if query else "")
 
 
 def _languages(context):

@@ -90,6 +90,15 @@ def test_a_german_browser_that_chose_english_keeps_english(site, browser_in):
     expect(page).to_have_url(f"{site['base']}/en/reallabore/")
 
 
+def test_a_shared_english_link_in_a_german_browser_switches_back_to_german(site, browser_in):
+    page = browser_in("de-DE").new_page()
+    page.goto(f"{site['base']}/en/massnahmen/?q=WLAN")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("navigation", name="Language").get_by_role("button", name="Deutsch").click()
+    expect(page).to_have_url(f"{site['base']}/massnahmen/?q=WLAN")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+
+
 @pytest.mark.parametrize(
     ("locale", "path", "expected"),
     [

@@ -131,7 +131,7 @@ def test_console_runs_phases_clusters_and_a_hidden_poll(live, new_context):
     expect(console.locator(".ws-qr")).to_have_attribute("src", f"/api/workshops/{code}/qr.svg")
     assert console.locator(".ws-qr").evaluate("img => img.complete && img.naturalWidth > 0")
     expect(console.get_by_role("link", name="Excel (XLSX)")).to_have_attribute(
-        "href", f"/api/workshops/{code}/export?format=xlsx"
+        "href", f"/api/workshops/{code}/export?format=xlsx&lang=de"
     )
 
     carla = join(new_context(), live, code, "Carla")

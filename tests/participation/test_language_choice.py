@@ -88,3 +88,17 @@ def test_lang_in_the_query_names_the_language(client, pages):
     assert "django_language" not in response.cookies
     api = client.get("/api/measures/?status=nonsense&lang=en", **GERMAN_BROWSER)
     assert api["Content-Language"] == "en"
+
+
+def test_the_switch_on_a_page_that_answers_a_form_goes_back_to_the_forms_page(client, db):
+    from tests.voting.helpers import make_consultation
+
+    consultation, _facilitator, ids = make_consultation("approval", "open")
+    page = f"/en/befragungen/{consultation.pk}/"
+    # The ballot without JavaScript: the answer is rendered at …/stimme/, which takes only POSTs.
+    response = client.post(f"{page}stimme/", {"approve": [ids[0]]}, HTTP_REFERER=f"http://testserver{page}")
+    assert response.status_code == 200
+    assert f'<input type="hidden" name="next" value="{page}">' in response.content.decode()
+    switched = client.post("/i18n/setlang/", {"language": "de", "next": page})
+    assert switched["Location"] == f"/befragungen/{consultation.pk}/"
+    assert client.get(switched["Location"]).status_code == 200

@@ -77,4 +77,3 @@ def test_statement_names_the_known_gaps(client, db):
     gaps = html[html.index('id="nicht-barrierefrei"') : html.index('id="erstellung"')]
     for gap in ("Gebärdensprache", "Leichte Sprache", "PDF-Bericht", "Beiträge von Teilnehmenden"):
         assert gap in gaps
-

@@ -77,7 +77,7 @@ def test_database_and_redis_urls_select_postgres_and_channels_redis():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "somedb",
-        "channels_redis.core.RedisChannelLayer",
+        "workshops.redis_layer.WorkshopRedisChannelLayer",
         "redis://127.0.0.1:6379/2",
     ]
 

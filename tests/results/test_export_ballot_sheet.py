@@ -60,3 +60,17 @@ def test_text_that_xml_cannot_hold_still_gives_a_workbook_that_opens(client):
     book = load_workbook(io.BytesIO(content))
     cells = [cell for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row]
     assert 'Straßen & <Wege> "neu"' in cells
+
+
+def test_score_ballots_keep_a_zero_apart_from_no_grade(client):
+    ballots = [lambda ids: {"scores": {str(ids[0]): 0, str(ids[2]): 5}}]
+    consultation, _, ids, voters, _ = published_consultation(client, method="score", ballots=ballots)
+    url = f"/api/consultations/{consultation.pk}/export"
+    (receipt,) = [receipt for _user, receipt in voters]
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get(url, {"format": "csv"}).content))
+    rows = list(csv.reader(io.StringIO(archive.read("ballots.csv").decode("utf-8-sig"))))
+    assert rows[1] == [receipt, "0", "", "5", ""]
+
+    book = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    assert list(book["Stimmzettel"].iter_rows(values_only=True))[1] == (receipt, 0, None, 5, None)

@@ -23,7 +23,7 @@ GERMAN_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
 
 @pytest.fixture
 def consultation(client):
-    consultation, _facilitator, _ids, _voters, _snapshot = published_consultation(client)
+    consultation, _facilitator, _ids, _voters, _snapshot = published_consultation(client, title_en="Which first?")
     return consultation
 
 
@@ -59,6 +59,8 @@ def test_xlsx_sheet_names_and_headers_are_translated(client, consultation):
     german = load_workbook(io.BytesIO(get_export(client, consultation, "xlsx", **GERMAN_BROWSER).content))
     english = load_workbook(io.BytesIO(get_export(client, consultation, "xlsx", lang="en").content))
     assert german.sheetnames[0] == "Übersicht"
+    assert german.worksheets[0]["B2"].value == "Welche Maßnahmen zuerst?"
+    assert english.worksheets[0]["B2"].value == "Which first?"
     assert english.sheetnames[0] == "Overview"
     assert [c.value for c in english.worksheets[0][1]] == ["Item", "Value"]
     assert not any(ch in "".join(english.sheetnames) for ch in "äöüÄÖÜß")
@@ -67,6 +69,7 @@ def test_xlsx_sheet_names_and_headers_are_translated(client, consultation):
 def test_the_pdf_report_is_english_with_english_numbers_and_dates(client, consultation):
     english = pdf_text(get_export(client, consultation, "pdf", lang="en"))
     assert "Results report" in english and "Ergebnisbericht" not in english
+    assert "Which first?" in english and "Welche Maßnahmen zuerst?" not in english
     assert "Participants: 5" in english
     assert "Schulze method" in english
     # Without the content (German titles of the test data) no German is left.

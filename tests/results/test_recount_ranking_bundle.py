@@ -67,7 +67,8 @@ def test_a_reordered_ranking_is_found(bundle):
     raw, ids = bundle
 
     def change(ballots):
-        ballots["ballots"][0]["content"]["ranking"].reverse()
+        # No ballot cast this order: the first ballot (by receipt) now says something else.
+        ballots["ballots"][0]["content"]["ranking"] = [[ids[3]], [ids[2]], [ids[1]], [ids[0]]]
 
     changed, data = with_ballots(raw, change)
     assert parse_rankings(data) is not None
@@ -102,3 +103,38 @@ def test_each_kind_of_bad_ballot_is_named(bundle, change, code):
     report = recount_bundle(changed)
     assert report.status == "mismatch", report.text()
     assert code in report.codes()
+
+
+def reformatted(raw, change=None):
+    """ballots.json written with indentation (same ballots, other bytes), manifest updated."""
+    files = files_of(raw)
+    ballots = json.loads(files["ballots.json"])
+    if change:
+        change(ballots)
+    files["ballots.json"] = json.dumps(ballots, indent=2).encode()
+    manifest = json.loads(files["manifest.json"])
+    manifest["files"]["ballots.json"] = hashlib.sha256(files["ballots.json"]).hexdigest()
+    files["manifest.json"] = canonical_json(manifest)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue(), files["ballots.json"]
+
+
+def test_an_indented_ballot_file_is_recounted_from_its_canonical_form(bundle):
+    raw, ids = bundle
+    same, data = reformatted(raw)
+    assert parse_rankings(data) is None
+    report = recount_bundle(same)
+    assert report.status == "match", report.text()
+    assert report.ballots == 4
+
+    def change(ballots):
+        ballots["ballots"][2]["content"]["ranking"] = [[ids[2]], [ids[2]]]
+
+    changed, _ = reformatted(raw, change)
+    report = recount_bundle(changed)
+    assert report.status == "mismatch"
+    assert "invalid_ballot" in report.codes()
+    assert report.ballots == 3

@@ -71,3 +71,26 @@ def test_a_school_class_votes_from_one_address_and_a_script_is_stopped(client, d
     refused = client.put(url, {"ballot": {"approve": [ids[0]]}}, content_type="application/json", REMOTE_ADDR=VENUE)
     assert refused.status_code == 429
     assert consultation.ballots.count() == 30
+
+
+def test_a_school_that_mistypes_many_access_codes_is_not_locked_out(client, db):
+    """A hundred typing mistakes behind one school address; every pupil can still vote."""
+    consultation, facilitator, ids = make_consultation(method="approval", eligibility="access_code")
+    codes, _batch = voting_actions.generate_access_codes(facilitator, consultation, 3)
+    url = f"/api/consultations/{consultation.pk}/ballot"
+    for n in range(100):
+        wrong = client.put(
+            url,
+            {"access_code": f"FALSCH{n:010d}", "ballot": {"approve": [ids[0]]}},
+            content_type="application/json",
+            REMOTE_ADDR=VENUE,
+        )
+        assert wrong.status_code == 403
+    for code in codes:
+        response = client.put(
+            url,
+            {"access_code": code, "ballot": {"approve": [ids[1]]}},
+            content_type="application/json",
+            REMOTE_ADDR=VENUE,
+        )
+        assert response.status_code == 201

@@ -17,7 +17,6 @@ from voting.models import Proposal
 from workshops.actions import create_workshop, join_workshop
 from workshops.models import ParticipantRole
 
-
 # In the title or text of everything that is not published: a response that contains it leaks.
 CANARY = "Zq7x"
 

@@ -1,0 +1,90 @@
+"""Deleting personal data of finished processes after the retention time.
+
+A process is finished when its end date (``Process.ends_on``) is more than
+``settings.PERSONAL_DATA_RETENTION_DAYS`` days ago and none of its consultations still
+takes ballots. For such a process ``purge_personal_data`` removes what ties the process
+to people, and keeps everything that is counted or published:
+
+- workshops: participants lose their account link and their display names ("Teilnehmende 3");
+  the commands' receipts (which participant sent which command id) go. Cards, votes and
+  polls stay, so the workshop's results still add up.
+- consultations: the register keeps one row per voter (the turnout) but no longer says who
+  (no account, no access code, no browser hash); each ballot's key, a keyed hash of the
+  voter, is replaced by a random one, so not even the server secret links a ballot to a
+  voter any more; proposals forget their proposer. Ballots, receipts and results stay.
+- feedback on the process and its measures, projects and labs, and the reports on it, go
+  (their text is a person's own writing, tied to their account).
+
+Run daily: ``python manage.py purge_personal_data`` (``--dry-run`` only counts).
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from .models import Feedback, Process
+
+
+def finished_processes(today=None, days=None):
+    from voting.models import Consultation, ConsultationState
+
+    today = today or timezone.localdate()
+    days = settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days
+    cutoff = today - timedelta(days=days)
+    candidates = Process.objects.filter(ends_on__isnull=False, ends_on__lt=cutoff)
+    now = timezone.now()
+    still_voting = Consultation.objects.filter(process__in=candidates).exclude(
+        Q(state=ConsultationState.CLOSED) | Q(closes_at__lte=now) | Q(state=ConsultationState.DRAFT)
+    )
+    return candidates.exclude(pk__in=still_voting.values("process_id"))
+
+
+def purge_personal_data(today=None, days=None, dry_run=False):
+    """Counts of what was (or, with ``dry_run``, would be) removed, per kind."""
+    from voting.models import Ballot, Proposal, VoterRecord
+    from workshops.models import CommandReceipt, Participant
+
+    processes = list(finished_processes(today, days))
+    counts = {"processes": len(processes)}
+    with transaction.atomic():
+        participants = Participant.objects.filter(workshop__process__in=processes).exclude(
+            display_name__startswith="Teilnehmende ", user__isnull=True
+        )
+        receipts = CommandReceipt.objects.filter(participant__workshop__process__in=processes)
+        register = VoterRecord.objects.filter(consultation__process__in=processes).filter(
+            Q(user__isnull=False) | Q(access_code__isnull=False) | ~Q(browser_hash="")
+        )
+        ballots = Ballot.objects.filter(consultation__process__in=processes).exclude(ballot_key__startswith="purged:")
+        proposals = Proposal.objects.filter(consultation__process__in=processes).exclude(proposer_key="")
+        feedback = Feedback.objects.filter(
+            Q(process__in=processes)
+            | Q(measure__process__in=processes)
+            | Q(project__process__in=processes)
+            | Q(lab__process__in=processes)
+        )
+        counts.update(
+            participants=participants.count(),
+            command_receipts=receipts.count(),
+            voter_records=register.count(),
+            ballot_keys=ballots.count(),
+            proposals=proposals.count(),
+            feedback=feedback.count(),
+        )
+        if dry_run:
+            return counts
+        participants.update(user=None, display_name=Concat(Value("Teilnehmende "), Cast("pk", CharField())))
+        receipts.delete()
+        register.update(user=None, access_code=None, browser_hash="")
+        # Random keys, unique per consultation as the constraint wants.
+        renamed = [
+            Ballot(pk=pk, ballot_key=f"purged:{secrets.token_hex(24)}") for pk in ballots.values_list("pk", flat=True)
+        ]
+        Ballot.objects.bulk_update(renamed, ["ballot_key"], batch_size=1000)
+        proposals.update(proposer_key="")
+        feedback.delete()  # its reports go with it (CASCADE)
+    return counts

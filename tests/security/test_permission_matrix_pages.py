@@ -1,0 +1,91 @@
+"""Who may use the facilitators' pages (the HTML side of the permission matrix).
+
+The facilitator of the process and an administrator get the page or their POST goes
+through; nobody is sent to the login; a citizen and a facilitator of another process get
+403 or 404, and their POST changes nothing. The moderation queue is open to every
+facilitator but shows only the feedback of their own processes.
+"""
+
+import pytest
+from django.db import transaction
+
+from participation.models import AuditLogEntry, Feedback
+from voting.models import AccessCode, Consultation, Proposal
+
+from .world import CANARY, build_world
+
+ROLES = ["anonymous", "citizen", "facilitator_other", "facilitator_here", "admin"]
+MANAGERS = {"facilitator_here", "admin"}
+
+
+def rows(w):
+    c = w.draft.pk
+    return [
+        ("get", f"/befragungen/{w.open_ranking.pk}/verwaltung/", {}),
+        ("post", f"/befragungen/{c}/verwaltung/oeffnen/", {}),
+        ("post", f"/befragungen/{w.open_ranking.pk}/verwaltung/schliessen/", {"confirm": "yes"}),
+        ("post", f"/befragungen/{w.pairwise.pk}/verwaltung/vorschlaege/{w.proposal.pk}/aufnehmen/", {}),
+        ("post", f"/befragungen/{w.pairwise.pk}/verwaltung/vorschlaege/{w.proposal.pk}/ablehnen/", {}),
+        ("post", f"/ergebnisse/{w.closed_unpublished.pk}/veroeffentlichen/", {}),
+        ("get", f"/ergebnisse/prozesse/{w.process.slug}/moderation/", {}),
+        ("get", f"/w/{w.workshop.code}/console/", {}),
+        ("get", f"/w/{w.draft_workshop.code}/", {}),
+        ("post", f"/rueckmeldungen/{w.visible_feedback.pk}/moderieren/", {"decision": "hide", "reason": "x"}),
+    ]
+
+
+def fingerprint():
+    return (
+        list(Consultation.objects.order_by("pk").values_list("state", flat=True)),
+        list(Proposal.objects.order_by("pk").values_list("status", flat=True)),
+        list(Feedback.objects.order_by("pk").values_list("status", flat=True)),
+        AccessCode.objects.count(),
+        AuditLogEntry.objects.count(),
+    )
+
+
+def users(w):
+    return {
+        "anonymous": None,
+        "citizen": w.citizen,
+        "facilitator_other": w.other_facilitator,
+        "facilitator_here": w.facilitator,
+        "admin": w.admin,
+    }
+
+
+@pytest.mark.parametrize("index", range(10))
+def test_facilitator_pages_by_role(client, db, index):
+    world = build_world()
+    method, url, data = rows(world)[index]
+    wrong = []
+    for role, user in users(world).items():
+        client.logout()
+        if user:
+            client.force_login(user)
+        with transaction.atomic():
+            before = fingerprint()
+            response = getattr(client, method)(url, data)
+            to_login = response.status_code == 302 and "/konto/anmelden/" in response["Location"]
+            if role in MANAGERS:
+                if response.status_code not in (200, 302) or to_login:
+                    wrong.append(f"{role}: {response.status_code}")
+            elif role == "anonymous" and method == "get" and url.startswith("/w/") and "console" not in url:
+                if response.status_code != 404:
+                    wrong.append(f"{role}: a draft workshop answered {response.status_code}")
+            elif not (response.status_code in (403, 404) or (role == "anonymous" and to_login)):
+                wrong.append(f"{role}: {response.status_code} {response.get('Location', '')}")
+            elif fingerprint() != before:
+                wrong.append(f"{role}: refused, but data changed")
+            transaction.set_rollback(True)
+    assert not wrong, f"{method.upper()} {url}\n" + "\n".join(wrong)
+
+
+def test_the_moderation_queue_shows_only_ones_own_processes(client, db):
+    world = build_world()
+    client.force_login(world.other_facilitator)
+    response = client.get("/rueckmeldungen/moderation/")
+    assert response.status_code == 200
+    assert CANARY not in response.content.decode()
+    client.force_login(world.facilitator)
+    assert CANARY in client.get("/rueckmeldungen/moderation/").content.decode()
