@@ -23,6 +23,15 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI (REQUIRE_SERVICES=1): {report.longrepr}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def live_template_database():
+    """The template that live servers' databases are cloned from goes when the session ends."""
+    yield
+    from tests.workshops.live_site import Template
+
+    Template.drop()
+
+
 @pytest.fixture(autouse=True)
 def german_by_default():
     """A request to /en/ leaves English active in the thread; start every test in German."""

@@ -42,6 +42,7 @@ from participation.parsers import has_unstorable_text
 from . import selectors
 from .actions import CommandError, apply_command, apply_votes, connect_participant, count_in, join_workshop
 from .models import Participant, ParticipantRole, Poll, Workshop, normalise_code
+from .redis_layer import raise_if_cancelling
 from .tickets import read_ticket
 
 log = logging.getLogger(__name__)
@@ -507,7 +508,8 @@ class Hub:
                     del self.waiting_tallies[message["tally"]["poll"]]
                 try:
                     await self.deliver(message)
-                except Exception:
+                except Exception as error:
+                    raise_if_cancelling(error)
                     log.exception("hub of workshop %s failed to deliver %s", self.workshop_id, message.get("type"))
 
     async def check_regularly(self):
@@ -527,7 +529,8 @@ class Hub:
                         events = await database(selectors.events_since)(self.workshop_id, last - 1, last)
                     if events:
                         self.enqueue({"type": "workshop.events", "events": events})
-            except Exception:
+            except Exception as error:
+                raise_if_cancelling(error)
                 log.exception("hub of workshop %s: check failed", self.workshop_id)
 
     async def deliver(self, message):

@@ -40,6 +40,16 @@ RETRY_MAX = 1.0
 WORKSHOP_GROUP_PREFIX = "workshop-"
 
 
+def raise_if_cancelling(error):
+    """Re-raise a cancellation that a library turned into another error on its way out
+    (redis-py reports a read cut short by ``cancel()`` as a closed connection). A retry
+    loop that swallowed it would keep its task alive for ever, and a shutdown waiting
+    for that task would hang."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError from error
+
+
 def _latest_event(workshop_id):
     from .models import WorkshopEvent
 
@@ -68,6 +78,7 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
             try:
                 return await super().receive(channel)
             except REDIS_DOWN as error:
+                raise_if_cancelling(error)
                 # Wait for Redis instead of killing the consumer (and its socket) with it.
                 self.suspect = True
                 self._warn("channel layer receive failed (%s); retrying", error)
@@ -124,9 +135,11 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
             await asyncio.sleep(self.watch_interval)
             try:
                 await self.check()
-            except REDIS_DOWN:
+            except REDIS_DOWN as error:
+                raise_if_cancelling(error)
                 self.suspect = True
-            except Exception:
+            except Exception as error:
+                raise_if_cancelling(error)
                 log.exception("channel layer watcher failed")
 
     async def check(self):

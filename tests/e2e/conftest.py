@@ -41,10 +41,16 @@ def pytest_runtest_makereport(item, call):
         report.sections.append(("daphne log (last lines)", live.server.log()))
 
 
-@pytest.fixture(scope="session")
-def browser():
+def require_chromium():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per module: Playwright's sync API marks an event loop as running in this
+    thread while it is started, which would break every asyncio test that runs after it."""
+    require_chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     # Generous waits for a loaded CI machine; a passing run never waits this long.
     sync_api.expect.set_options(timeout=10_000)
@@ -172,9 +178,10 @@ class Demo:
 
 
 @pytest.fixture(scope="session")
-def demo(browser):
+def demo():
     """One server with the demo data for the page-by-page tests (axe, keyboard, screenshots);
     they only add to it (ballots, cards), so they can share it."""
+    require_chromium()
     site = LiveSite()
     try:
         (server,) = site.setup(names=("demo",))

@@ -1,15 +1,9 @@
-"""Fixtures of the reliability tests: the template database all live sites are cloned
-from, and one site with two Daphne processes over Redis that most tests share."""
+"""Fixtures of the reliability tests: one site with two Daphne processes over Redis that
+most tests share, and one without a connection pool."""
 
 import pytest
 
-from .faults import Template, close_site, new_site, require_redis
-
-
-@pytest.fixture(scope="session", autouse=True)
-def live_template():
-    yield
-    Template.drop()
+from .faults import close_site, new_site, require_redis
 
 
 @pytest.fixture(scope="session")

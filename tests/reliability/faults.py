@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import time
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlparse
 
 import pytest
 
@@ -145,55 +145,18 @@ def open_consultation(site, method="approval", options=4, codes=100):
     return json.loads(out.strip().splitlines()[-1])
 
 
-class Template:
-    """One migrated database with the live-test process and facilitator, made once per
-    test session; each site clones it (CREATE DATABASE ... TEMPLATE, a fraction of a second)
-    instead of migrating anew (15 s and more on a busy machine)."""
-
-    site = None
-
-    @classmethod
-    def get(cls):
-        if cls.site is None:
-            site = LiveSite()
-            site.database.name = site.database.name.replace("live_", "live_template_")
-            site.database.url = urlunparse(urlparse(site.database.url)._replace(path=f"/{site.database.name}"))
-            site.env["DATABASE_URL"] = site.database.url
-            try:
-                site.setup(names=())
-            except BaseException:
-                site.close()
-                raise
-            cls.site = site
-        return cls.site
-
-    @classmethod
-    def drop(cls):
-        if cls.site is not None:
-            close_site(cls.site)
-            cls.site = None
-
-
 def new_site(names=("A",), redis_url=None, pool=True):
-    """A ``LiveSite`` on a fresh copy of the template database with Daphne processes ``names``;
+    """A ``LiveSite`` (a fresh copy of the template database) with Daphne processes ``names``;
     with ``pool`` each server keeps a psycopg connection pool, as README advises for production
     (without it every request in flight holds its own connection)."""
     require_postgres()
-    template = Template.get()
     site = LiveSite()
     if redis_url is not None:
         site.env["REDIS_URL"] = redis_url
     if pool:
         site.env["DATABASE_URL"] = site.database.url + "?pool=true"
     try:
-        import psycopg
-
-        with psycopg.connect(site.database.admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{site.database.name}" TEMPLATE "{template.database.name}"')
-        site.process_id, site.token = template.process_id, template.token
-        started = [site._spawn(name) for name in names]
-        for server in started:
-            server.wait_ready()
+        site.setup(names)
     except BaseException:
         site.close()
         raise
