@@ -33,6 +33,16 @@ def live_template_database():
 
 
 @pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Every test gets a new channel layer instance: each async test runs in an event loop
+    of its own, and channels_redis keeps receive state (a lock of the loop that made it)
+    on the instance, which a later loop must not inherit. A server has one loop."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def german_by_default():
     """A request to /en/ leaves English active in the thread; start every test in German."""
     translation.activate("de")

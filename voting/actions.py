@@ -425,8 +425,13 @@ class CastResult:
 
 
 def limit_ballots_from(consultation, address):
-    """Ballots sent from one network address per hour: a whole school voting from one
-    address stays far below it; a script stuffing an open consultation does not."""
+    """New ballots from one network address per hour, in open consultations only: there
+    anyone can vote once per browser, so a script could stuff the box; a whole school
+    voting from one address stays far below the limit. Where voters are eligible by
+    account or access code, each valid ballot is one eligible voter's and is never
+    turned away for sharing an address (failed codes and changes are limited instead)."""
+    if consultation.eligibility != Eligibility.OPEN:
+        return
     limit(
         f"ballots:{consultation.pk}:{address}",
         BALLOTS_PER_ADDRESS_PER_HOUR,

@@ -73,6 +73,23 @@ def test_a_school_class_votes_from_one_address_and_a_script_is_stopped(client, d
     assert consultation.ballots.count() == 30
 
 
+def test_eligible_voters_behind_one_address_are_never_limited(client, db, monkeypatch):
+    """A town-hall terminal: every holder of an access code votes, whatever the address count."""
+    monkeypatch.setattr(voting_actions, "BALLOTS_PER_ADDRESS_PER_HOUR", 2)
+    consultation, facilitator, ids = make_consultation(method="approval", eligibility="access_code")
+    codes, _batch = voting_actions.generate_access_codes(facilitator, consultation, 6)
+    url = f"/api/consultations/{consultation.pk}/ballot"
+    for code in codes:
+        response = client.put(
+            url,
+            {"access_code": code, "ballot": {"approve": [ids[0]]}},
+            content_type="application/json",
+            REMOTE_ADDR=VENUE,
+        )
+        assert response.status_code == 201, response.content
+    assert consultation.ballots.count() == 6
+
+
 def test_a_school_that_mistypes_many_access_codes_is_not_locked_out(client, db):
     """A hundred typing mistakes behind one school address; every pupil can still vote."""
     consultation, facilitator, ids = make_consultation(method="approval", eligibility="access_code")
