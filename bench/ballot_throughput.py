@@ -275,6 +275,16 @@ class Server:
                 "-",
                 "django.core.wsgi:get_wsgi_application()",
             ]
+        elif self.kind == "uvicorn":
+            # For comparison: the same ASGI application under uvicorn (h11 unless httptools is installed).
+            argv = [
+                str(BIN_DIR / "uvicorn"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "participation.asgi:application",
+            ]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 argv, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -868,8 +878,9 @@ def parse_args(argv=None):
     parser.add_argument(
         "--server",
         default="daphne",
-        choices=["daphne", "gunicorn"],
-        help="daphne (the platform's server) or, for comparison, gunicorn (WSGI, 4 threads; pip install gunicorn)",
+        choices=["daphne", "gunicorn", "uvicorn"],
+        help="daphne (the platform's server) or, for comparison, gunicorn (WSGI, 4 threads; pip install gunicorn)"
+        " or uvicorn (the same ASGI application)",
     )
     parser.add_argument("--redis-url", default="", help="share the cache through Redis (default: locmem per process)")
     parser.add_argument("--profile-dir", default="", help="record py-spy profiles of the servers here")
