@@ -14,8 +14,9 @@ from channels.layers import get_channel_layer
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 
+from participation import rules
 from participation.actions import free_measure_slug, record_audit
-from participation.models import FieldOfAction, Measure, MeasureOrigin
+from participation.models import FieldOfAction, Measure, MeasureOrigin, User
 
 from . import selectors
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     CommandReceipt,
     Comment,
     Participant,
+    ParticipantRole,
     Phase,
     Poll,
     PollKind,
@@ -159,6 +161,35 @@ def _poll(ctx, command):
 
 
 # --- rights -------------------------------------------------------------------
+
+
+def revoke_lost_facilitators(user_ids):
+    """After a change of who facilitates (a process's list, an account deactivated or its
+    role changed): the open sockets of facilitator participants of these people who lost
+    the right are closed, so that they stop receiving hidden results at once. Runs after
+    the commit of that change."""
+    revoked = {}
+    participants = Participant.objects.filter(user_id__in=user_ids, role=ParticipantRole.FACILITATOR, connections__gt=0)
+    for participant in participants.select_related("workshop__process"):
+        if facilitator_revoked(participant, participant.workshop):
+            revoked.setdefault(participant.workshop_id, []).append(participant.pk)
+    layer = get_channel_layer()
+    for workshop_id, ids in revoked.items():
+        try:
+            async_to_sync(layer.group_send)(f"workshop-{workshop_id}", {"type": "workshop.revoke", "participants": ids})
+        except Exception:
+            log.exception("could not close the sockets of removed facilitators of workshop %s", workshop_id)
+    return revoked
+
+
+def facilitator_revoked(participant, workshop):
+    """A facilitator's participant whose person no longer manages the process (removed
+    from its facilitators, deactivated, no longer a facilitator account). Its rights end
+    at once, whatever ticket it holds; other roles are not affected."""
+    if not participant.is_facilitator:
+        return False
+    user = User.objects.filter(pk=participant.user_id).first() if participant.user_id else None
+    return not rules.can_manage_process(user, workshop.process)
 
 
 def _require_facilitator(ctx):
@@ -623,6 +654,8 @@ def _apply_votes_once(items):
             try:
                 if participant is None:
                     raise CommandError("forbidden", "You are not a participant of this workshop.")
+                if facilitator_revoked(participant, participant.workshop):
+                    raise CommandError("revoked", "You no longer facilitate this process; nothing was changed.")
                 poll, choice = check_vote(participant, participant.workshop, polls, command)
             except CommandError as error:
                 results[index] = error
@@ -708,6 +741,8 @@ def _apply_once(participant_id, command, handler, command_id):
             # Allocating the next seq under a row lock keeps seq gap-free and in commit order.
             workshop = Workshop.objects.select_for_update().get(pk=participant.workshop_id)
         participant.workshop = workshop
+        if facilitator_revoked(participant, workshop):
+            raise CommandError("revoked", "You no longer facilitate this process; nothing was changed.")
         ctx = Context(workshop, participant)
         handler(ctx, command)
         seq = None

@@ -40,7 +40,15 @@ from participation import rules
 from participation.parsers import has_unstorable_text
 
 from . import selectors
-from .actions import CommandError, apply_command, apply_votes, connect_participant, count_in, join_workshop
+from .actions import (
+    CommandError,
+    apply_command,
+    apply_votes,
+    connect_participant,
+    count_in,
+    facilitator_revoked,
+    join_workshop,
+)
 from .models import Participant, ParticipantRole, Poll, Workshop, normalise_code
 from .redis_layer import raise_if_cancelling
 from .tickets import read_ticket
@@ -204,12 +212,15 @@ def _join(scope, code, hub=None):
         participant = count_in(participant_id, hub.workshop.pk) if participant_id else None
         if participant is None:
             return CLOSE_UNAUTHORISED, hub.workshop, None
+        if facilitator_revoked(participant, hub.workshop):
+            connect_participant(participant.pk, -1)
+            return CLOSE_UNAUTHORISED, hub.workshop, None
         return participant, hub.workshop, _snapshot(participant, hub.cache)
     workshop = Workshop.objects.filter(code=code).first()
     if workshop is None:
         return CLOSE_NOT_FOUND, None, None
     participant = _authenticate(scope, workshop)
-    if participant is None:
+    if participant is None or facilitator_revoked(participant, workshop):
         return CLOSE_UNAUTHORISED, workshop, None
     connect_participant(participant.pk, +1)
     frame = _snapshot(participant, hub.cache) if hub is not None else None
@@ -551,6 +562,11 @@ class Hub:
             for n, member in enumerate(list(self.members), 1):
                 await member.offer(message, full if public or member.is_facilitator else hidden)
                 await self.breathe(n)
+        elif kind == "workshop.revoke":
+            revoked = set(message["participants"])
+            for member in list(self.members):
+                if member.participant_id in revoked:
+                    await member.close(code=CLOSE_UNAUTHORISED)
         elif kind == "workshop.presence":
             self.online = message["count"]
             text = encode({"type": "presence", "online": message["online"], "count": message["count"]})
@@ -760,6 +776,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 await self.run_command(command, command_id)
         except CommandError as error:
             await self.send_error(command_id, error.code, error.message)
+            if error.code == "revoked":
+                await self.close(code=CLOSE_UNAUTHORISED)  # no more live stream either
         except Exception:
             log.exception("workshop command failed: %.200s", text_data)
             await self.send_error(command_id, "server_error", "The command could not be applied; nothing changed.")

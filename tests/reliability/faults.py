@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.workshops.live_site import BASE_DIR, DAPHNE, LiveSite, Server, free_port, manage
+from tests.workshops.live_site import LiveSite, Server, free_port, manage
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -176,29 +176,8 @@ def close_site(site):
     site.close()
 
 
-class TunedServer(Server):
-    """A Daphne process started with extra command-line options (e.g. shorter keepalive pings)."""
-
-    def __init__(self, name, env, logdir, options):
-        super().__init__(name, env, logdir)
-        self.options = list(options)
-
-    def start(self):
-        log = open(self.log_path, "wb")  # noqa: SIM115 - the child keeps writing to it
-        self.process = subprocess.Popen(
-            [DAPHNE, "-b", "127.0.0.1", "-p", str(self.port), *self.options, "participation.asgi:application"],
-            cwd=BASE_DIR,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        return self
-
-
 def start_tuned_server(site, name, *options):
-    server = TunedServer(name, site.env, site.workdir, options)
+    server = Server(name, site.env, site.workdir, options)
     site.servers.append(server)
     return server.start().wait_ready()
 

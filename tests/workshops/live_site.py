@@ -103,11 +103,13 @@ def manage(env, *args, timeout=60):
 
 
 class Server:
-    """One Daphne process on 127.0.0.1. Always stopped by whoever started it."""
+    """One Daphne process on 127.0.0.1, with extra command-line ``options`` (e.g. shorter
+    keepalive pings). Always stopped by whoever started it."""
 
-    def __init__(self, name, env, logdir):
+    def __init__(self, name, env, logdir, options=()):
         self.name = name
         self.env = env
+        self.options = list(options)
         self.port = free_port()
         self.log_path = Path(logdir) / f"daphne-{name}-{self.port}.log"
         self.process = None
@@ -126,7 +128,7 @@ class Server:
     def start(self):
         log = open(self.log_path, "wb")  # noqa: SIM115 - the child keeps writing to it
         self.process = subprocess.Popen(
-            [DAPHNE, "-b", "127.0.0.1", "-p", str(self.port), "participation.asgi:application"],
+            [DAPHNE, "-b", "127.0.0.1", "-p", str(self.port), *self.options, "participation.asgi:application"],
             cwd=BASE_DIR,
             env=self.env,
             stdout=log,
