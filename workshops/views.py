@@ -146,6 +146,7 @@ def client_strings():
         "error_over_cap": _("Auf eine Option passen nicht so viele Punkte."),
         "error_poll_not_open": _("Diese Abstimmung ist nicht offen."),
         "error_rate_limited": _("Zu viele Aktionen auf einmal. Bitte einen Moment warten."),
+        "error_revoked": _("Sie moderieren diesen Prozess nicht mehr; es wurde nichts geändert."),
         "error_server_error": _("Ein Fehler auf dem Server; es wurde nichts geändert. Bitte erneut versuchen."),
     }
 
