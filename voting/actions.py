@@ -2,6 +2,7 @@
 ballots, pairwise votes and proposals. Each validates, writes in one transaction
 and leaves the register and the ballot box unlinked."""
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -504,7 +505,13 @@ def current_ballot(consultation, voter):
 # --- pairwise ---------------------------------------------------------------------
 
 
-def record_pair(consultation, voter, left, right, choice):
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def record_pair(consultation, voter, left, right, choice, request_id=None):
+    """Record one pairwise answer. With the client's ``request_id``, sending the same
+    answer again (a retry after an error or a lost response) records it once: the
+    result says whether this request recorded it (True) or an earlier one had (False)."""
     if consultation.method != Method.PAIRWISE:
         raise Conflict(_("Diese Befragung vergleicht keine Paare."))
     errors = {}
@@ -516,20 +523,43 @@ def record_pair(consultation, voter, left, right, choice):
         errors["right"] = [_("Vergleichen Sie zwei verschiedene Maßnahmen.")]
     if choice not in PairwiseVote.Choice.values:
         errors["choice"] = [_("Muss left, right oder skip sein.")]
+    if request_id is not None and not (isinstance(request_id, str) and REQUEST_ID_PATTERN.fullmatch(request_id)):
+        errors["id"] = [_("Bis zu 64 Zeichen aus Buchstaben, Ziffern und _ . : - (oder weglassen).")]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        _share_lock(consultation.pk)
-        fresh = Consultation.objects.get(pk=consultation.pk)
-        if not fresh.is_accepting:
-            raise Conflict(_("Die Befragung ist nicht geöffnet."))
-        _limit_changes(voter)
-        PairwiseVote.objects.create(
-            consultation=fresh, ballot_key=voter.ballot_key, left_id=left, right_id=right, choice=choice
-        )
-        VoterRecord.objects.get_or_create(
-            consultation=fresh, **_register_lookup(voter), defaults={"first_voted_hour": _hour(timezone.now())}
-        )
+    request_id = request_id or ""
+    try:
+        with transaction.atomic():
+            _share_lock(consultation.pk)
+            fresh = Consultation.objects.get(pk=consultation.pk)
+            if not fresh.is_accepting:
+                raise Conflict(_("Die Befragung ist nicht geöffnet."))
+            if request_id and _pair_recorded(fresh.pk, voter, request_id):
+                return False
+            _limit_changes(voter)
+            PairwiseVote.objects.create(
+                consultation=fresh,
+                ballot_key=voter.ballot_key,
+                left_id=left,
+                right_id=right,
+                choice=choice,
+                request_id=request_id,
+            )
+            VoterRecord.objects.get_or_create(
+                consultation=fresh, **_register_lookup(voter), defaults={"first_voted_hour": _hour(timezone.now())}
+            )
+    except IntegrityError:
+        # A parallel twin of this request (same id) was recorded first.
+        if request_id and _pair_recorded(consultation.pk, voter, request_id):
+            return False
+        raise
+    return True
+
+
+def _pair_recorded(consultation_id, voter, request_id):
+    return PairwiseVote.objects.filter(
+        consultation_id=consultation_id, ballot_key=voter.ballot_key, request_id=request_id
+    ).exists()
 
 
 def propose_measure(consultation, voter, title, description=""):

@@ -25,6 +25,7 @@ from .serializers import (
     ConsultationCreateSerializer,
     ConsultationSerializer,
     CurrentBallotSerializer,
+    PairRecordedSerializer,
     PairRequestSerializer,
     PairSerializer,
     ProposalRequestSerializer,
@@ -207,14 +208,17 @@ class PairNextView(APIView):
 
 
 class PairVoteView(APIView):
-    @extend_schema(request=PairRequestSerializer, responses={201: None})
+    @extend_schema(request=PairRequestSerializer, responses={201: PairRecordedSerializer, 200: PairRecordedSerializer})
     def post(self, request, pk):
         consultation = get_consultation(request, pk)
         data = request.data if isinstance(request.data, dict) else {}
         token = _new_token(consultation)
         voter = voter_for(request, consultation, token)
-        actions.record_pair(consultation, voter, data.get("left"), data.get("right"), data.get("choice"))
-        return with_browser_cookie(request, Response({"recorded": True}, status=201), token)
+        created = actions.record_pair(
+            consultation, voter, data.get("left"), data.get("right"), data.get("choice"), data.get("id")
+        )
+        response = Response({"recorded": True, "duplicate": not created}, status=201 if created else 200)
+        return with_browser_cookie(request, response, token)
 
 
 class ProposalListView(APIView):

@@ -87,6 +87,7 @@ class PairForm(forms.Form):
     left = forms.IntegerField()
     right = forms.IntegerField()
     choice = forms.ChoiceField(choices=[("left", "left"), ("right", "right"), ("skip", "skip")])
+    request_id = forms.CharField(required=False, max_length=64)
 
 
 class NoColonForm(forms.Form):

@@ -190,7 +190,18 @@ class PairwiseVote(models.Model):
     left = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
     right = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
     choice = models.CharField(max_length=5, choices=Choice.choices)
+    # The client's id for this answer: sent again after a failed request, it is not counted twice.
+    request_id = models.CharField(max_length=64, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "ballot_key", "request_id"],
+                condition=~models.Q(request_id=""),
+                name="pairwise_vote_once_per_request",
+            )
+        ]
 
 
 class ProposalStatus(models.TextChoices):

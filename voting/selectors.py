@@ -1,6 +1,7 @@
 """Reads of consultations: what is visible to whom, the next pair to compare."""
 
 import random
+import secrets
 
 from django.db.models import Count, Q
 
@@ -49,4 +50,9 @@ def next_pair(consultation, voter, rng=None):
     )
     left, right = pairwise.next_pair(option_ids, appearances, recent, rng or random.SystemRandom())
     measures = Measure.objects.in_bulk([left, right])
-    return {"left": measure_card(measures[left]), "right": measure_card(measures[right])}
+    # A fresh id for the answer to this pair: sent with it, a retried answer counts once.
+    return {
+        "left": measure_card(measures[left]),
+        "right": measure_card(measures[right]),
+        "request_id": secrets.token_urlsafe(12),
+    }

@@ -91,11 +91,22 @@ class PairRequestSerializer(serializers.Serializer):
     left = serializers.IntegerField()
     right = serializers.IntegerField()
     choice = serializers.ChoiceField(choices=PairwiseVote.Choice.choices)
+    id = serializers.RegexField(
+        r"^[A-Za-z0-9_.:-]{1,64}$",
+        required=False,
+        help_text="The client's id for this answer; the same id again is recorded once.",
+    )
+
+
+class PairRecordedSerializer(serializers.Serializer):
+    recorded = serializers.BooleanField()
+    duplicate = serializers.BooleanField(help_text="An earlier request with this id had recorded it.")
 
 
 class PairSerializer(serializers.Serializer):
     left = serializers.DictField()
     right = serializers.DictField()
+    request_id = serializers.CharField(help_text="Send it back as the answer's id.")
 
 
 class ProposalRequestSerializer(serializers.Serializer):

@@ -441,7 +441,9 @@ def pair(request, pk):
             if not form.is_valid():
                 raise ValidationError({"choice": [_("Bitte wählen Sie eine der beiden Maßnahmen.")]})
             data = form.cleaned_data
-            actions.record_pair(consultation, voter, data["left"], data["right"], data["choice"])
+            actions.record_pair(
+                consultation, voter, data["left"], data["right"], data["choice"], data["request_id"] or None
+            )
             answered = True
         next_pair = selectors.next_pair(consultation, voter)
     except REFUSALS as exc:

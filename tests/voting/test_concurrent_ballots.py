@@ -7,7 +7,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from tests import factories
-from voting.models import Ballot, VoterRecord
+from voting.models import Ballot, PairwiseVote, VoterRecord
 
 from .helpers import make_consultation, token_header
 
@@ -55,3 +55,22 @@ def test_parallel_voters_with_duplicated_requests_are_each_counted_once():
     assert Ballot.objects.count() == 60 and VoterRecord.objects.count() == 60
     counts = sorted(Ballot.objects.values_list("content", flat=True), key=str)
     assert sorted(({"approve": [ids[n % 4]]} for n in range(60)), key=str) == counts
+
+
+def test_parallel_retries_of_one_pairwise_answer_count_once():
+    needs_postgres()
+    consultation, _, ids = make_consultation(method="pairwise")
+    headers = token_header(factories.make_user())
+    url = f"/api/consultations/{consultation.pk}/pairs"
+    answer = {"left": ids[0], "right": ids[1], "choice": "left", "id": "paar-7f3a"}
+
+    def send(_):
+        try:
+            return Client().post(url, answer, content_type="application/json", **headers).status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(send, range(24)))
+    assert sorted(set(statuses)) == [200, 201] and statuses.count(201) == 1, statuses
+    assert PairwiseVote.objects.count() == 1 and VoterRecord.objects.count() == 1

@@ -148,6 +148,20 @@ def test_pairwise_form_records_the_answer_and_shows_the_next_pair(client):
 
 
 @pytest.mark.django_db
+def test_the_same_pairwise_form_sent_twice_counts_once(client):
+    """The form carries the shown pair's id: sending it again (reload, retry) changes nothing."""
+    consultation, _, ids = make_consultation("pairwise", "open")
+    page = client.get(f"/befragungen/{consultation.pk}/").content.decode()
+    assert 'name="request_id"' in page
+    shown = client.post(f"/befragungen/{consultation.pk}/paar/", {}).content.decode()  # "start"
+    request_id = re.search(r'name="request_id" id="pair-request-id" value="([^"]+)"', shown).group(1)
+    form = {"left": ids[0], "right": ids[1], "choice": "left", "request_id": request_id}
+    for _ in range(2):
+        assert client.post(f"/befragungen/{consultation.pk}/paar/", form).status_code == 200
+    assert PairwiseVote.objects.filter(consultation=consultation).count() == 1
+
+
+@pytest.mark.django_db
 def test_proposal_form_waits_for_the_facilitators_check(client):
     consultation, _, ids = make_consultation("pairwise", "open")
     response = client.post(

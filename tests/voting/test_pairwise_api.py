@@ -85,3 +85,43 @@ def test_ballots_are_refused_in_pairwise_and_pairs_elsewhere(client):
         "application/json",
     )
     assert response.status_code == 409
+
+
+def test_an_answer_sent_again_with_its_id_is_recorded_once(client):
+    """A retry after an error or a lost response must not count the comparison twice."""
+    consultation, _, ids = make_consultation(method="pairwise", eligibility="open")
+    url = f"/api/consultations/{consultation.pk}"
+    pair = client.get(f"{url}/pairs/next").json()
+    answer = {"left": pair["left"]["id"], "right": pair["right"]["id"], "choice": "left", "id": pair["request_id"]}
+    first = client.post(f"{url}/pairs", answer, "application/json")
+    again = client.post(f"{url}/pairs", answer, "application/json")
+    assert (first.status_code, first.json()) == (201, {"recorded": True, "duplicate": False})
+    assert (again.status_code, again.json()) == (200, {"recorded": True, "duplicate": True})
+    assert PairwiseVote.objects.count() == 1
+    # The next pair has an id of its own: its answer counts.
+    following = client.get(f"{url}/pairs/next").json()
+    assert following["request_id"] != pair["request_id"]
+    answer = {"left": following["left"]["id"], "right": following["right"]["id"], "choice": "skip"}
+    assert client.post(f"{url}/pairs", {**answer, "id": following["request_id"]}, "application/json").status_code == 201
+    # Without an id every answer counts, as before.
+    assert client.post(f"{url}/pairs", answer, "application/json").status_code == 201
+    assert PairwiseVote.objects.count() == 3
+
+
+def test_another_voter_may_use_the_same_id(client):
+    consultation, _, ids = make_consultation(method="pairwise", eligibility="open")
+    url = f"/api/consultations/{consultation.pk}/pairs"
+    answer = {"left": ids[0], "right": ids[1], "choice": "right", "id": "antwort-1"}
+    assert client.post(url, answer, "application/json").status_code == 201
+    client.cookies.clear()  # another browser
+    assert client.post(url, answer, "application/json").status_code == 201
+    assert PairwiseVote.objects.count() == 2
+
+
+@pytest.mark.parametrize("bad_id", ["", "x" * 65, "leer zeichen", 42, ["a"]])
+def test_a_malformed_answer_id_is_refused(client, bad_id):
+    consultation, _, ids = make_consultation(method="pairwise", eligibility="open")
+    url = f"/api/consultations/{consultation.pk}/pairs"
+    response = client.post(url, {"left": ids[0], "right": ids[1], "choice": "left", "id": bad_id}, "application/json")
+    assert response.status_code == 400 and "id" in response.json()
+    assert PairwiseVote.objects.count() == 0

@@ -15,6 +15,7 @@ export function setupPairwise(data, access) {
   const fields = {
     leftId: document.getElementById("pair-left-id"),
     rightId: document.getElementById("pair-right-id"),
+    requestId: document.getElementById("pair-request-id"),
     leftTitle: document.getElementById("pair-left-title"),
     leftSummary: document.getElementById("pair-left-summary"),
     rightTitle: document.getElementById("pair-right-title"),
@@ -24,6 +25,7 @@ export function setupPairwise(data, access) {
     ? {
         left: { id: Number(fields.leftId.value), title: fields.leftTitle.textContent },
         right: { id: Number(fields.rightId.value), title: fields.rightTitle.textContent },
+        request_id: fields.requestId.value,
       }
     : null;
   let answered = 0;
@@ -33,6 +35,7 @@ export function setupPairwise(data, access) {
     pair = next;
     fields.leftId.value = next.left.id;
     fields.rightId.value = next.right.id;
+    fields.requestId.value = next.request_id;
     fields.leftTitle.textContent = next.left.title;
     fields.leftSummary.textContent = next.left.summary || "";
     fields.rightTitle.textContent = next.right.title;
@@ -74,7 +77,9 @@ export function setupPairwise(data, access) {
     form.setAttribute("aria-busy", "true");
     try {
       if (choice && pair) {
+        // The pair's id goes with every try of this answer: a retry after an error counts once.
         const body = { left: pair.left.id, right: pair.right.id, choice };
+        if (pair.request_id) body.id = pair.request_id;
         if (access.value()) body.access_code = access.value();
         const result = await api("POST", data.api.pairs, { body, form });
         if (!result.ok) {
