@@ -323,9 +323,20 @@ class Coalescer:
 
 async def _flush_tally(key):
     workshop_id, poll_id = key
+    layer = get_channel_layer()
+    generation = None
+    claim = getattr(layer, "claim_tally", None)  # several processes (Redis): one tally stream
+    if claim is not None:
+        state = loop_state()
+        generation = await claim(
+            poll_id, state.tally_interval(key), lambda mine: state.tally_seen(workshop_id, poll_id) >= mine
+        )
+        if generation is None:
+            return  # another process's tally, counted after these votes, reached this process
     tally = await database(_poll_tally)(poll_id)
     if tally is not None:
-        await get_channel_layer().group_send(f"workshop-{workshop_id}", {"type": "workshop.tally", "tally": tally})
+        message = {"type": "workshop.tally", "tally": tally, "generation": generation}
+        await layer.group_send(f"workshop-{workshop_id}", message)
 
 
 async def _flush_presence(workshop_id):
@@ -382,6 +393,13 @@ class LoopState:
         self.votes = VoteBatcher()
         self.hubs = {}  # workshop code -> Hub
 
+    def tally_seen(self, workshop_id, poll_id):
+        """The highest generation of a tally of this poll that this process received."""
+        return max(
+            (hub.tallies_seen.get(poll_id, 0) for hub in self.hubs.values() if hub.workshop_id == workshop_id),
+            default=0,
+        )
+
     def tally_interval(self, key):
         workshop_id, _poll = key
         online = max((hub.online for hub in self.hubs.values() if hub.workshop_id == workshop_id), default=0)
@@ -436,6 +454,7 @@ class Hub:
         self.online = 0  # sockets in the whole workshop, from the last presence message
         self.inbox = collections.deque()  # received, not yet delivered
         self.waiting_tallies = {}  # poll id -> its tally message in the inbox
+        self.tallies_seen = {}  # poll id -> highest generation of a tally received (see claim_tally)
         self.wakeup = asyncio.Event()
 
     @classmethod
@@ -500,9 +519,14 @@ class Hub:
         of the same poll: when the sockets cannot take every tally, they get the latest."""
         if message.get("type") == "workshop.tally":
             poll = message["tally"]["poll"]
+            generation = message.get("generation") or 0
+            if generation:
+                if generation < self.tallies_seen.get(poll, 0):
+                    return  # counted before a tally already here (a slow process's): outdated
+                self.tallies_seen[poll] = generation
             waiting = self.waiting_tallies.get(poll)
             if waiting is not None:
-                waiting["tally"] = message["tally"]
+                waiting["tally"], waiting["generation"] = message["tally"], message.get("generation")
                 return
             message = dict(message)
             self.waiting_tallies[poll] = message

@@ -35,6 +35,7 @@ REDIS_DOWN = (RedisError, OSError)
 WATCH_INTERVAL = 1.0
 WARN_INTERVAL = 5.0
 MARKER_TTL = 3600
+TALLY_KEY_TTL = 24 * 3600
 RETRY_FIRST = 0.05
 RETRY_MAX = 1.0
 WORKSHOP_GROUP_PREFIX = "workshop-"
@@ -182,3 +183,31 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
         frame = await database_sync_to_async(_latest_event)(int(workshop_id))
         if frame is not None:
             await super().group_send(group, {"type": "workshop.events", "events": [frame]})
+
+    # --- one tally stream per poll for all processes ------------------------------------
+
+    async def claim_tally(self, poll_id, interval, covered):
+        """Whether this process should count and broadcast poll ``poll_id``'s tally now.
+
+        Every process whose sockets voted asks; one at a time holds the poll's turn for
+        ``interval`` seconds, so a workshop gets one tally stream, not one per process.
+        Returns the generation to send with the tally (a request's generation is taken
+        after its votes were committed, and the holder reads it before reading the
+        database, so the tally covers every request up to it), or None when a tally with
+        a generation at least this request's reached this process meanwhile
+        (``covered(generation)``). With Redis away it answers 0: count anyway."""
+        key = f"{self.prefix}tally:{poll_id}"
+        connection = self.connection(0)
+        try:
+            mine = await connection.incr(f"{key}:req")
+            await connection.expire(f"{key}:req", TALLY_KEY_TTL)
+            while True:
+                if await connection.set(f"{key}:turn", "1", nx=True, px=max(1, int(interval * 1000))):
+                    return int(await connection.get(f"{key}:req") or mine)
+                if covered(mine):
+                    return None
+                wait = await connection.pttl(f"{key}:turn")
+                await asyncio.sleep(max(wait, 5) / 1000)
+        except REDIS_DOWN as error:
+            raise_if_cancelling(error)
+            return 0
