@@ -4,6 +4,7 @@ With REQUIRE_SERVICES=1 (set by .ci/run) a skipped test fails the run: in CI
 every service and the browser are there, so a skip would hide a gap.
 """
 
+import asyncio
 import os
 
 import pytest
@@ -21,6 +22,22 @@ def pytest_runtest_makereport(item, call):
     if STRICT and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI (REQUIRE_SERVICES=1): {report.longrepr}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, close the connections that threads other than
+    this one hold: the workshop sockets' database threads, and asgiref's thread for the
+    async tests' ORM calls (else: "database is being accessed by other users")."""
+    yield
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    from workshops.consumers import close_database_threads
+
+    with django_db_blocker.unblock():
+        close_database_threads()
+        asyncio.run(sync_to_async(connections.close_all, thread_sensitive=True)())
 
 
 @pytest.fixture(scope="session", autouse=True)
