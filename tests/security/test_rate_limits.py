@@ -73,6 +73,13 @@ def test_a_school_class_votes_from_one_address_and_a_script_is_stopped(client, d
     assert consultation.ballots.count() == 30
 
 
+def put_with_code(client, url, code, measure):
+    """A ballot approving ``measure``, sent with an access code from the venue's address."""
+    return client.put(
+        url, {"access_code": code, "ballot": {"approve": [measure]}}, content_type="application/json", REMOTE_ADDR=VENUE
+    )
+
+
 def test_eligible_voters_behind_one_address_are_never_limited(client, db, monkeypatch):
     """A town-hall terminal: every holder of an access code votes, whatever the address count."""
     monkeypatch.setattr(voting_actions, "BALLOTS_PER_ADDRESS_PER_HOUR", 2)
@@ -80,12 +87,7 @@ def test_eligible_voters_behind_one_address_are_never_limited(client, db, monkey
     codes, _batch = voting_actions.generate_access_codes(facilitator, consultation, 6)
     url = f"/api/consultations/{consultation.pk}/ballot"
     for code in codes:
-        response = client.put(
-            url,
-            {"access_code": code, "ballot": {"approve": [ids[0]]}},
-            content_type="application/json",
-            REMOTE_ADDR=VENUE,
-        )
+        response = put_with_code(client, url, code, ids[0])
         assert response.status_code == 201, response.content
     assert consultation.ballots.count() == 6
 
@@ -96,18 +98,6 @@ def test_a_school_that_mistypes_many_access_codes_is_not_locked_out(client, db):
     codes, _batch = voting_actions.generate_access_codes(facilitator, consultation, 3)
     url = f"/api/consultations/{consultation.pk}/ballot"
     for n in range(100):
-        wrong = client.put(
-            url,
-            {"access_code": f"FALSCH{n:010d}", "ballot": {"approve": [ids[0]]}},
-            content_type="application/json",
-            REMOTE_ADDR=VENUE,
-        )
-        assert wrong.status_code == 403
+        assert put_with_code(client, url, f"FALSCH{n:010d}", ids[0]).status_code == 403
     for code in codes:
-        response = client.put(
-            url,
-            {"access_code": code, "ballot": {"approve": [ids[1]]}},
-            content_type="application/json",
-            REMOTE_ADDR=VENUE,
-        )
-        assert response.status_code == 201
+        assert put_with_code(client, url, code, ids[1]).status_code == 201
