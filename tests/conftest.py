@@ -5,7 +5,9 @@ every service and the browser are there, so a skip would hide a gap.
 """
 
 import asyncio
+import io
 import os
+import warnings
 
 import pytest
 from django.utils import translation
@@ -13,6 +15,35 @@ from django.utils import translation
 from . import factories
 
 STRICT = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# When an async test's event loop closes, asyncio cancels the tasks left and waits for
+# them, without limit: one task that ignores its cancellation stalls the whole run (CI
+# once waited 90 minutes). Wait at most this long, then name the stuck tasks with their
+# stacks in a warning and go on.
+TEARDOWN_GRACE = 20
+
+
+def _cancel_all_tasks_bounded(loop):
+    tasks = asyncio.all_tasks(loop)
+    if not tasks:
+        return
+    for task in tasks:
+        task.cancel()
+    done, pending = loop.run_until_complete(asyncio.wait(tasks, timeout=TEARDOWN_GRACE))
+    for task in pending:
+        stack = io.StringIO()
+        task.print_stack(file=stack)
+        warnings.warn(
+            f"a task ignored its cancellation for {TEARDOWN_GRACE} s: {task!r}\n{stack.getvalue()}", stacklevel=2
+        )
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            loop.call_exception_handler(
+                {"message": "unhandled exception during shutdown", "exception": task.exception(), "task": task}
+            )
+
+
+asyncio.runners._cancel_all_tasks = _cancel_all_tasks_bounded
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -508,6 +508,7 @@ class Hub:
         try:
             while True:
                 message = await layer.receive(self.channel)
+                raise_if_cancelling()
                 self.heard = time.monotonic()
                 self.enqueue(message)
         finally:
@@ -536,6 +537,7 @@ class Hub:
     async def deliver_inbox(self):
         while True:
             await self.wakeup.wait()
+            raise_if_cancelling()
             self.wakeup.clear()
             while self.inbox:
                 message = self.inbox.popleft()
@@ -553,6 +555,7 @@ class Hub:
         layer = get_channel_layer()
         while True:
             await asyncio.sleep(HUB_CHECK_INTERVAL)
+            raise_if_cancelling()
             if time.monotonic() - self.heard < HUB_CHECK_INTERVAL:
                 continue
             try:

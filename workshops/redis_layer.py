@@ -41,11 +41,12 @@ RETRY_MAX = 1.0
 WORKSHOP_GROUP_PREFIX = "workshop-"
 
 
-def raise_if_cancelling(error):
-    """Re-raise a cancellation that a library turned into another error on its way out
-    (redis-py reports a read cut short by ``cancel()`` as a closed connection). A retry
-    loop that swallowed it would keep its task alive for ever, and a shutdown waiting
-    for that task would hang."""
+def raise_if_cancelling(error=None):
+    """Re-raise a cancellation that got lost on its way: a library turned it into another
+    error (redis-py reports a read cut short by ``cancel()`` as a closed connection), or
+    swallowed it (Python 3.11's ``wait_for`` when its inner call finishes at the same
+    moment). A loop that carried on would keep its task alive for ever, and a shutdown
+    waiting for that task would hang. Long-running loops call it on every round."""
     task = asyncio.current_task()
     if task is not None and task.cancelling():
         raise asyncio.CancelledError from error
@@ -76,6 +77,7 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
     async def receive(self, channel):
         delay = RETRY_FIRST
         while True:
+            raise_if_cancelling()
             try:
                 return await super().receive(channel)
             except REDIS_DOWN as error:
@@ -134,6 +136,7 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
     async def _watch_loop(self):
         while self.memberships or self.suspect or self.unsent_groups:
             await asyncio.sleep(self.watch_interval)
+            raise_if_cancelling()
             try:
                 await self.check()
             except REDIS_DOWN as error:
@@ -202,6 +205,7 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
             mine = await connection.incr(f"{key}:req")
             await connection.expire(f"{key}:req", TALLY_KEY_TTL)
             while True:
+                raise_if_cancelling()
                 if await connection.set(f"{key}:turn", "1", nx=True, px=max(1, int(interval * 1000))):
                     return int(await connection.get(f"{key}:req") or mine)
                 if covered(mine):

@@ -1,0 +1,33 @@
+"""The test suite's own guard: a task that ignores its cancellation cannot stall the run."""
+
+import asyncio
+import time
+
+import pytest
+
+from tests import conftest
+
+
+def test_a_task_that_ignores_cancellation_is_named_and_left_behind(monkeypatch):
+    monkeypatch.setattr(conftest, "TEARDOWN_GRACE", 0.2)
+
+    async def stubborn():
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                continue  # the kind of bug the guard is for
+
+    loop = asyncio.new_event_loop()
+    try:
+        task = loop.create_task(stubborn())
+        loop.run_until_complete(asyncio.sleep(0))
+        started = time.monotonic()
+        with pytest.warns(UserWarning, match="ignored its cancellation") as caught:
+            conftest._cancel_all_tasks_bounded(loop)
+        assert time.monotonic() - started < 5
+        assert "stubborn" in str(caught[0].message)
+        assert not task.done()
+    finally:
+        task.cancel()
+        loop.close()
