@@ -16,7 +16,7 @@ from django.db.models import F
 
 from participation import rules
 from participation.actions import free_measure_slug, record_audit
-from participation.models import FieldOfAction, Measure, MeasureOrigin, User
+from participation.models import FieldOfAction, Measure, MeasureOrigin
 
 from . import selectors
 from .models import (
@@ -170,7 +170,7 @@ def revoke_lost_facilitators(user_ids):
     the commit of that change."""
     revoked = {}
     participants = Participant.objects.filter(user_id__in=user_ids, role=ParticipantRole.FACILITATOR, connections__gt=0)
-    for participant in participants.select_related("workshop__process"):
+    for participant in participants.select_related("workshop__process", "user"):
         if facilitator_revoked(participant, participant.workshop):
             revoked.setdefault(participant.workshop_id, []).append(participant.pk)
     layer = get_channel_layer()
@@ -188,8 +188,7 @@ def facilitator_revoked(participant, workshop):
     at once, whatever ticket it holds; other roles are not affected."""
     if not participant.is_facilitator:
         return False
-    user = User.objects.filter(pk=participant.user_id).first() if participant.user_id else None
-    return not rules.can_manage_process(user, workshop.process)
+    return not rules.can_manage_process(participant.user, workshop.process)
 
 
 def _require_facilitator(ctx):
