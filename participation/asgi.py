@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP goes to Django, WebSockets to the workshop routes."""
 
 import os
+import sys
 
 import django
 
@@ -8,7 +9,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participation.settings")
 # Django must be set up before anything imports models.
 django.setup(set_prefix=False)
 
+from participation import direct_writes  # noqa: E402
 from participation.handlers import SyncChainASGIHandler  # noqa: E402
+
+if "twisted.internet.reactor" in sys.modules:  # under Daphne: see direct_writes
+    direct_writes.install()
 
 django_asgi_app = SyncChainASGIHandler()
 
