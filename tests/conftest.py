@@ -5,7 +5,6 @@ every service and the browser are there, so a skip would hide a gap.
 """
 
 import asyncio
-import io
 import os
 import warnings
 
@@ -31,16 +30,28 @@ def _cancel_all_tasks_bounded(loop):
         task.cancel()
     done, pending = loop.run_until_complete(asyncio.wait(tasks, timeout=TEARDOWN_GRACE))
     for task in pending:
-        stack = io.StringIO()
-        task.print_stack(file=stack)
         warnings.warn(
-            f"a task ignored its cancellation for {TEARDOWN_GRACE} s: {task!r}\n{stack.getvalue()}", stacklevel=2
+            f"a task ignored its cancellation for {TEARDOWN_GRACE} s: {task!r}\n{_await_chain(task)}", stacklevel=2
         )
     for task in done:
         if not task.cancelled() and task.exception() is not None:
             loop.call_exception_handler(
                 {"message": "unhandled exception during shutdown", "exception": task.exception(), "task": task}
             )
+
+
+def _await_chain(task):
+    """Where a task waits, down the chain of awaits (print_stack shows the outer frame only)."""
+    lines = []
+    awaited = task.get_coro()
+    while awaited is not None:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+        if frame is None:
+            lines.append(f"  waiting for {awaited!r}")
+            break
+        lines.append(f'  File "{frame.f_code.co_filename}", line {frame.f_lineno}, in {frame.f_code.co_name}')
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+    return "\n".join(lines)
 
 
 asyncio.runners._cancel_all_tasks = _cancel_all_tasks_bounded

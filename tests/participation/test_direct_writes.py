@@ -43,13 +43,24 @@ class Producer:
         pass
 
 
-@pytest.fixture
-def patched():
+@pytest.fixture(autouse=True)
+def twisteds_own_write():
+    """Each test starts from Twisted's own write (another test may have imported
+    participation.asgi under a reactor) and leaves the process as it found it."""
+    was_installed = direct_writes._installed
+    direct_writes.uninstall()
     original = abstract.FileDescriptor.write
-    assert direct_writes.install()
-    yield
+    yield original
     direct_writes.uninstall()
     assert abstract.FileDescriptor.write is original
+    if was_installed:
+        direct_writes.install()
+
+
+@pytest.fixture
+def patched(twisteds_own_write):
+    assert direct_writes.install()
+    assert abstract.FileDescriptor.write is not twisteds_own_write
 
 
 @pytest.fixture
