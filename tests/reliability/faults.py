@@ -145,7 +145,7 @@ def open_consultation(site, method="approval", options=4, codes=100):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def new_site(names=("A",), redis_url=None, pool=True):
+def new_site(names=("A",), redis_url=None, pool=True, env=None):
     """A ``LiveSite`` (a fresh copy of the template database) with Daphne processes ``names``;
     with ``pool`` each server keeps a psycopg connection pool, as README advises for production
     (without it every request in flight holds its own connection)."""
@@ -155,6 +155,7 @@ def new_site(names=("A",), redis_url=None, pool=True):
         site.env["REDIS_URL"] = redis_url
     if pool:
         site.env["DATABASE_URL"] = site.database.url + "?pool=true"
+    site.env.update(env or {})
     try:
         site.setup(names)
     except BaseException:

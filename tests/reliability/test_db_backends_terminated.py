@@ -1,10 +1,13 @@
 """PostgreSQL connections are killed (pg_terminate_backend) while citizens cast ballots
 over HTTP against a real Daphne server.
 
-A voter whose request lost its connection gets a JSON 503 with ``retry: true`` and a
-Retry-After header, never an HTML 500; sending the same request again counts the ballot
-exactly once; and once the faults stop, the server answers normally at once (the dead
-connections were thrown away, not reused).
+Through Django's view (the server without a pool, fast lane off), a voter whose request
+lost its connection gets a JSON 503 with ``retry: true`` and a Retry-After header, never
+an HTML 500. Through the fast lane (the pooled pair), a ballot whose statement met a dead
+connection goes on to Django's view, which takes a fresh one: the voter mostly sees no
+error at all, and a 503 only when that fails too. Either way sending the same request
+again counts the ballot exactly once, and once the faults stop, the server answers
+normally at once (the dead connections were thrown away, not reused).
 """
 
 import asyncio
@@ -96,8 +99,10 @@ async def test_terminated_connections_give_a_retryable_error_and_the_retry_count
     # Faults really hit requests, and each was answered as documented.
     failed = [s for s in seen if s[0] not in (200, 201)]
     assert terminator.terminated > 0
-    assert failed, "no request met a terminated connection: the test injected nothing"
-    assert {s[0] for s in failed} == {503}, [s for s in failed if s[0] != 503][:3]
+    lane = site.env.get("BALLOT_FAST_LANE") != "0"
+    if not lane:
+        assert failed, "no request met a terminated connection: the test injected nothing"
+    assert {s[0] for s in failed} <= {503}, [s for s in failed if s[0] != 503][:3]
     for status, kind, retry_after, body in failed:
         assert kind.startswith("application/json"), (status, kind, str(body)[:200])
         assert body["retry"] is True and body["detail"]
@@ -131,6 +136,7 @@ async def test_terminated_connections_give_a_retryable_error_and_the_retry_count
     figures = {
         "voters": VOTERS,
         "requests": len(seen),
+        "fast_lane": lane,
         "retryable_503": len(failed),
         "bursts": terminator.done,
         "backends_terminated": terminator.terminated,
