@@ -29,6 +29,9 @@ max_connections=100 (answers 500); use ``--concurrency 64`` then. ``--db-pool``
 adds ``?pool=true`` to DATABASE_URL: Django's psycopg pool (needs psycopg-pool),
 4 connections per process shared by its request threads.
 
+The servers inherit this environment: ``BALLOT_FAST_LANE=0`` measures every ballot
+through Django's view instead of the fast lane (voting/fast_lane.py, on by default).
+
 Measured: accepted ballots per second (201 responses over the time from the
 first request to the last response), all requests per second, latency
 p50/p95/p99 of all requests, errors by status, CPU seconds of the servers,
@@ -821,7 +824,12 @@ def main(args):
         raise SystemExit("--server gunicorn needs gunicorn: .venv/bin/pip install gunicorn==27.0.1")
     workdir = tempfile.mkdtemp(prefix="bench-ballots-")
     databases = Databases(args.database_url)
-    info = {"machine": machine(), "command": " ".join([Path(sys.executable).name, *sys.argv]), "settings": vars(args)}
+    info = {
+        "machine": machine(),
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "settings": vars(args),
+        "fast_lane": os.environ.get("BALLOT_FAST_LANE", "on"),
+    }
     print(json.dumps(info), flush=True)
     results = []
     try:
