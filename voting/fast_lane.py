@@ -7,21 +7,22 @@ the server adds its own share: two cores then take fewer than 200 ballots a
 second. Here the same ballot is two SQL statements and a few microseconds of Python.
 
 What the lane takes: a ballot of an access-code consultation, sent as JSON by a
-client that is not signed in, which is new for that code or the same as the one
-already in the box. Everything else, and anything that is not a plain success, goes
-to Django unchanged (the lane has not written anything then): a wrong code, a
-closed consultation, a ballot the rules refuse, a changed ballot (its changes are
-rate-limited), a signed-in client, a request for HTML, a race between two requests
-of one voter. Django answers those as always, with its messages in the voter's
+client that is not signed in: new for that code, the same as the one in the box, or
+a change of it within the voter's change limit. Everything else, and anything that
+is not a plain success, goes to Django unchanged (the lane has not written anything
+then): a wrong code, a closed consultation, a ballot the rules refuse, a change over
+the limit, a signed-in client, a request for HTML, a race between two requests of
+one voter. Django answers those as always, with its messages in the voter's
 language; the lane never has to say no.
 
 The checks are the ones of ``api.BallotView.put`` and ``actions.cast_ballot``, on
 the same data with the same helpers: who may see the consultation (a published
 process, not a draft), the lockout after failed codes, the ballot rules of
-``ballots.normalise``, one ballot per code by the database constraint, the share
-lock on the consultation row that makes closing wait, and the register row in the
-same transaction. The response carries the same status, body and headers as
-Django's (tests/voting/test_fast_lane.py compares them).
+``ballots.normalise``, the change limit per voter (``actions._limit_changes``), one
+ballot per code by the database constraint, the share lock on the consultation row
+that makes closing wait, and the register row (or its count of changes) in the same
+transaction. The response carries the same status, body and headers as Django's
+(tests/voting/test_fast_lane.py compares them).
 
 PostgreSQL only (the data-modifying CTE below); on SQLite every ballot goes to Django.
 """
@@ -40,6 +41,7 @@ from django.http import HttpRequest, parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils import timezone, translation
 
+from participation.errors import RateLimited
 from participation.parsers import has_unstorable_text
 from participation.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 
@@ -50,6 +52,7 @@ from .actions import (
     Voter,
     _failure_key,
     _hour,
+    _limit_changes,
     _random_code,
     format_code,
     hash_access_code,
@@ -110,6 +113,26 @@ WITH accepting AS (
         ON CONFLICT DO NOTHING
 )
 SELECT (SELECT receipt FROM cast_ballot), (SELECT receipt FROM existing), (SELECT same FROM existing)
+"""
+
+CHANGE_SQL = """
+WITH accepting AS (
+    SELECT id FROM voting_consultation
+     WHERE id = %(consultation)s AND state = %(open)s
+       AND (opens_at IS NULL OR opens_at <= now())
+       AND (closes_at IS NULL OR closes_at > now())
+       FOR SHARE
+), replaced AS (
+    UPDATE voting_ballot b SET content = %(content)s::jsonb
+      FROM accepting c
+     WHERE b.consultation_id = c.id AND b.ballot_key = %(key)s AND b.content <> %(content)s::jsonb
+    RETURNING b.id
+), counted AS (
+    UPDATE voting_voterrecord r SET changes = r.changes + 1
+     WHERE r.consultation_id = %(consultation)s AND r.access_code_id = %(code)s
+       AND EXISTS (SELECT 1 FROM replaced)
+)
+SELECT count(*) FROM replaced
 """
 
 
@@ -281,13 +304,21 @@ def _cast(request, consultation_id, data):
     except ballot_rules.BallotError:
         raise Unusual from None
     voter = Voter(consultation_id, access_code_id=code_id)
-    outcome = _into_the_box(consultation_id, voter, content)
-    if outcome is None:
+    receipt, created, changed = _into_the_box(consultation_id, voter, content)
+    if receipt is None:
         raise Unusual
-    receipt, created = outcome
+    if changed and not created:
+        # Another ballot of this voter is in the box: replace it, within the voter's
+        # change limit (over it, Django answers 429).
+        try:
+            _limit_changes(voter)
+        except RateLimited:
+            raise Unusual from None
+        if not _change_in_box(consultation_id, voter, content):
+            raise Unusual
     status = 201 if created else 200
     body = json.dumps(
-        {"receipt": receipt, "created": created, "changed": created}, ensure_ascii=False, separators=(",", ":")
+        {"receipt": receipt, "created": created, "changed": changed}, ensure_ascii=False, separators=(",", ":")
     ).encode()
     return status, _headers(request, len(body)), body
 
@@ -319,10 +350,12 @@ def _consultation(consultation_id, code_hash):
 
 def _into_the_box(consultation_id, voter, content):
     """One statement, one transaction: under a share lock on the consultation (closing
-    waits), while it accepts ballots, either finds this voter's ballot (same content:
-    nothing to do) or puts the new one in the box and the voter in the register.
-    Returns (receipt, created), or None when Django must decide (a different ballot in
-    the box, the consultation not accepting, a parallel request of the same voter)."""
+    waits), while it accepts ballots, either finds this voter's ballot or puts the new
+    one in the box and the voter in the register. Returns (receipt, created, changed):
+    a new ballot (r, True, True), the same again (r, False, False), another ballot of
+    this voter in the box, not yet replaced (r, False, True); or (None, False, False)
+    when Django must decide (the consultation not accepting, a parallel request of the
+    same voter)."""
     receipt = format_code(_random_code(RECEIPT_LENGTH))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -340,10 +373,30 @@ def _into_the_box(consultation_id, voter, content):
         )
         new_receipt, old_receipt, same = cursor.fetchone()
     if new_receipt is not None:
-        return new_receipt, True
-    if old_receipt is not None and same:
-        return old_receipt, False
-    return None
+        return new_receipt, True, True
+    if old_receipt is not None:
+        return old_receipt, False, not same
+    return None, False, False
+
+
+def _change_in_box(consultation_id, voter, content):
+    """Replace the voter's ballot and count the change in the register, in one statement
+    under the share lock while the consultation accepts ballots. False (nothing written)
+    when there is nothing to replace any more: closed meanwhile, or a parallel request
+    of the voter stored this very ballot first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CHANGE_SQL,
+            {
+                "consultation": consultation_id,
+                "open": ConsultationState.OPEN,
+                "content": json.dumps(content),
+                "key": voter.ballot_key,
+                "code": voter.access_code_id,
+            },
+        )
+        (replaced,) = cursor.fetchone()
+    return bool(replaced)
 
 
 def _headers(request, length):

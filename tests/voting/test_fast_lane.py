@@ -64,6 +64,9 @@ async def put(pk, body, headers=(), client="10.9.8.7", query=""):
     communicator = HttpCommunicator(application, "PUT", path, body=raw, headers=all_headers)
     communicator.scope["client"] = (client, 50000)
     response = await communicator.get_response(timeout=20)
+    # Let the application finish too: Django closes the request's database connection
+    # after the response has gone (request_finished), in the request's thread.
+    await communicator.wait(timeout=20)
     headers = {name.decode().lower(): value.decode() for name, value in response["headers"]}
     try:
         data = json.loads(response["body"])
@@ -132,15 +135,53 @@ async def test_the_same_ballot_again_is_answered_in_the_lane_and_changes_nothing
     assert await orm(VoterRecord.objects.count) == 1
 
 
-async def test_a_changed_ballot_goes_to_django_which_counts_the_change(consultation, django_calls):
+async def test_a_changed_ballot_is_replaced_in_the_lane_as_django_would(consultation, django_calls):
     consultation, ids, codes = consultation
-    first = await put(consultation.pk, {"access_code": codes[0], "ballot": ranking(ids)})
-    changed = await put(consultation.pk, {"access_code": codes[0], "ballot": ranking(ids[::-1])})
-    assert changed[0] == 200 and changed[1] == {"receipt": first[1]["receipt"], "created": False, "changed": True}
+    lane_first = await put(consultation.pk, {"access_code": codes[0], "ballot": ranking(ids)})
+    lane_change = await put(consultation.pk, {"access_code": codes[0], "ballot": ranking(ids[::-1])})
+    assert django_calls == []
+    with override_settings(BALLOT_FAST_LANE=False):
+        django_first = await put(consultation.pk, {"access_code": codes[1], "ballot": ranking(ids)})
+        django_change = await put(consultation.pk, {"access_code": codes[1], "ballot": ranking(ids[::-1])})
+    assert len(django_calls) == 2
+
+    assert lane_change[0] == django_change[0] == 200
+    assert lane_change[1] == {"receipt": lane_first[1]["receipt"], "created": False, "changed": True}
+    assert django_change[1] == {"receipt": django_first[1]["receipt"], "created": False, "changed": True}
+    drop = {"content-length", "vary"}
+    assert {k: v for k, v in lane_change[2].items() if k not in drop} == {
+        k: v for k, v in django_change[2].items() if k not in drop
+    }
+    ballots = await orm(lambda: sorted(map(str, Ballot.objects.values_list("content", flat=True))))
+    assert ballots == [str(ranking(ids[::-1]))] * 2
+    assert await orm(lambda: sorted(VoterRecord.objects.values_list("changes", flat=True))) == [1, 1]
+
+
+async def test_changes_over_the_limit_are_refused_by_django(consultation, django_calls):
+    consultation, ids, codes = consultation
+    await put(consultation.pk, {"access_code": codes[0], "ballot": ranking(ids)})
+    voter_key = await orm(lambda: Ballot.objects.get().ballot_key)
+    await orm(cache.set, f"voting:changes:{voter_key}", actions.CHANGES_PER_HOUR, 3600)
+    status, data, _ = await put(consultation.pk, {"access_code": codes[0], "ballot": ranking(ids[::-1])})
+    assert status == 429, data
     assert len(django_calls) == 1
+    assert (await orm(Ballot.objects.get)).content == ranking(ids)
+    assert (await orm(VoterRecord.objects.get)).changes == 0
+
+
+async def test_parallel_changes_of_one_voter_leave_one_of_them_and_count_each_replacement(consultation):
+    consultation, ids, codes = consultation
+    await put(consultation.pk, {"access_code": codes[0], "ballot": ranking(ids)})
+    orders = [ids[n:] + ids[:n] for n in range(1, 4)]
+    answers = await asyncio.gather(
+        *(put(consultation.pk, {"access_code": codes[0], "ballot": ranking(o)}) for o in orders * 4)
+    )
+    assert all(status == 200 for status, _, _ in answers), answers
     ballot = await orm(Ballot.objects.get)
-    assert ballot.content == ranking(ids[::-1])
-    assert (await orm(VoterRecord.objects.get)).changes == 1
+    assert ballot.content in [ranking(o) for o in orders]
+    changed = sum(1 for _, data, _ in answers if data["changed"])
+    assert 1 <= changed <= 12
+    assert (await orm(VoterRecord.objects.get)).changes == changed
 
 
 @pytest.mark.parametrize(
