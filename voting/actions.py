@@ -60,7 +60,16 @@ BALLOTS_PER_ADDRESS_PER_HOUR = 3000
 
 
 def _random_code(length):
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+    """``length`` characters of CODE_ALPHABET, each uniformly at random: one read of the
+    system's randomness per code instead of one per character (a ballot's receipt is
+    drawn on every new ballot); bytes at or above the largest multiple of the
+    alphabet's size are skipped, so that no character is likelier than another."""
+    size = len(CODE_ALPHABET)
+    limit = 256 - 256 % size
+    chars = []
+    while len(chars) < length:
+        chars.extend(CODE_ALPHABET[byte % size] for byte in secrets.token_bytes(length + 4) if byte < limit)
+    return "".join(chars[:length])
 
 
 def format_code(code, group=4):

@@ -20,6 +20,8 @@ class BallotError(ValueError):
 
 
 def _option(option_ids, raw, where):
+    if type(raw) is int and raw in option_ids:
+        return raw
     if isinstance(raw, bool):
         raise BallotError(_("%(where)s: %(value)s ist keine Maßnahmen-ID.") % {"where": where, "value": repr(raw)})
     if isinstance(raw, str) and raw.strip().isdigit():
@@ -95,7 +97,10 @@ def ranking(settings, option_ids, ballot):
     for place, group in enumerate(groups, start=1):
         ids = []
         for raw in group:
-            option = _option(option_ids, raw, _("ranking, Platz %(place)d") % {"place": place})
+            if type(raw) is int and raw in option_ids:
+                option = raw  # the usual case, without building the label of an error
+            else:
+                option = _option(option_ids, raw, _("ranking, Platz %(place)d") % {"place": place})
             if option in seen:
                 raise BallotError(
                     _("%(where)s: Die Maßnahme %(id)s kommt zweimal vor.") % {"where": "ranking", "id": option}

@@ -1,8 +1,11 @@
 """Access codes from printed letters: stored hashed, one ballot per code, guessing locked out."""
 
+from collections import Counter
+
 import pytest
 
 from tests import factories
+from voting import actions
 from voting.actions import FAILED_ATTEMPTS_LIMIT, normalise_code
 from voting.models import AccessCode, Ballot
 
@@ -91,3 +94,16 @@ def test_codes_only_for_access_code_consultations_and_only_by_facilitators(clien
         response = client.post(url, {"count": bad}, content_type="application/json", **token_header(coded_facilitator))
         assert response.status_code == 400 and "count" in response.json()
     assert AccessCode.objects.count() == 0
+
+
+def test_codes_and_receipts_draw_every_letter_equally_often():
+    # 240,000 characters: each of the 25 letters is expected 9,600 times (sd about 96);
+    # mapping bytes onto 25 letters without skipping would give 6 letters about 10,300
+    # and the others about 9,400.
+    counts = Counter()
+    for _ in range(20_000):
+        code = actions._random_code(actions.RECEIPT_LENGTH)
+        assert len(code) == actions.RECEIPT_LENGTH
+        counts.update(code)
+    assert set(counts) == set(actions.CODE_ALPHABET)
+    assert max(counts.values()) - min(counts.values()) < 800, counts
