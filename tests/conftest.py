@@ -9,6 +9,7 @@ import os
 import warnings
 
 import pytest
+from asgiref.testing import ApplicationCommunicator
 from django.utils import translation
 
 from . import factories
@@ -55,6 +56,53 @@ def _await_chain(task):
 
 
 asyncio.runners._cancel_all_tasks = _cancel_all_tasks_bounded
+
+
+async def _stop_application(communicator):
+    """asgiref's test communicators cancel the application when a receive times out, or
+    when ``wait`` ends, and then wait for it without limit: a consumer that ignored its
+    cancellation would stall the whole run. Wait at most TEARDOWN_GRACE and fail the
+    test with the place where the application waits."""
+    future = communicator.future
+    if future.done():
+        return
+    future.cancel()
+    done, _ = await asyncio.wait({future}, timeout=TEARDOWN_GRACE)
+    if not done:
+        raise AssertionError(
+            f"the application ignored its cancellation for {TEARDOWN_GRACE} s:\n{_await_chain(future)}"
+        )
+
+
+async def _receive_output_bounded(self, timeout=1):
+    if self.future.done():
+        self.future.result()
+    try:
+        async with asyncio.timeout(timeout):
+            return await self.output_queue.get()
+    except TimeoutError:
+        if self.future.done():
+            if not self.future.cancelled():
+                self.future.result()
+        else:
+            await _stop_application(self)
+        raise
+
+
+async def _wait_bounded(self, timeout=1):
+    try:
+        async with asyncio.timeout(timeout):
+            try:
+                await self.future
+                self.future.result()
+            except asyncio.CancelledError:
+                pass
+    finally:
+        await _stop_application(self)
+
+
+ApplicationCommunicator.receive_output = _receive_output_bounded
+ApplicationCommunicator.wait = _wait_bounded
 
 
 @pytest.hookimpl(hookwrapper=True)

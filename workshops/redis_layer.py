@@ -88,6 +88,15 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX)
 
+    async def _brpop_with_clean(self, index, channel, timeout):
+        # channels_redis polls in a loop until a message comes; a cancellation lost inside
+        # one poll (seen: a consumer cancelled while polling went on polling for ever, so
+        # whatever awaited it hung) must end the loop at the latest when that poll returns.
+        raise_if_cancelling()
+        result = await super()._brpop_with_clean(index, channel, timeout)
+        raise_if_cancelling()
+        return result
+
     async def group_add(self, group, channel):
         self.memberships[group].add(channel)
         self._watch()
