@@ -88,14 +88,22 @@ SELECT c.method, c.settings, c.eligibility, c.state, p.published,
  WHERE c.id = %s
 """
 
-CAST_SQL = """
+# The consultation while it accepts ballots (Consultation.phase == open), under a share
+# lock: closing takes an exclusive one, so it waits for the ballots in flight.
+ACCEPTING = """
 WITH accepting AS (
     SELECT id FROM voting_consultation
      WHERE id = %(consultation)s AND state = %(open)s
        AND (opens_at IS NULL OR opens_at <= now())
        AND (closes_at IS NULL OR closes_at > now())
        FOR SHARE
-), existing AS (
+)
+"""
+
+# Composed of constants only (no value is formatted into the text).
+CAST_SQL = (
+    ACCEPTING  # noqa: S608
+    + """, existing AS (
     SELECT b.receipt, b.content = %(content)s::jsonb AS same
       FROM voting_ballot b JOIN accepting c ON b.consultation_id = c.id
      WHERE b.ballot_key = %(key)s
@@ -114,15 +122,11 @@ WITH accepting AS (
 )
 SELECT (SELECT receipt FROM cast_ballot), (SELECT receipt FROM existing), (SELECT same FROM existing)
 """
+)
 
-CHANGE_SQL = """
-WITH accepting AS (
-    SELECT id FROM voting_consultation
-     WHERE id = %(consultation)s AND state = %(open)s
-       AND (opens_at IS NULL OR opens_at <= now())
-       AND (closes_at IS NULL OR closes_at > now())
-       FOR SHARE
-), replaced AS (
+CHANGE_SQL = (
+    ACCEPTING  # noqa: S608
+    + """, replaced AS (
     UPDATE voting_ballot b SET content = %(content)s::jsonb
       FROM accepting c
      WHERE b.consultation_id = c.id AND b.ballot_key = %(key)s AND b.content <> %(content)s::jsonb
@@ -134,6 +138,7 @@ WITH accepting AS (
 )
 SELECT count(*) FROM replaced
 """
+)
 
 
 class Unusual(Exception):
