@@ -49,6 +49,13 @@ class Phase(models.TextChoices):
     CLOSED = "closed", _("beendet")
 
 
+class ReceiptLookup(models.TextChoices):
+    """What the public lookup of a receipt shows after the results are published."""
+
+    CONTENT = "content", _("die Stimme (überprüfbar, aber vorzeigbar)")
+    COUNTED = "counted", _("nur „gezählt“ (nicht vorzeigbar)")
+
+
 class Consultation(Translated):
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="consultations")
     title = models.CharField(_("Titel"), max_length=200)
@@ -62,6 +69,12 @@ class Consultation(Translated):
     opens_at = models.DateTimeField(_("öffnet"), null=True, blank=True)
     closes_at = models.DateTimeField(_("schließt"), null=True, blank=True)
     interim_results = models.BooleanField(_("Zwischenergebnisse sichtbar"), default=False)
+    receipt_lookup = models.CharField(
+        _("Quittung zeigt"), max_length=8, choices=ReceiptLookup.choices, default=ReceiptLookup.CONTENT
+    )
+    # When the ballot box was last re-mixed (voting/mixing.py); after closing, a mix later
+    # than ``closes_at`` means the box is sealed.
+    box_mixed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
