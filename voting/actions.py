@@ -35,6 +35,7 @@ from .models import (
     Phase,
     Proposal,
     ProposalStatus,
+    ReceiptLookup,
     VoterRecord,
 )
 
@@ -160,6 +161,14 @@ def _clean_settings(method, raw, errors):
     return clean
 
 
+def default_receipt_lookup(method, settings):
+    """Budgets (money) show only "counted" for a receipt, so that a receipt cannot prove a
+    vote to a buyer; other methods show the ballot, so that voters can check it."""
+    if method == Method.POINTS and (settings or {}).get("use_costs"):
+        return ReceiptLookup.COUNTED
+    return ReceiptLookup.CONTENT
+
+
 def create_consultation(user, process, data):
     """A new consultation in draft. ``data`` is what the API received."""
     _require_manager(user, process)
@@ -201,6 +210,11 @@ def create_consultation(user, process, data):
     closes_at = _datetime(data.get("closes_at"), "closes_at", errors)
     if opens_at and closes_at and closes_at <= opens_at:
         errors["closes_at"] = [_("Das Ende muss nach dem Beginn liegen.")]
+    receipt_lookup = data.get("receipt_lookup") or default_receipt_lookup(method, settings)
+    if receipt_lookup not in ReceiptLookup.values:
+        errors["receipt_lookup"] = [
+            _("Muss eines von %(values)s sein.") % {"values": ", ".join(ReceiptLookup.values)}
+        ]
     description = str(data.get("description") or "")
     if len(description) > 20000:
         errors["description"] = [_("Höchstens %(limit)d Zeichen.") % {"limit": 20000}]
@@ -219,6 +233,7 @@ def create_consultation(user, process, data):
             opens_at=opens_at,
             closes_at=closes_at,
             interim_results=bool(data.get("interim_results", False)),
+            receipt_lookup=receipt_lookup,
             created_by=user,
         )
         ConsultationOption.objects.bulk_create(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from participation.models import Measure, MeasureOrigin, Process
 
 from .ballots import DEFAULT_POINTS_BUDGET, SCORE_MAX, SCORE_MIN
-from .models import Eligibility, Method
+from .models import Eligibility, Method, ReceiptLookup
 
 # The grades in words, for consultations with settings.labels == "words".
 SCORE_WORDS = {
@@ -192,6 +192,16 @@ class ConsultationForm(NoColonForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     interim_results = forms.BooleanField(label=_("Zwischenergebnisse öffentlich zeigen"), required=False)
+    receipt_lookup = forms.ChoiceField(
+        label=_("Was zeigt die Quittung nach der Veröffentlichung?"),
+        choices=[("", _("Standard: bei Bürgerhaushalten nur „gezählt“, sonst die Stimme")), *ReceiptLookup.choices],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Zeigt die Quittung die Stimme, kann jede Person ihre Stimme prüfen, sie aber auch Dritten vorzeigen "
+            "(Stimmenkauf). „Nur gezählt“ bestätigt, dass der Stimmzettel unverändert gezählt wurde."
+        ),
+    )
 
     # Where the actions' error keys land in this form.
     ERROR_FIELDS = {"options": "measures", "settings": None}
@@ -234,6 +244,7 @@ class ConsultationForm(NoColonForm):
             "opens_at": data.get("opens_at"),
             "closes_at": data.get("closes_at"),
             "interim_results": data.get("interim_results", False),
+            "receipt_lookup": data.get("receipt_lookup") or None,
         }
 
     def add_action_errors(self, error):

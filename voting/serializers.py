@@ -3,7 +3,7 @@ Input is validated by the actions, which know the consultation's rules."""
 
 from rest_framework import serializers
 
-from .models import Consultation, Eligibility, Method, PairwiseVote, Proposal
+from .models import Consultation, Eligibility, Method, PairwiseVote, Proposal, ReceiptLookup
 
 
 class ConsultationCreateSerializer(serializers.Serializer):
@@ -23,6 +23,12 @@ class ConsultationCreateSerializer(serializers.Serializer):
     opens_at = serializers.DateTimeField(required=False)
     closes_at = serializers.DateTimeField(required=False)
     interim_results = serializers.BooleanField(required=False)
+    receipt_lookup = serializers.ChoiceField(
+        choices=ReceiptLookup.choices,
+        required=False,
+        help_text="What the public lookup of a receipt shows after publication: the ballot (content) or only "
+        "that it was counted unchanged (counted). Default: counted for budgets (points with use_costs), else content.",
+    )
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
@@ -47,6 +53,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "opens_at",
             "closes_at",
             "interim_results",
+            "receipt_lookup",
             "options",
             "turnout",
         ]
