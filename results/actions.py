@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from participation import rules
 from participation.actions import record_audit
 from participation.errors import Conflict
+from voting.mixing import seal_ballot_box
 from voting.models import Consultation, Phase
 
 from . import compute
@@ -40,6 +41,8 @@ def publish(user, consultation):
     """
     if not rules.can_manage_process(user, consultation.process):
         raise PermissionDenied(_("Nur die Moderation dieses Prozesses darf Ergebnisse veröffentlichen."))
+    # A consultation that closed by the clock may not be sealed yet: its box is mixed first.
+    seal_ballot_box(consultation.pk)
     with transaction.atomic():
         # One publisher at a time per consultation, so two clicks give one snapshot.
         consultation = Consultation.objects.select_for_update().select_related("process").get(pk=consultation.pk)

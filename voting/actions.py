@@ -23,6 +23,7 @@ from participation.models import Measure, MeasureOrigin
 from participation.security import limit
 
 from . import ballots as ballot_rules
+from . import mixing
 from .models import (
     AccessCode,
     Ballot,
@@ -212,9 +213,7 @@ def create_consultation(user, process, data):
         errors["closes_at"] = [_("Das Ende muss nach dem Beginn liegen.")]
     receipt_lookup = data.get("receipt_lookup") or default_receipt_lookup(method, settings)
     if receipt_lookup not in ReceiptLookup.values:
-        errors["receipt_lookup"] = [
-            _("Muss eines von %(values)s sein.") % {"values": ", ".join(ReceiptLookup.values)}
-        ]
+        errors["receipt_lookup"] = [_("Muss eines von %(values)s sein.") % {"values": ", ".join(ReceiptLookup.values)}]
     description = str(data.get("description") or "")
     if len(description) > 20000:
         errors["description"] = [_("Höchstens %(limit)d Zeichen.") % {"limit": 20000}]
@@ -294,6 +293,8 @@ def close_consultation(user, consultation):
             consultation.closes_at = now
         consultation.save(update_fields=["state", "closes_at"])
         record_audit(user, "consultation.close", consultation)
+        # Mixed and rewritten once the close is committed, so that no ballot waits for it.
+        transaction.on_commit(lambda: mixing.seal_ballot_box(consultation.pk))
     return consultation
 
 
@@ -498,8 +499,11 @@ def _cast_once(consultation, voter, content):
             if existing.content == content:
                 return CastResult(existing.receipt, created=False, changed=False)
             _limit_changes(voter)
+            # A new receipt for the new ballot: the old receipt no longer shows what counts,
+            # so no receipt can prove to a buyer that a vote was not changed afterwards.
             existing.content = content
-            existing.save(update_fields=["content"])
+            existing.receipt = format_code(_random_code(RECEIPT_LENGTH))
+            existing.save(update_fields=["content", "receipt"])
             VoterRecord.objects.filter(consultation=fresh, **_register_lookup(voter)).update(changes=F("changes") + 1)
             return CastResult(existing.receipt, created=False, changed=True)
         receipt = format_code(_random_code(RECEIPT_LENGTH))
@@ -522,6 +526,17 @@ def _register_lookup(voter):
 
 
 def current_ballot(consultation, voter):
+    """The voter's ballot while the consultation takes ballots. After the close a code or
+    an account no longer shows it: whoever holds a letter (or printed it) could otherwise
+    read the vote then, and a voter could prove it to a buyer."""
+    if consultation.phase == Phase.CLOSED:
+        raise Conflict(
+            _(
+                "Die Befragung ist beendet. Ihr Stimmzettel wird nicht mehr angezeigt, damit niemand mit Ihrem "
+                "Zugangscode nachsehen kann, wie Sie abgestimmt haben. Mit Ihrer Quittung finden Sie ihn im "
+                "veröffentlichten Ergebnis."
+            )
+        )
     ballot = Ballot.objects.filter(consultation=consultation, ballot_key=voter.ballot_key).first()
     return None if ballot is None else {"receipt": ballot.receipt, "ballot": ballot.content}
 

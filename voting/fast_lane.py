@@ -128,16 +128,16 @@ SELECT (SELECT receipt FROM cast_ballot), (SELECT receipt FROM existing), (SELEC
 CHANGE_SQL = (
     ACCEPTING  # noqa: S608
     + """, replaced AS (
-    UPDATE voting_ballot b SET content = %(content)s::jsonb
+    UPDATE voting_ballot b SET content = %(content)s::jsonb, receipt = %(receipt)s
       FROM accepting c
      WHERE b.consultation_id = c.id AND b.ballot_key = %(key)s AND b.content <> %(content)s::jsonb
-    RETURNING b.id
+    RETURNING b.receipt
 ), counted AS (
     UPDATE voting_voterrecord r SET changes = r.changes + 1
      WHERE r.consultation_id = %(consultation)s AND r.access_code_id = %(code)s
        AND EXISTS (SELECT 1 FROM replaced)
 )
-SELECT count(*) FROM replaced
+SELECT (SELECT receipt FROM replaced)
 """
 )
 
@@ -322,7 +322,9 @@ def _cast(request, consultation_id, data):
             _limit_changes(voter)
         except RateLimited:
             raise Unusual from None
-        if not _change_in_box(consultation_id, voter, content):
+        # A changed ballot gets a new receipt: the old one no longer finds it.
+        receipt = _change_in_box(consultation_id, voter, content)
+        if receipt is None:
             raise Unusual
     status = 201 if created else 200
     body = json.dumps(
@@ -388,10 +390,10 @@ def _into_the_box(consultation_id, voter, content):
 
 
 def _change_in_box(consultation_id, voter, content):
-    """Replace the voter's ballot and count the change in the register, in one statement
-    under the share lock while the consultation accepts ballots. False (nothing written)
-    when there is nothing to replace any more: closed meanwhile, or a parallel request
-    of the voter stored this very ballot first."""
+    """Replace the voter's ballot under a new receipt and count the change in the register,
+    in one statement under the share lock while the consultation accepts ballots. Returns
+    the new receipt, or None (nothing written) when there is nothing to replace any more:
+    closed meanwhile, or a parallel request of the voter stored this very ballot first."""
     with connection.cursor() as cursor:
         cursor.execute(
             CHANGE_SQL,
@@ -401,10 +403,11 @@ def _change_in_box(consultation_id, voter, content):
                 "content": json.dumps(content),
                 "key": voter.ballot_key,
                 "code": voter.access_code_id,
+                "receipt": format_code(_random_code(RECEIPT_LENGTH)),
             },
         )
-        (replaced,) = cursor.fetchone()
-    return bool(replaced)
+        (receipt,) = cursor.fetchone()
+    return receipt
 
 
 def _headers(request, length):

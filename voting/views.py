@@ -319,7 +319,8 @@ def _render_detail(
         voter = None
     if consultation.eligibility == Eligibility.ACCOUNT and request.user.is_authenticated and voter is None:
         notice = "verify"
-    if voter is not None:
+    if voter is not None and phase != Phase.CLOSED:
+        # After the close not even the voter's own code shows the ballot (actions.current_ballot).
         current = actions.current_ballot(consultation, voter)
     pair = extra.pop("pair", None)
     if consultation.method == Method.PAIRWISE and phase == Phase.OPEN and pair is None and "pair_voter" not in extra:

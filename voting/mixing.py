@@ -1,0 +1,175 @@
+"""Re-mixing the ballot box, so that a copy of the database does not tell which ballot
+belongs to which row of the register.
+
+A ballot and its register row are written in one transaction. On PostgreSQL they then
+share the transaction id (``xmin``), their physical places (``ctid``) follow the order of
+casting, and so does SQLite's hidden ``rowid``; the register's ids and access-code ids
+follow the same order. Mixing rewrites every ballot (and pairwise answer) of a
+consultation in a fresh random order in one transaction: afterwards all of them carry the
+mixing transaction's id, sit in the table in an order drawn from the system's randomness,
+and the superseded row versions are vacuumed away.
+
+- While a consultation takes ballots, ``manage.py mix_ballot_boxes`` (run it every few
+  minutes) mixes every box that received ballots since its last mix: what an operator
+  watching the live database can link is limited to the ballots cast since the last run.
+- After the close the box is *sealed*: mixed once more, pairwise answers lose their
+  times, and the tables are rewritten (PostgreSQL ``VACUUM FULL``, SQLite ``VACUUM``) so
+  that no superseded row version stays in the data files. Closing by hand seals at once;
+  a consultation that closed by the clock is sealed by the next ``mix_ballot_boxes`` run
+  or, at the latest, when its results are published.
+"""
+
+import logging
+import secrets
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Ballot, Consultation, PairwiseVote, Phase
+
+log = logging.getLogger(__name__)
+
+_BATCH = 2000
+
+
+def is_sealed(consultation):
+    """Closed, and mixed after the close: nothing in the database follows the order of casting."""
+    return (
+        consultation.phase == Phase.CLOSED
+        and consultation.box_mixed_at is not None
+        and consultation.closes_at is not None
+        and consultation.box_mixed_at >= consultation.closes_at
+    )
+
+
+def mix_ballot_box(consultation_id, seal=False):
+    """Rewrite the consultation's ballots and pairwise answers in a random order, in one
+    transaction that waits for ballots in flight (they hold a share lock on the
+    consultation's row) and holds new ones back until it commits. With ``seal``, also give
+    pairwise answers one common time. Returns the number of rows rewritten."""
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
+        now = timezone.now()
+        if connection.vendor == "postgresql":
+            count = _mix_postgresql(consultation.pk, seal, now)
+        else:
+            count = _mix_generic(consultation.pk)
+        Consultation.objects.filter(pk=consultation.pk).update(box_mixed_at=now)
+    return count
+
+
+def seal_ballot_box(consultation_id):
+    """Mix a closed consultation's box a last time and rewrite the tables, unless that is
+    done already. Returns True if it sealed the box now."""
+    consultation = Consultation.objects.get(pk=consultation_id)
+    if consultation.phase != Phase.CLOSED or is_sealed(consultation):
+        return False
+    mix_ballot_box(consultation.pk, seal=True)
+    rewrite_tables()
+    log.info("ballot box of consultation %s sealed", consultation.pk)
+    return True
+
+
+def rewrite_tables():
+    """Drop superseded row versions from the data files. Outside a transaction only
+    (VACUUM cannot run inside one); inside one (tests) it is left to the next call."""
+    if connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # FULL writes new files holding only the live rows, in their mixed order; it locks
+            # these two tables for the moment it takes (about a second per 100,000 ballots).
+            cursor.execute("VACUUM FULL voting_ballot, voting_pairwisevote")
+        elif connection.vendor == "sqlite":
+            cursor.execute("VACUUM")
+    return True
+
+
+def vacuum_open_boxes():
+    """Frees the superseded row versions after mixing open boxes, without the exclusive lock
+    of a rewrite: the old versions' space is marked free and reused by later writes."""
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM voting_ballot, voting_pairwisevote")
+    return True
+
+
+def boxes_to_mix():
+    """Consultations whose box holds ballots written since its last mix, or which closed
+    and are not sealed yet."""
+    candidates = Consultation.objects.exclude(state="draft")
+    for consultation in candidates.only("pk", "state", "opens_at", "closes_at", "box_mixed_at"):
+        if consultation.phase == Phase.CLOSED:
+            if not is_sealed(consultation):
+                yield consultation, True
+        elif consultation.phase == Phase.OPEN and _written_since_mix(consultation):
+            yield consultation, False
+
+
+def _written_since_mix(consultation):
+    """Whether any ballot or pairwise answer was written after the last mix: on PostgreSQL,
+    a row whose transaction id differs from the others'; elsewhere by counting on."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(DISTINCT xmin::text) FROM ("
+                " SELECT xmin FROM voting_ballot WHERE consultation_id = %s"
+                " UNION ALL SELECT xmin FROM voting_pairwisevote WHERE consultation_id = %s) AS box",
+                [consultation.pk, consultation.pk],
+            )
+            (versions,) = cursor.fetchone()
+        return versions > 1 or (versions == 1 and consultation.box_mixed_at is None)
+    return True
+
+
+def _mix_postgresql(consultation_id, seal, now):
+    # The order comes from a keyed hash under a fresh random key: a permutation nobody can
+    # predict or recompute, drawn by the server without sending the rows to Python.
+    key = secrets.token_hex(32)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE mixing_ballots ON COMMIT DROP AS "
+            "SELECT id, consultation_id, ballot_key, receipt, content FROM voting_ballot WHERE consultation_id = %s",
+            [consultation_id],
+        )
+        cursor.execute("DELETE FROM voting_ballot WHERE consultation_id = %s", [consultation_id])
+        cursor.execute(
+            "INSERT INTO voting_ballot (id, consultation_id, ballot_key, receipt, content) "
+            "SELECT id, consultation_id, ballot_key, receipt, content FROM mixing_ballots "
+            "ORDER BY sha256(convert_to(id::text || %s, 'UTF8'))",
+            [key],
+        )
+        ballots = cursor.rowcount
+        cursor.execute(
+            "CREATE TEMPORARY TABLE mixing_pairs ON COMMIT DROP AS "
+            "SELECT id, consultation_id, ballot_key, left_id, right_id, choice, request_id, created "
+            "FROM voting_pairwisevote WHERE consultation_id = %s",
+            [consultation_id],
+        )
+        cursor.execute("DELETE FROM voting_pairwisevote WHERE consultation_id = %s", [consultation_id])
+        cursor.execute(
+            "INSERT INTO voting_pairwisevote "
+            "(id, consultation_id, ballot_key, left_id, right_id, choice, request_id, created) "
+            "SELECT id, consultation_id, ballot_key, left_id, right_id, choice, request_id, "
+            "CASE WHEN %s THEN %s ELSE created END FROM mixing_pairs "
+            "ORDER BY sha256(convert_to(id::text || %s, 'UTF8'))",
+            [seal, now, key],
+        )
+        pairs = cursor.rowcount
+    return ballots + pairs
+
+
+def _mix_generic(consultation_id):
+    shuffle = secrets.SystemRandom().shuffle
+    ballots = list(Ballot.objects.filter(consultation_id=consultation_id))
+    pairs = list(PairwiseVote.objects.filter(consultation_id=consultation_id))
+    shuffle(ballots)
+    shuffle(pairs)
+    Ballot.objects.filter(consultation_id=consultation_id).delete()
+    PairwiseVote.objects.filter(consultation_id=consultation_id).delete()
+    Ballot.objects.bulk_create(ballots, batch_size=_BATCH)
+    # bulk_create stamps every answer with the time of the mix (auto_now_add): on these
+    # databases the answers' own times go at every mix, not only at the seal.
+    PairwiseVote.objects.bulk_create(pairs, batch_size=_BATCH)
+    return len(ballots) + len(pairs)
