@@ -21,7 +21,7 @@ from participation.models import Process
 from participation.negotiation import ExportContentNegotiation
 from voting import selectors as voting_selectors
 from voting.actions import CODE_ALPHABET, RECEIPT_LENGTH, format_code, normalise_code
-from voting.models import Phase
+from voting.models import Phase, ReceiptLookup
 
 from . import actions, compute, exports, opendata
 from .models import ResultSnapshot
@@ -104,6 +104,20 @@ class PublishView(APIView):
         return Response(body, status=201 if created else 200)
 
 
+def counted_only(consultation, ballot):
+    """Whether a found receipt may say only "counted": when the consultation says so,
+    and always for an unlinked file, which does not know the content."""
+    return consultation.receipt_lookup == ReceiptLookup.COUNTED or "content" not in ballot
+
+
+def counted_message():
+    return _(
+        "Ein Stimmzettel mit dieser Quittung wurde gezählt. Es ist der zuletzt abgegebene Stimmzettel: Wer "
+        "seine Stimme ändert, erhält eine neue Quittung. Den Inhalt zeigen wir nicht, damit niemand mit der "
+        "Quittung beweisen kann, wie er abgestimmt hat."
+    )
+
+
 def normalised_receipt(raw):
     """A receipt as printed (XXXX-XXXX-XXXX), from whatever the citizen typed; None if it cannot be one."""
     code = normalise_code(raw)
@@ -117,13 +131,16 @@ class BallotsView(APIView):
         summary="Anonyme Stimmzettel (offene Daten)",
         description=(
             "Nach Ende und Veröffentlichung: alle Stimmzettel mit Quittung und Inhalt, nach Quittung sortiert "
-            "(Paarvergleich: die Vergleiche, ohne Quittungen). Mit ?receipt= nur dieser Stimmzettel, sonst 404."
+            "(Paarvergleich: die Vergleiche, ohne Quittungen); bei receipt_lookup=counted Inhalte und Quittungen "
+            "getrennt, jeweils sortiert (docs/results-schema.md). Mit ?receipt=: {receipt, content}, bei "
+            "receipt_lookup=counted nur {receipt, counted: true, message}; unbekannt 404."
         ),
         parameters=[OpenApiParameter("receipt", str, required=False, description="z. B. ACDE-FGHJ-KMNP")],
         responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="Nicht veröffentlicht oder unbekannt.")},
     )
     def get(self, request, pk):
-        snapshot = _published(_consultation(request, pk))
+        consultation = _consultation(request, pk)
+        snapshot = _published(consultation)
         raw = request.query_params.get("receipt")
         if raw is None:
             return HttpResponse(snapshot.ballots.encode("utf-8"), content_type="application/json")
@@ -135,6 +152,8 @@ class BallotsView(APIView):
         ballot = compute.find_receipt(snapshot, receipt)
         if ballot is None:
             raise Http404
+        if counted_only(consultation, ballot):
+            return Response({"receipt": receipt, "counted": True, "message": counted_message()})
         return Response(ballot)
 
 

@@ -19,6 +19,11 @@ In canonical form the ranking file is::
 
     {"ballots":[{"content":{"ranking":[[3],[1,7]]},"receipt":"ACDE-FGHJ-KMNP"},...],
      "consultation":12,"method":"ranking","schema":"heilbronn-participation/ballots/1"}
+
+With ``Consultation.receipt_lookup == "counted"`` the file is *unlinked*
+(``heilbronn-participation/ballots-unlinked/1``): the contents in one list, sorted by
+their canonical JSON text, and the receipts in another, sorted; nothing ties a receipt
+to a content, so a receipt cannot prove how someone voted. It goes the generic way.
 """
 
 import gc
@@ -35,6 +40,7 @@ from voting.tally.common import option_columns
 from voting.tally.ranking import FlatRankings
 
 BALLOTS_SCHEMA = "heilbronn-participation/ballots/1"
+UNLINKED_SCHEMA = "heilbronn-participation/ballots-unlinked/1"
 
 _HEAD = b'{"ballots":['
 _TAIL = re.compile(
@@ -83,6 +89,35 @@ def canonical_file_bytes(document):
     return canonical_json(document) if _FLOAT.search(data) else data
 
 
+def content_key(content):
+    """What the contents of an unlinked file are sorted by: their canonical JSON text.
+    It depends on the content alone, so the order says nothing about who cast it when."""
+    return canonical_file_bytes(content)
+
+
+def unlinked_document(consultation_id, method, receipts, contents):
+    """The unlinked ballot file: contents and receipts each sorted on their own."""
+    return {
+        "schema": UNLINKED_SCHEMA,
+        "consultation": consultation_id,
+        "method": method,
+        "contents": sorted(contents, key=content_key),
+        "receipts": sorted(receipts),
+    }
+
+
+def is_unlinked(document):
+    return isinstance(document, dict) and document.get("schema") == UNLINKED_SCHEMA
+
+
+# In canonical form the schema is the last key: the form can be told without parsing.
+_UNLINKED_END = b'"schema":"' + UNLINKED_SCHEMA.encode() + b'"}'
+
+
+def is_unlinked_bytes(data):
+    return bytes(data).endswith(_UNLINKED_END)
+
+
 def loads(data):
     with collector_paused():
         return json.loads(data)
@@ -114,6 +149,13 @@ class BallotFile:
         if self._document is None:
             self._document = loads(self.bytes)
         return self._document
+
+    @property
+    def unlinked(self):
+        """True for an unlinked file (receipts apart from the contents)."""
+        if self._document is not None:
+            return is_unlinked(self._document)
+        return is_unlinked_bytes(self.bytes)
 
     def rankings(self):
         """The file read by :func:`parse_rankings`, or None when it is no canonical ranking file."""

@@ -29,11 +29,19 @@ from voting.models import (
     Eligibility,
     Method,
     PairwiseVote,
+    ReceiptLookup,
     VoterRecord,
 )
 
 from . import compare, uncertainty
-from .ballotfile import BALLOTS_SCHEMA, BallotFile, collector_paused, ranking_file
+from .ballotfile import (
+    BALLOTS_SCHEMA,
+    BallotFile,
+    collector_paused,
+    is_unlinked,
+    ranking_file,
+    unlinked_document,
+)
 
 SCHEMA = "heilbronn-participation/consultation-result/1"
 REPLICATES = 1000
@@ -117,7 +125,8 @@ def main_count(count):
 
 def ballot_file(consultation):
     """The anonymous ballot file: receipts and contents sorted by receipt (pairwise:
-    the comparisons, sorted). No keys, ids or times: nothing that leads to a voter."""
+    the comparisons, sorted; receipt lookup "counted": contents and receipts in two
+    lists, each sorted on its own). No keys, ids or times: nothing that leads to a voter."""
     return live_ballot_file(consultation).document
 
 
@@ -144,6 +153,13 @@ def live_ballot_file(consultation):
         .order_by("receipt")
         .values_list("receipt", Cast("content", output_field=TextField()))
     )
+    if consultation.receipt_lookup == ReceiptLookup.COUNTED:
+        # Receipts apart from the contents: a receipt must not show (or sell) a vote.
+        with collector_paused():
+            contents = [orjson.loads(text) for _receipt, text in rows]
+        return BallotFile.from_document(
+            unlinked_document(consultation.pk, consultation.method, [row[0] for row in rows], contents)
+        )
     if consultation.method == Method.RANKING:
         fast = _ranking_file_from_text(consultation.pk, rows)
         if fast is not None:
@@ -206,6 +222,8 @@ def data_from_ballot_file(method, ballots):
     """The ballot file as the tally functions take it, in the file's order."""
     if method == Method.PAIRWISE:
         return [(row["winner"], row["loser"]) for row in ballots["comparisons"]]
+    if is_unlinked(ballots):
+        return [content_for_count(method, content) for content in ballots["contents"]]
     return [content_for_count(method, row["content"]) for row in ballots["ballots"]]
 
 
@@ -416,15 +434,20 @@ def citizen_scores(result):
 # --- reading published snapshots -----------------------------------------------------
 
 
+_UNLINKED = object()  # in the index of an unlinked file: counted, content unknown
+
+
 @lru_cache(maxsize=8)
 def _receipt_index(ballots_sha256):
-    """{receipt: content, or the ballot's index in a ranking file's arrays}."""
+    """{receipt: content, the ballot's index in a ranking file's arrays, or _UNLINKED}."""
     from .models import ResultSnapshot
 
     text = ResultSnapshot.objects.filter(ballots_sha256=ballots_sha256).values_list("ballots", flat=True).first()
     if not text:
         return {}, None
     ballots = BallotFile(text.encode("utf-8"))
+    if ballots.unlinked:
+        return dict.fromkeys(ballots.document.get("receipts", []), _UNLINKED), None
     rankings = ballots.rankings()
     if rankings is not None:
         return {receipt: index for index, receipt in enumerate(rankings.receipts)}, rankings.ballots
@@ -432,12 +455,16 @@ def _receipt_index(ballots_sha256):
 
 
 def find_receipt(snapshot, receipt):
-    """The ballot with this receipt in a snapshot's ballot file, or None. The index is
-    cached by the file's hash: a published file never changes."""
+    """The ballot with this receipt in a snapshot's ballot file, or None:
+    ``{"receipt", "content"}``, or only ``{"receipt"}`` in an unlinked file, which
+    does not know a receipt's content. The index is cached by the file's hash: a
+    published file never changes."""
     index, rankings = _receipt_index(snapshot.ballots_sha256)
     found = index.get(receipt)
     if found is None:
         return None
+    if found is _UNLINKED:
+        return {"receipt": receipt}
     content = {"ranking": rankings[found]} if rankings is not None else found
     return {"receipt": receipt, "content": content}
 

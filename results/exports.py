@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from workshops.exports import neutralise
 
 from . import compare, xlsx
-from .ballotfile import BallotFile, collector_paused
+from .ballotfile import BallotFile, collector_paused, is_unlinked
 from .charts import count_label, disagreement_summary, option_titles, ranking_rows, title_of, uncertainty_notes
 from .compute import canonical_bytes, counts_of
 
@@ -132,21 +132,39 @@ def ballots_table(result, ballots):
     if method == "pairwise":
         rows = [[row["winner"], row["loser"]] for row in ballots.get("comparisons", [])]
         return _table("ballots", _("Stimmzettel"), [_("bevorzugt (ID)"), _("gegenüber (ID)")], rows)
-    rows = []
-    for ballot in ballots.get("ballots", []):
-        content = ballot["content"]
-        cells = dict.fromkeys(ids)
-        if method == "approval":
-            approved = {str(option) for option in content.get("approve", [])}
-            cells = {option: int(option in approved) for option in ids}
-        elif method == "ranking":
-            for place, group in enumerate(content.get("ranking", []), start=1):
-                for option in group:
-                    cells[str(option)] = place
-        else:
-            cells.update({str(k): v for k, v in content.get("scores" if method == "score" else "points", {}).items()})
-        rows.append([ballot["receipt"], *(cells.get(option) for option in ids)])
+    if is_unlinked(ballots):
+        # No receipt beside a content: the receipts get a table of their own.
+        rows = [_content_cells(method, content, ids) for content in ballots.get("contents", [])]
+        return _table("ballots", _("Stimmzettel"), ids, rows)
+    rows = [[row["receipt"], *_content_cells(method, row["content"], ids)] for row in ballots.get("ballots", [])]
     return _table("ballots", _("Stimmzettel"), [_("Quittung"), *ids], rows)
+
+
+def _content_cells(method, content, ids):
+    """One ballot's cells, one per measure id: 1/0 approved, place, grade or points."""
+    cells = dict.fromkeys(ids)
+    if method == "approval":
+        approved = {str(option) for option in content.get("approve", [])}
+        cells = {option: int(option in approved) for option in ids}
+    elif method == "ranking":
+        for place, group in enumerate(content.get("ranking", []), start=1):
+            for option in group:
+                cells[str(option)] = place
+    else:
+        cells.update({str(k): v for k, v in content.get("scores" if method == "score" else "points", {}).items()})
+    return [cells.get(option) for option in ids]
+
+
+def receipts_table(ballots):
+    """The receipts of an unlinked ballot file, sorted, on their own; None for other files."""
+    if isinstance(ballots, BallotFile):
+        if not ballots.unlinked:  # told from the bytes: a large linked file is not parsed here
+            return None
+        ballots = ballots.document
+    document = ballots
+    if not is_unlinked(document):
+        return None
+    return _table("receipts", _("Quittungen"), [_("Quittung")], [[receipt] for receipt in document.get("receipts", [])])
 
 
 def _place_texts(places, empty, write):
@@ -172,13 +190,15 @@ def poll_tables(polls):
 
 
 def tables(result, ballots, polls=(), snapshot=None):
-    return [
+    found = [
         summary_table(result, snapshot),
         *ranking_tables(result),
         *poll_tables(polls),
         turnout_table(result),
         ballots_table(result, ballots),
     ]
+    receipts = receipts_table(ballots)
+    return found if receipts is None else [*found, receipts]
 
 
 # --- renderings -----------------------------------------------------------------------

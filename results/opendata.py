@@ -1,6 +1,7 @@
 """The open-data bundle of a published result: a ZIP anyone can recount.
 
-- ``ballots.json``: the anonymous ballot file the result was counted from;
+- ``ballots.json``: the anonymous ballot file the result was counted from (linked or,
+  with receipt lookup "counted", unlinked: see results.ballotfile);
 - ``result.json``: the published snapshot's bytes, exactly (its SHA-256 is the snapshot's);
 - ``consultation.json``: the consultation, its options and its register figures;
 - ``manifest.json``: the SHA-256 of every other file, and the snapshot's;
@@ -10,6 +11,7 @@
 import io
 import zipfile
 
+from .ballotfile import is_unlinked_bytes
 from .compute import SCHEMA, canonical_bytes, sha256_hex
 
 CONSULTATION_SCHEMA = "heilbronn-participation/consultation/1"
@@ -61,6 +63,56 @@ Format: docs/results-schema.md in the platform's source code.
 """
 
 
+# The README of an unlinked ballot file (receipt lookup "counted"); the one above stays
+# byte for byte as it was, so bundles of linked files do not change.
+README_UNLINKED = """\
+Offene Daten einer Bürgerbefragung / Open data of a citizen consultation
+=======================================================================
+
+DEUTSCH
+
+Diese ZIP-Datei enthält das veröffentlichte Ergebnis einer Befragung und alle
+anonymen Stimmzettel, aus denen es berechnet wurde:
+
+  ballots.json       die Inhalte aller gezählten Stimmzettel (nach ihrem
+                     JSON-Text sortiert) und getrennt davon alle Quittungscodes
+                     (sortiert); keine Quittung ist einem Inhalt zugeordnet
+  result.json        das veröffentlichte Ergebnis, Byte für Byte
+  consultation.json  die Befragung, ihre Maßnahmen und die Beteiligungszahlen
+  manifest.json      die SHA-256-Prüfsumme jeder Datei
+
+Die SHA-256-Prüfsumme von result.json ist die auf der Ergebnisseite
+veröffentlichte Prüfsumme. Nachzählen mit dem Quellcode der Plattform:
+
+  python manage.py recount DIESE-DATEI.zip
+
+Das Programm prüft die Prüfsummen, berechnet das Ergebnis aus ballots.json neu
+und vergleicht es Byte für Byte mit result.json. Mit Ihrem Quittungscode sehen
+Sie, dass Ihr Stimmzettel gezählt wurde, aber nicht, welcher Inhalt zu ihm
+gehört: So kann niemand mit einer Quittung beweisen, wie er abgestimmt hat
+(Schutz vor Stimmenkauf). Die Stimmzettel enthalten keine Namen, Konten oder
+Zeiten.
+
+ENGLISH
+
+This ZIP file holds the published result of a consultation and every anonymous
+ballot it was counted from (files as listed above): ballots.json lists the
+contents of all counted ballots (sorted by their JSON text) and, apart from them,
+all receipt codes (sorted); no receipt is tied to a content. The SHA-256 of
+result.json is the checksum published on the results page. To recount with the
+platform's source code:
+
+  python manage.py recount THIS-FILE.zip
+
+It checks the checksums, recomputes the result from ballots.json and compares
+it byte for byte with result.json. Your receipt code shows that your ballot was
+counted, not which content is yours, so that no receipt can prove a vote to a
+buyer. The ballots hold no names, accounts or times.
+
+Format: docs/results-schema.md in the platform's source code.
+"""
+
+
 def consultation_file(result):
     """What a recount needs besides the ballots, taken from the published result."""
     turnout = {key: value for key, value in result["turnout"].items() if key != "ballots"}
@@ -83,11 +135,12 @@ def _write(archive, name, data):
 def bundle(snapshot):
     """The ZIP bytes of a published snapshot's open data."""
     result_bytes = snapshot.canonical.encode("utf-8")
+    ballots = snapshot.ballots.encode("utf-8")
     files = {
-        "ballots.json": snapshot.ballots.encode("utf-8"),
+        "ballots.json": ballots,
         "result.json": result_bytes,
         "consultation.json": canonical_bytes(consultation_file(snapshot.result)),
-        "README.txt": README.encode("utf-8"),
+        "README.txt": (README_UNLINKED if is_unlinked_bytes(ballots) else README).encode("utf-8"),
     }
     manifest = {
         "schema": MANIFEST_SCHEMA,

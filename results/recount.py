@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from voting.ballots import BallotError, normalise
 
-from .ballotfile import BallotFile, canonical_file_bytes, collector_paused, parse_rankings
+from .ballotfile import (
+    BallotFile,
+    canonical_file_bytes,
+    collector_paused,
+    content_key,
+    is_unlinked,
+    parse_rankings,
+)
 from .compute import (
     canonical_bytes,
     costs_from_options,
@@ -239,6 +246,8 @@ def _valid_ballots(ballots, consultation, options, report):
             else:
                 report.add("invalid_ballot", _("Vergleich Nr. %(n)s ist ungültig.") % {"n": index + 1}, name)
         return {**ballots, "comparisons": kept}
+    if is_unlinked(ballots):
+        return _valid_unlinked(ballots, consultation, option_ids, options, report)
     rows = ballots.get("ballots")
     if not isinstance(rows, list):
         report.add("bad_structure", _("Die Stimmzettel fehlen."), name, fatal=True)
@@ -265,6 +274,62 @@ def _valid_ballots(ballots, consultation, options, report):
     if [row["receipt"] for row in kept] != sorted(row["receipt"] for row in kept):
         report.add("not_sorted", _("Die Stimmzettel sind nicht nach Quittung sortiert."), name)
     return {**ballots, "ballots": kept}
+
+
+UNLINKED_FIELDS = {"schema", "consultation", "method", "contents", "receipts"}
+
+
+def _valid_unlinked(ballots, consultation, option_ids, options, report):
+    """As :func:`_valid_ballots` for an unlinked file: contents and receipts apart,
+    as many receipts as contents, none twice, each list in its canonical order, and
+    nothing else in the file (nothing that could tie a receipt to a content)."""
+    name = "ballots.json"
+    contents, receipts = ballots.get("contents"), ballots.get("receipts")
+    if not isinstance(contents, list) or not isinstance(receipts, list):
+        report.add("bad_structure", _("Die Inhalte oder die Quittungen fehlen."), name, fatal=True)
+        return None
+    extra = sorted(set(ballots) - UNLINKED_FIELDS)
+    if extra:
+        report.add(
+            "unexpected_field",
+            _("Die Stimmzettel-Datei enthält unerwartete Felder: %(fields)s") % {"fields": ", ".join(extra)},
+            name,
+        )
+    seen = set()
+    for index, receipt in enumerate(receipts):
+        if not isinstance(receipt, str):
+            report.add("invalid_receipt", _("Quittung Nr. %(n)s ist kein Text.") % {"n": index + 1}, name)
+        elif receipt in seen:
+            report.add("duplicate_receipt", _("Die Quittung %(r)s kommt mehrfach vor.") % {"r": receipt}, name)
+        else:
+            seen.add(receipt)
+    if len(receipts) != len(contents):
+        report.add(
+            "receipt_count_mismatch",
+            _("Die Datei hat %(receipts)s Quittungen, aber %(ballots)s Stimmzettel.")
+            % {"receipts": len(receipts), "ballots": len(contents)},
+            name,
+        )
+    if all(isinstance(receipt, str) for receipt in receipts) and receipts != sorted(receipts):
+        report.add("not_sorted", _("Die Quittungen sind nicht sortiert."), name)
+    costs = {option["id"]: option.get("cost") for option in options}
+    kept = []
+    for index, content in enumerate(contents):
+        try:
+            valid = normalise(consultation["method"], consultation["settings"], option_ids, content, costs) == content
+        except (BallotError, KeyError, TypeError, ValueError, InvalidOperation):
+            valid = False
+        if valid:
+            kept.append(content)
+        else:
+            report.add("invalid_ballot", _("Stimmzettel Nr. %(n)s ist ungültig.") % {"n": index + 1}, name)
+    try:
+        keys = [content_key(content) for content in kept]
+    except (TypeError, ValueError):
+        keys = None
+    if keys is not None and keys != sorted(keys):
+        report.add("not_sorted", _("Die Stimmzettel sind nicht nach ihrem JSON-Text sortiert."), name)
+    return {**ballots, "contents": kept}
 
 
 def _valid_rankings(rankings, consultation, options, report):

@@ -15,7 +15,7 @@ from voting import selectors as voting_selectors
 from voting.models import Consultation, ConsultationState, Method, Phase
 
 from . import actions, charts, compute
-from .api import normalised_receipt
+from .api import counted_only, normalised_receipt
 from .models import ResultSnapshot
 
 # How each method counts, in plain German (2–3 sentences each).
@@ -179,14 +179,21 @@ def result_page(result):
     }
 
 
-def receipt_lookup(snapshot, raw):
-    """The citizen's receipt in the snapshot's ballot file: {"receipt", "found", "content"}."""
+def receipt_lookup(snapshot, raw, consultation=None):
+    """The citizen's receipt in the snapshot's ballot file: {"receipt", "found",
+    "counted_only", "content"}; with counted_only (receipt lookup "counted") no content."""
     raw = (raw or "").strip()
     if not raw:
         return None
     receipt = normalised_receipt(raw)
     ballot = compute.find_receipt(snapshot, receipt) if receipt else None
-    return {"receipt": receipt or raw, "found": ballot is not None, "content": ballot["content"] if ballot else None}
+    only = ballot is not None and counted_only(consultation or snapshot.consultation, ballot)
+    return {
+        "receipt": receipt or raw,
+        "found": ballot is not None,
+        "counted_only": only,
+        "content": ballot["content"] if ballot and not only else None,
+    }
 
 
 def ballot_lines(result, content):

@@ -44,8 +44,8 @@ def result_detail(request, pk):
     page = selectors.result_page(result)
     # The SVG is built server-side with every text escaped (results.charts.ranking_svg).
     page["chart"] = mark_safe(page["chart"])  # noqa: S308
-    lookup = selectors.receipt_lookup(snapshot, request.GET.get("receipt"))
-    if lookup and lookup["found"]:
+    lookup = selectors.receipt_lookup(snapshot, request.GET.get("receipt"), consultation)
+    if lookup and lookup["found"] and not lookup["counted_only"]:
         lookup["lines"] = selectors.ballot_lines(result, lookup["content"])
     context = {
         "consultation": consultation,
