@@ -50,6 +50,21 @@ def env_list(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name):
+    """Comma-separated IP addresses or CIDR blocks (10.0.0.5, 10.0.0.0/24, ::1), normalised."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item)))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24): {error}"
+            ) from None
+    return networks
+
+
 def env_database(name, default):
     import dj_database_url
 
@@ -132,6 +147,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later step sees the client's address (X-Forwarded-For of TRUSTED_PROXIES only).
+    "participation.security.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "participation.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -140,6 +157,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "participation.login.KnownDeviceMiddleware",  # the cookie of participation/login.py
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -168,10 +186,17 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
-# The cache holds rate-limit counters; with Redis they are shared by all processes.
+# The cache holds rate-limit counters; with Redis they are shared by all processes. Short
+# timeouts: a Redis that does not answer must not stall a ballot or a login (the limits are
+# then skipped, participation.security.cached). Sessions are in the database, not here.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "cache"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cache",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -316,6 +341,12 @@ if not DEBUG:
     LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The reverse proxies in front of Daphne (IP addresses or CIDR blocks). Only when a request
+# comes from one of them is X-Forwarded-For read for the client's address, which the rate
+# limits and lockouts count (participation/security.py). Empty: the peer is the client.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+# Sessions in the database (Django's default), so signing in does not depend on Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Days after a process's end date until participants' personal data are removed
 # (python manage.py purge_personal_data, run daily; see participation/retention.py).

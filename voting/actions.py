@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -20,7 +19,7 @@ from participation import rules
 from participation.actions import free_measure_slug, record_audit
 from participation.errors import Conflict, RateLimited, Unauthenticated
 from participation.models import Measure, MeasureOrigin
-from participation.security import limit
+from participation.security import count_hit, limit, window_key
 
 from . import ballots as ballot_rules
 from . import mixing
@@ -47,9 +46,11 @@ RECEIPT_LENGTH = 12
 MAX_CODES_PER_REQUEST = 5000
 MAX_OPTIONS = 200
 
-# Failed access-code attempts per client address before a lockout, and its length. Guessing
-# one of about 2^74 codes is hopeless anyway; the limit is a brake for scripts, high enough
-# that a school whose pupils share one address and mistype their codes does not lock itself out.
+# Wrong access codes per client address in a 15-minute window; beyond it further wrong codes
+# from that address are answered 429 with Retry-After instead of 403. A right code is always
+# taken, whatever others behind the same address (a school, a town hall) typed: guessing one of
+# about 2^74 codes is hopeless at any rate the servers can answer (docs/security.md), so the
+# limit is a brake for scripts, not a lock on an address.
 FAILED_ATTEMPTS_LIMIT = 200
 LOCKOUT_SECONDS = 15 * 60
 # Changes of one voter's ballot per hour: generous for people, a brake for scripts.
@@ -350,7 +351,22 @@ class Voter:
 
 
 def _failure_key(address):
-    return f"voting:failed-codes:{address}"
+    """The cache key of this address's wrong codes in the current window."""
+    return window_key(f"voting:failed-codes:{address}", LOCKOUT_SECONDS)
+
+
+def _wrong_code(address):
+    """Count a wrong code from ``address``; beyond the limit the answer slows the sender down."""
+    failures, remaining = count_hit(f"voting:failed-codes:{address}", LOCKOUT_SECONDS)
+    if failures is not None and failures > FAILED_ATTEMPTS_LIMIT:
+        raise RateLimited(
+            _(
+                "Dieser Zugangscode gilt nicht. Aus Ihrem Netz kamen zuletzt sehr viele falsche Zugangscodes; "
+                "weitere falsche Codes werden eine Weile abgewiesen. Ein richtiger Code wird weiterhin angenommen."
+            ),
+            remaining,
+        )
+    raise PermissionDenied(_("Dieser Zugangscode gilt nicht für diese Befragung."))
 
 
 def resolve_voter(consultation, user=None, access_code=None, browser_token=None, address="unknown"):
@@ -364,12 +380,6 @@ def resolve_voter(consultation, user=None, access_code=None, browser_token=None,
             raise PermissionDenied(_("Bestätigen Sie zuerst Ihre E-Mail-Adresse; dann können Sie abstimmen."))
         return Voter(consultation.pk, user_id=user.pk)
     if consultation.eligibility == Eligibility.ACCESS_CODE:
-        failures = cache.get(_failure_key(address), 0)
-        if failures >= FAILED_ATTEMPTS_LIMIT:
-            raise RateLimited(
-                _("Zu viele falsche Zugangscodes aus Ihrem Netz; versuchen Sie es in 15 Minuten wieder."),
-                LOCKOUT_SECONDS,
-            )
         code = normalise_code(access_code)
         if not code:
             raise ValidationError(
@@ -381,11 +391,7 @@ def resolve_voter(consultation, user=None, access_code=None, browser_token=None,
             .first()
         )
         if record_id is None:
-            try:
-                cache.incr(_failure_key(address))
-            except ValueError:
-                cache.set(_failure_key(address), 1, LOCKOUT_SECONDS)
-            raise PermissionDenied(_("Dieser Zugangscode gilt nicht für diese Befragung."))
+            _wrong_code(address)
         return Voter(consultation.pk, access_code_id=record_id)
     if not browser_token:
         raise ValidationError(
@@ -428,18 +434,17 @@ def _options_and_costs(consultation):
     return [m for m, _ in rows], dict(rows)
 
 
+def _changes_key(ballot_key):
+    """The cache key of a voter's changes in the current hour."""
+    return window_key(f"voting:changes:{ballot_key}", 3600)
+
+
 def _limit_changes(voter):
-    key = f"voting:changes:{voter.ballot_key}"
-    if cache.add(key, 1, 3600):
-        return
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
-        return
-    if count > CHANGES_PER_HOUR:
+    # Skipped while the cache (Redis) is away: a change is never refused for that.
+    count, remaining = count_hit(f"voting:changes:{voter.ballot_key}", 3600)
+    if count is not None and count > CHANGES_PER_HOUR:
         raise RateLimited(
-            _("Sie haben diesen Stimmzettel sehr oft geändert; versuchen Sie es in einer Stunde wieder."), 3600
+            _("Sie haben diesen Stimmzettel sehr oft geändert; versuchen Sie es in einer Stunde wieder."), remaining
         )
 
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from participation.errors import Conflict
 from participation.models import Process
+from participation.security import client_address
 
 from . import actions, selectors
 from .models import Eligibility, Proposal, ProposalStatus
@@ -67,7 +68,7 @@ def voter_for(request, consultation, new_browser_token=None):
         user=request.user,
         access_code=code or request.META.get(ACCESS_CODE_HEADER),
         browser_token=browser_token(request) or new_browser_token,
-        address=request.META.get("REMOTE_ADDR", "unknown"),
+        address=client_address(request),
     )
 
 
@@ -180,7 +181,7 @@ class BallotView(APIView):
         )
         if not isinstance(request.data, dict) or "ballot" not in request.data:
             return Response({"ballot": [_("Dieses Feld ist erforderlich.")]}, status=400)
-        actions.limit_ballots_from(consultation, request.META.get("REMOTE_ADDR", "unknown"))
+        actions.limit_ballots_from(consultation, client_address(request))
         token = _new_token(consultation)
         voter = voter_for(request, consultation, token)
         result = actions.cast_ballot(consultation, voter, request.data["ballot"])

@@ -18,7 +18,8 @@ language; the lane never has to say no.
 
 The checks are the ones of ``api.BallotView.put`` and ``actions.cast_ballot``, on
 the same data with the same helpers: who may see the consultation (a published
-process, not a draft), the lockout after failed codes, the ballot rules of
+process, not a draft), the code's keyed hash (the lane takes right codes only, which
+no count of wrong codes from the address refuses), the ballot rules of
 ``ballots.normalise``, the change limit per voter (``actions._limit_changes``), one
 ballot per code by the database constraint, the share lock on the consultation row
 that makes closing wait, and the register row (or its count of changes) in the same

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from participation import rules
 from participation.errors import Conflict, RateLimited, Unauthenticated
 from participation.models import Process
+from participation.security import client_address
 from results.actions import latest_snapshot
 
 from . import actions, counting, selectors
@@ -95,7 +96,7 @@ def _voter(request, consultation, access_code="", new_token=None):
         user=request.user,
         access_code=access_code,
         browser_token=browser_token(request) or new_token,
-        address=request.META.get("REMOTE_ADDR", "unknown"),
+        address=client_address(request),
     )
 
 
@@ -415,7 +416,7 @@ def cast(request, pk):
     new_token = None if browser_token(request) else _new_browser_token(consultation)
     try:
         sent = ballot_from_post(consultation, _options(consultation), request.POST)
-        actions.limit_ballots_from(consultation, request.META.get("REMOTE_ADDR", "unknown"))
+        actions.limit_ballots_from(consultation, client_address(request))
         voter = _voter(request, consultation, code, new_token)
         result = actions.cast_ballot(consultation, voter, sent)
     except REFUSALS as exc:
