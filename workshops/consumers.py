@@ -22,6 +22,7 @@ Where the database work runs
 import asyncio
 import collections
 import concurrent.futures
+import contextlib
 import json
 import logging
 import queue
@@ -32,30 +33,29 @@ from urllib.parse import parse_qs
 
 from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.db import connection, connections, transaction
 
 from participation import rules
-from participation.parsers import has_unstorable_text
 
-from . import selectors
+from . import presence, selectors
 from .actions import (
     CommandError,
     apply_command,
     apply_votes,
-    connect_participant,
-    count_in,
     facilitator_revoked,
     join_workshop,
 )
+from .frames import FrameError, parse_frame
+from .frames import command_id as frame_command_id
 from .models import Participant, ParticipantRole, Poll, Workshop, normalise_code
 from .redis_layer import raise_if_cancelling
 from .tickets import read_ticket
 
 log = logging.getLogger(__name__)
 
-MAX_FRAME_CHARS = 16_000
 # Token bucket per connection: bursts of 30 commands, 10 a second sustained.
 RATE_BURST = 30
 RATE_PER_SECOND = 10.0
@@ -83,6 +83,7 @@ DELIVER_SLICE = 100
 
 CLOSE_UNAUTHORISED = 4401
 CLOSE_NOT_FOUND = 4404
+CLOSE_SERVER_ERROR = 1011
 
 
 def encode(frame):
@@ -201,30 +202,40 @@ def _authenticate(scope, workshop):
     return existing.order_by("-role").first()
 
 
-def _join(scope, code, hub=None):
-    """Find the workshop and the participant and count the socket in; with the hub
+def _join(scope, code, key, server_id, hub=None):
+    """Find the workshop and the participant and write the socket's presence row (``key``
+    on server ``server_id``); with the hub
     (the socket is already registered with it), also read the snapshot, so that
     joining a busy workshop is one trip to a database thread and, with a ticket on a
     board many join at once, one query."""
     ticket = _ticket(scope)
     if hub is not None and ticket:
         participant_id = read_ticket(ticket, hub.workshop.pk)
-        participant = count_in(participant_id, hub.workshop.pk) if participant_id else None
+        participant = presence.check_in(key, server_id, participant_id, hub.workshop.pk) if participant_id else None
         if participant is None:
             return CLOSE_UNAUTHORISED, hub.workshop, None
         if facilitator_revoked(participant, hub.workshop):
-            connect_participant(participant.pk, -1)
+            presence.check_out(key)
             return CLOSE_UNAUTHORISED, hub.workshop, None
-        return participant, hub.workshop, _snapshot(participant, hub.cache)
+        return participant, hub.workshop, _snapshot_or_count_out(participant, hub.cache, key)
     workshop = Workshop.objects.filter(code=code).first()
     if workshop is None:
         return CLOSE_NOT_FOUND, None, None
     participant = _authenticate(scope, workshop)
     if participant is None or facilitator_revoked(participant, workshop):
         return CLOSE_UNAUTHORISED, workshop, None
-    connect_participant(participant.pk, +1)
-    frame = _snapshot(participant, hub.cache) if hub is not None else None
+    presence.add_socket(key, server_id, participant)
+    frame = _snapshot_or_count_out(participant, hub.cache, key) if hub is not None else None
     return participant, workshop, frame
+
+
+def _snapshot_or_count_out(participant, cache, key):
+    # The socket is counted in but not yet admitted: if the snapshot fails, nobody else counts it out.
+    try:
+        return _snapshot(participant, cache)
+    except BaseException:
+        presence.check_out(key)
+        raise
 
 
 def _snapshot(participant, cache):
@@ -392,6 +403,8 @@ class LoopState:
         self.presence = Coalescer(self.presence_interval, _flush_presence)
         self.votes = VoteBatcher()
         self.hubs = {}  # workshop code -> Hub
+        # This process's presence lease and open sockets (see ``presence``).
+        self.server = presence.ServerPresence(database, self.presence.mark, _flush_presence)
 
     def tally_seen(self, workshop_id, poll_id):
         """The highest generation of a tally of this poll that this process received."""
@@ -622,10 +635,30 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+        try:
+            await handler(message)
+        except StopConsumer:
+            raise
+        except Exception:
+            # Whatever failed, the socket closes cleanly and gives back its hub and presence;
+            # an exception leaving the consumer would make Daphne close with 1011 and skip both.
+            log.exception("workshop socket failed on %s; closing it", message.get("type"))
+            with contextlib.suppress(Exception):
+                await self.close(code=CLOSE_SERVER_ERROR)
+            await self.release()
+            raise StopConsumer from None
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Also when cancelled (server shutdown, a stuck close): the participant's count still goes down.
+            await self.release()
 
     async def connect(self):
         self.participant_id = None
+        self.presence_key = None  # this socket's presence row, while it may exist
+        self.releasing = None
         self.is_facilitator = False
         self.seq = 0
         self.hub = None
@@ -638,6 +671,10 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.refilled = time.monotonic()
         await self.accept()
         code = normalise_code(self.scope["url_route"]["kwargs"]["code"])
+        server = loop_state().server
+        await server.ensure()
+        self.presence_epoch = server.epoch
+        self.presence_key = key = server.new_key()
         hub = loop_state().hubs.get(code)
         if hub is not None and hub.ready.done() and not hub.ready.exception():
             # Known workshop: register first, so nothing falls between the snapshot and
@@ -646,7 +683,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             hub.add(self)
             try:
                 async with self.order:
-                    outcome, workshop, snapshot = await database(_join)(self.scope, code, hub)
+                    outcome, workshop, snapshot = await database(_join)(self.scope, code, key, server.server_id, hub)
                     if not isinstance(outcome, int):
                         self.admit(outcome, workshop)
                         await self.send_snapshot_text(*snapshot)
@@ -654,7 +691,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 hub.remove(self)  # e.g. the database is away: this socket fails, the hub stays clean
                 raise
         else:
-            outcome, workshop, _ = await database(_join)(self.scope, code)
+            outcome, workshop, _ = await database(_join)(self.scope, code, key, server.server_id)
             if not isinstance(outcome, int):
                 self.admit(outcome, workshop)
                 self.hub = await Hub.for_workshop(code, workshop)
@@ -662,6 +699,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 async with self.order:
                     await self.send_snapshot_text(*await database(_snapshot)(self.participant_id, self.hub.cache))
         if isinstance(outcome, int):
+            self.presence_key = None  # none written (or deleted again)
             if self.hub is not None:
                 self.hub.remove(self)
             await self.close(code=outcome)
@@ -675,15 +713,35 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.is_facilitator = participant.is_facilitator
         self.workshop = workshop
         self.group = workshop.group_name
+        loop_state().server.opened(self.presence_key, workshop.pk, participant.pk, self.presence_epoch)
 
     async def disconnect(self, code):
+        await self.release()
+
+    async def release(self):
+        """Leave the hub and count the socket out, once, however the socket ends. In a
+        task of its own: a cancellation of whoever waits must not stop it halfway."""
+        if not hasattr(self, "releasing"):
+            return  # ``connect`` never began
+        if self.releasing is None:
+            self.releasing = _spawn(self._release())
+        await asyncio.shield(self.releasing)
+
+    async def _release(self):
         if self.hub is not None:
             self.hub.remove(self)
         self.backlog = []
-        if self.participant_id is None:
+        key, self.presence_key = self.presence_key, None
+        if key is None:
             return
-        await database(connect_participant)(self.participant_id, -1)
-        loop_state().presence.mark(self.workshop.pk)
+        loop_state().server.closed(key)
+        try:
+            await database(presence.check_out)(key)
+        except Exception:
+            # The row stays until this process stops or its lease runs out.
+            log.exception("socket of participant %s could not be counted out", self.participant_id)
+        if self.participant_id is not None:
+            loop_state().presence.mark(self.workshop.pk)
 
     # --- sending ----------------------------------------------------------------------
 
@@ -767,27 +825,20 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.participant_id is None:
             return
-        if text_data is None:
-            await self.send_error(None, "bad_frame", "Frames must be JSON text, not binary.")
-            return
-        if len(text_data) > MAX_FRAME_CHARS:
-            await self.send_error(None, "too_large", f"A frame may have at most {MAX_FRAME_CHARS} characters.")
-            return
+        # Every frame takes a token, refused ones too: a flood of junk is limited like one of commands.
+        allowed = self.take_token()
         try:
-            command = json.loads(text_data)
-        except ValueError:
-            await self.send_error(None, "bad_json", "The frame is not valid JSON.")
+            if text_data is None:
+                raise FrameError("bad_frame", "Frames must be JSON text, not binary.")
+            command = parse_frame(text_data)
+        except FrameError as error:
+            if allowed:
+                await self.send_error(None, error.code, error.message)
+            else:
+                await self.send_error(None, "rate_limited", "Too many messages; slow down and retry.")
             return
-        if not isinstance(command, dict) or not isinstance(command.get("type"), str):
-            await self.send_error(None, "bad_frame", "A frame is a JSON object with a 'type'.")
-            return
-        if has_unstorable_text(command):
-            # A NUL or a lone surrogate (escaped in JSON) can be neither stored nor echoed back.
-            await self.send_error(None, "invalid", "The frame holds characters that are not allowed.")
-            return
-        raw_id = command.get("id")
-        command_id = raw_id if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) else None
-        if not self.take_token():
+        command_id = frame_command_id(command)
+        if not allowed:
             await self.send_error(command_id, "rate_limited", "Too many messages; slow down and retry.")
             return
         # Events broadcast while this frame is handled wait until its answer is out:

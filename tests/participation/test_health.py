@@ -1,4 +1,8 @@
+import socket
+import time
+
 import pytest
+from channels.layers import channel_layers
 
 
 @pytest.mark.django_db
@@ -8,18 +12,37 @@ def test_healthz_reports_database_and_channel_layer(client):
     assert response.json() == {"database": "ok", "channel_layer": "ok"}
 
 
+def redis_layer_at(settings, url):
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "workshops.redis_layer.WorkshopRedisChannelLayer", "CONFIG": {"hosts": [url]}}
+    }
+    channel_layers.backends.clear()
+
+
 @pytest.mark.django_db
 def test_healthz_is_503_when_the_channel_layer_is_down(client, settings):
-    # A Redis layer pointing at a port where nothing listens.
-    settings.CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}
-    }
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
+    redis_layer_at(settings, "redis://127.0.0.1:1/0")  # a port where nothing listens
     try:
         response = client.get("/healthz")
     finally:
         channel_layers.backends.clear()
     assert response.status_code == 503
     assert response.json() == {"database": "ok", "channel_layer": "error"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_soon_when_redis_accepts_but_never_answers(client, settings):
+    # A listener that takes the connection and says nothing, like a hung Redis.
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)
+        redis_layer_at(settings, f"redis://127.0.0.1:{hung.getsockname()[1]}/0")
+        started = time.monotonic()
+        try:
+            response = client.get("/healthz")
+        finally:
+            channel_layers.backends.clear()
+        took = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "channel_layer": "error"}
+    assert took < 5, took  # a load balancer's probe gets its answer in time

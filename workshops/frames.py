@@ -1,0 +1,105 @@
+"""Reading a client's WebSocket frame: JSON as I-JSON (RFC 7493) defines it, with limits.
+
+``json.loads`` alone accepts what no client needs and some code cannot handle: nesting
+thousands of levels deep (it raises RecursionError, which is not a ValueError), ``NaN``
+and ``Infinity``, ``1e400`` (read as infinity), integers of hundreds of digits, and
+duplicate keys (the last one wins, another parser may take the first). Each of these is
+refused here with an error code from docs/protocol.md; nothing else sees the frame.
+"""
+
+import json
+import math
+import re
+
+from participation.parsers import has_unstorable_text
+
+MAX_FRAME_CHARS = 16_000
+# The deepest frame the protocol has is 3 levels (poll.create options with {"card": id}).
+MAX_DEPTH = 16
+# I-JSON: integers an IEEE double holds exactly; every id, seq and count fits.
+MAX_INTEGER = 2**53 - 1
+
+# A string (to the end of the text if unterminated: matched once, never rescanned) or a bracket.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
+
+
+class FrameError(Exception):
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def nesting_depth(text):
+    """How deep arrays and objects nest in ``text``, brackets inside strings not counted.
+    Without recursion, so any depth is measured safely."""
+    depth = deepest = 0
+    for piece in _TOKEN.findall(text):
+        if piece[0] == '"':
+            continue
+        if piece in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _refuse_constant(name):
+    raise FrameError("bad_json", f"{name} is not a JSON number.")
+
+
+def _read_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise FrameError("bad_json", "A number is too large.")
+    return value
+
+
+def _read_int(text):
+    if len(text) > 17:  # more digits than MAX_INTEGER has, sign included: refused before converting
+        raise FrameError("bad_json", f"Whole numbers must lie within ±{MAX_INTEGER}.")
+    value = int(text)
+    if abs(value) > MAX_INTEGER:
+        raise FrameError("bad_json", f"Whole numbers must lie within ±{MAX_INTEGER}.")
+    return value
+
+
+def _object(pairs):
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise FrameError("bad_json", "A key occurs twice in one object.")
+    return value
+
+
+def parse_frame(text):
+    """The command in a text frame, a dict with a string ``type``; FrameError otherwise."""
+    if len(text) > MAX_FRAME_CHARS:
+        raise FrameError("too_large", f"A frame may have at most {MAX_FRAME_CHARS} characters.")
+    # Cheap first: a frame with few brackets cannot nest deeply.
+    if text.count("[") + text.count("{") > MAX_DEPTH and nesting_depth(text) > MAX_DEPTH:
+        raise FrameError("bad_json", f"A frame may nest at most {MAX_DEPTH} levels deep.")
+    try:
+        command = json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_read_float,
+            parse_int=_read_int,
+            object_pairs_hook=_object,
+        )
+    except FrameError:
+        raise
+    except (ValueError, RecursionError) as error:  # RecursionError: unreachable after the depth check; kept as a net
+        raise FrameError("bad_json", "The frame is not valid JSON.") from error
+    if not isinstance(command, dict) or not isinstance(command.get("type"), str):
+        raise FrameError("bad_frame", "A frame is a JSON object with a 'type'.")
+    if has_unstorable_text(command):
+        # A NUL or a lone surrogate (escaped in JSON) can be neither stored nor echoed back.
+        raise FrameError("invalid", "The frame holds characters that are not allowed.")
+    return command
+
+
+def command_id(command):
+    """The frame's ``id`` if it is one the answer may echo (a string or a whole number)."""
+    raw = command.get("id")
+    return raw if isinstance(raw, str | int) and not isinstance(raw, bool) else None
