@@ -26,8 +26,9 @@ from .serializers import (
 
 
 def _is_positive_int(raw):
-    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-    return raw.isascii() and raw.isdigit() and int(raw) >= 1
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses. No int(): Python
+    # refuses to convert more than 4,300 digits (a ValueError, and so a 500).
+    return raw.isascii() and raw.isdigit() and raw.strip("0") != ""
 
 
 class Pagination(PageNumberPagination):
@@ -43,7 +44,10 @@ class Pagination(PageNumberPagination):
             return self.page_size
         if not _is_positive_int(raw):
             raise ValidationError({self.page_size_query_param: [_("Bitte eine ganze Zahl ab 1 angeben.")]})
-        return min(int(raw), self.max_page_size)
+        digits = raw.lstrip("0")
+        if len(digits) > len(str(self.max_page_size)):
+            return self.max_page_size
+        return min(int(digits), self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)

@@ -4,9 +4,13 @@ PermissionDenied (403) are used as they are."""
 
 import logging
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, ValidationError
 from django.db import InterfaceError, OperationalError, connections
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -51,6 +55,25 @@ def database_unavailable(exc):
         {"detail": str(DATABASE_UNAVAILABLE), "retry": True},
         status=status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+    )
+
+
+def bad_request(request, exception):
+    """Django's 400 (``handler400``): for what Django refuses before or outside DRF's parsers
+    (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many query or form fields, a bad Host), a
+    JSON answer under /api/ like the API's other errors, naming the problem."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        message = _("Die Anfrage ist zu groß (höchstens %(limit)d Bytes).") % {
+            "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        }
+    elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        message = _("Die Anfrage enthält zu viele Felder.")
+    else:
+        message = _("Ungültige Anfrage.")
+    return JsonResponse(
+        {"detail": message}, status=status.HTTP_400_BAD_REQUEST, json_dumps_params={"ensure_ascii": False}
     )
 
 

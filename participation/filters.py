@@ -1,13 +1,15 @@
 """Query filters of the public API. A value that does not fit (a word where an id
-belongs, an unknown status) makes the form invalid, and the filter backend answers
-400 naming the parameter instead of quietly returning an empty list."""
+belongs, an unknown status, an id beyond 64 bits) makes the form invalid, and the filter
+backend answers 400 naming the parameter instead of quietly returning an empty list (or a
+500: SQLite cannot even compare a column with a number beyond 64 bits)."""
 
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
 from .models import (
     FieldOfAction,
@@ -20,18 +22,35 @@ from .models import (
     Project,
     ProjectStatus,
 )
+from .parsers import MAX_INTEGER
 
 SEARCH_MAX_LENGTH = 200
+# Ids are 64-bit (BigAutoField); a larger number names nothing and no database can compare it.
+ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_INTEGER}
 
 
-@extend_schema_field(OpenApiTypes.INT)
+def id_field():
+    return forms.IntegerField(min_value=1, max_value=MAX_INTEGER)
+
+
+def clean_id(name, raw):
+    """A query parameter that names an id, as an int; a 400 naming the parameter otherwise
+    (the same answers as ``IdFilter``, for views without a filter set)."""
+    try:
+        return id_field().clean(raw)
+    except DjangoValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
+
+
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(filters.NumberFilter):
-    """An id: a whole number, not the decimal NumberFilter accepts."""
+    """An id: a whole number from 1 to 2**63 - 1, not the decimal NumberFilter accepts."""
 
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_INTEGER)
         super().__init__(*args, **kwargs)
 
 

@@ -22,3 +22,6 @@ urlpatterns += i18n_patterns(
     path("ergebnisse/", include(("results.urls", "results"))),
     prefix_default_language=False,
 )
+
+# A JSON 400 under /api/ for what Django refuses before the API's parsers (participation/errors.py).
+handler400 = "participation.errors.bad_request"

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from participation.errors import Conflict
+from participation.filters import ID_SCHEMA, clean_id
 from participation.models import Process
 from participation.security import client_address
 
@@ -91,14 +92,15 @@ def _new_token(consultation):
 
 
 class ConsultationListView(APIView):
-    @extend_schema(responses=ConsultationSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("process", ID_SCHEMA, required=False, description="Id des Prozesses")],
+        responses=ConsultationSerializer(many=True),
+    )
     def get(self, request):
         consultations = selectors.visible_consultations(request.user).order_by("-created")
         process = request.query_params.get("process")
         if process is not None:
-            if not process.isdigit():
-                return Response({"process": [_("Muss eine ganze Zahl sein.")]}, status=400)
-            consultations = consultations.filter(process_id=int(process))
+            consultations = consultations.filter(process_id=clean_id("process", process))
         return Response(ConsultationSerializer(consultations, many=True).data)
 
     @extend_schema(request=ConsultationCreateSerializer, responses={201: ConsultationSerializer})
