@@ -110,8 +110,6 @@ class Participant(models.Model):
     )
     display_name = models.CharField(max_length=DISPLAY_NAME_MAX)
     role = models.CharField(max_length=12, choices=ParticipantRole.choices, default=ParticipantRole.EXPERT)
-    # Open sockets of this participant across all worker processes.
-    connections = models.IntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -131,6 +129,35 @@ class Participant(models.Model):
     @property
     def may_write(self):
         return self.role != ParticipantRole.OBSERVER
+
+
+class PresenceServer(models.Model):
+    """A server process (its event loop) that holds workshop sockets. Its sockets count as
+    online only while ``expires`` lies ahead; the process renews it every few seconds
+    (``workshops.presence``), so a crashed process's sockets stop counting on their own."""
+
+    id = models.CharField(primary_key=True, max_length=32)
+    name = models.CharField(max_length=200, blank=True)  # host:pid, for operators
+    started = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.name or self.id} (until {self.expires:%H:%M:%S})"
+
+
+class SocketPresence(models.Model):
+    """One open workshop socket: a participant is online while one of its sockets belongs to
+    a server whose lease has not expired."""
+
+    id = models.UUIDField(primary_key=True)  # chosen by the socket, so it can be written again
+    # No database constraint: a process may write its sockets while its own row is being
+    # renewed after a sweep; rows of servers that no longer exist never count and are swept.
+    server = models.ForeignKey(PresenceServer, on_delete=models.DO_NOTHING, db_constraint=False, related_name="sockets")
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="sockets")
+
+    def __str__(self):
+        return f"socket {self.id} of participant {self.participant_id}"
 
 
 class Cluster(models.Model):

@@ -3,6 +3,7 @@
 from django.db.models import Count
 
 from .models import Card, CardLike, Cluster, Comment, Participant, Poll, PollVote, WorkshopEvent
+from .presence import online_q
 from .tally import tally
 
 # A client further behind than this gets a fresh snapshot instead of the events.
@@ -96,8 +97,9 @@ ONLINE_NAMES_MAX = 200
 
 
 def online_participants(workshop_id, limit=ONLINE_NAMES_MAX):
-    """Who is online (at most ``limit`` names, ordered by name) and how many are."""
-    online = Participant.objects.filter(workshop_id=workshop_id, connections__gt=0)
+    """Who is online (at most ``limit`` names, ordered by name) and how many are: those
+    with an open socket on a server process whose presence lease is alive (``presence``)."""
+    online = Participant.objects.filter(online_q(), workshop_id=workshop_id)
     names = [participant_data(p) for p in online.order_by("display_name", "id")[:limit]]
     count = len(names) if len(names) < limit else online.count()
     return names, count

@@ -82,7 +82,7 @@ async def test_a_client_that_stops_reading_does_not_hold_up_the_others(live_pair
         participant = stalled_joined["participant"]
 
         def stalled_gone():
-            rows = query(site, "SELECT connections FROM workshops_participant WHERE id = %s", [participant])
+            rows = query(site, "SELECT count(*) FROM workshops_socketpresence WHERE participant_id = %s", [participant])
             return rows == [(0,)]
 
         dropped = await wait_until(stalled_gone, PING_INTERVAL + PING_TIMEOUT + 10, 0.25)

@@ -2,11 +2,14 @@
 same moment share the work), and whoever joins after a change sees that change."""
 
 import asyncio
+import uuid
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
+from django.utils import timezone
 
-from workshops.models import Participant
+from workshops.models import Participant, PresenceServer, SocketPresence
 
 from .test_polls import make_poll
 from .wsutil import add_participant, connect, connect_ready, setup_workshop
@@ -50,13 +53,20 @@ async def test_sockets_joining_together_each_get_their_own_correct_snapshot():
         await client.close()
 
 
+def online_guests(workshop, n):
+    """``n`` participants online through another server process with a live lease."""
+    server = PresenceServer.objects.create(id=uuid.uuid4().hex, expires=timezone.now() + timedelta(hours=1))
+    guests = Participant.objects.bulk_create(
+        Participant(workshop=workshop, display_name=f"Gast {k:03d}") for k in range(n)
+    )
+    SocketPresence.objects.bulk_create(
+        SocketPresence(id=uuid.uuid4(), server=server, workshop=workshop, participant=g) for g in guests
+    )
+
+
 async def test_a_snapshot_names_at_most_200_people_online_but_counts_all():
     workshop, facilitator = await setup_workshop()
-    await database_sync_to_async(
-        lambda: Participant.objects.bulk_create(
-            Participant(workshop=workshop, display_name=f"Gast {n:03d}", connections=1) for n in range(230)
-        )
-    )()
+    await database_sync_to_async(online_guests)(workshop, 230)
     f, snapshot = await connect_ready(workshop, facilitator)
     assert len(snapshot["state"]["online"]) == 200
     assert snapshot["state"]["online_count"] == 231
