@@ -28,27 +28,56 @@ class VerificationError(Exception):
         self.expired = expired
 
 
-def email_taken(email, exclude_pk=None):
-    """Whether another account already uses this address (case-insensitive, as the database constraint)."""
-    return User.objects.filter(email__iexact=email.strip()).exclude(pk=exclude_pk).exists()
-
-
 def register_citizen(username, email, password):
-    """A new citizen account. It can sign in at once, but gives feedback only after verifying the e-mail."""
+    """A new citizen account: ``(user, True)``. It can sign in at once, but gives feedback only
+    after verifying the e-mail. For an address that already has an account: ``(owner, False)``
+    and nothing changes; the caller answers as for a new account and tells the owner by mail,
+    so that the form does not say who has an account. The password is hashed either way, so
+    that the time taken does not tell either."""
     email = User.objects.normalize_email(email.strip())
-    if email_taken(email):
-        raise ValidationError({"email": _("Für diese E-Mail-Adresse gibt es bereits ein Konto.")})
     user = User(username=username, email=email, role=Role.CITIZEN, email_verified=False)
     user.set_password(password)
+    owner = _owner_of(email)
+    if owner is not None:
+        return owner, False
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:
         # Two registrations at the same moment: the database constraint decides.
-        if email_taken(email):
-            raise ValidationError({"email": _("Für diese E-Mail-Adresse gibt es bereits ein Konto.")}) from None
+        owner = _owner_of(email)
+        if owner is not None:
+            return owner, False
         raise ValidationError({"username": _("Dieser Benutzername ist bereits vergeben.")}) from None
-    return user
+    return user, True
+
+
+def _owner_of(email):
+    # Case-insensitive, as the database constraint.
+    return User.objects.filter(email__iexact=email).order_by("pk").first()
+
+
+def send_registration_attempt_email(owner, request=None):
+    """Tell the owner of an address that someone tried to register with it, with the ways
+    back into their account. In the language of the page the attempt came from (the
+    platform keeps no language per account)."""
+    if not owner.email:
+        return False
+
+    def link(name):
+        path = reverse(name)
+        return request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
+
+    context = {
+        "user": owner,
+        "login_link": link("accounts:login"),
+        "reset_link": link("accounts:password_reset"),
+        "site_name": "Heilbronn gestaltet digital",
+    }
+    subject = " ".join(render_to_string("emails/registration_attempt_subject.txt", context).split())
+    body = render_to_string("emails/registration_attempt.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [owner.email])
+    return True
 
 
 def verification_token(user):
@@ -104,15 +133,24 @@ def delete_account(user, password):
 
     Feedback and reports go with it (CASCADE). Audit entries about moderated
     feedback of this user keep only the id, never the author or the text.
+    Workshop participation loses its name and account link everywhere (the
+    participant, the stored events, hence snapshots, sync and exports); the cards,
+    comments, likes and poll votes stay on the board, nameless. The consultations'
+    register keeps the fact of a vote without the account (SET_NULL).
     """
     if not user.check_password(password):
         raise ValidationError({"password": _("Das Passwort ist nicht richtig.")})
+    from workshops.actions import DELETED_ACCOUNT_NAME, anonymise_participants
+    from workshops.models import Participant
+
     with transaction.atomic():
         feedback_ids = [str(pk) for pk in Feedback.objects.filter(author=user).values_list("pk", flat=True)]
         for feedback_id in feedback_ids:
             AuditLogEntry.objects.filter(target_type="feedback", target_id=feedback_id).update(
                 target_repr=f"Rückmeldung #{feedback_id}"
             )
+        # Contributions to a shared board stay (others built on them); the name on them goes.
+        anonymise_participants(Participant.objects.filter(user=user), DELETED_ACCOUNT_NAME)
         user.delete()
 
 
@@ -133,6 +171,8 @@ def export_user_data(user):
 
     Only the user's own data: no password hash, no API token, no names of
     other people (not the reporters of their feedback, not the moderators).
+    Workshop participation comes with what the person wrote, liked and voted
+    there; consultations only as "took part", never with a ballot.
     """
     feedback = Feedback.objects.filter(author=user).select_related("process", "measure", "project", "lab")
     reports = FeedbackReport.objects.filter(reporter=user).order_by("created")
@@ -167,4 +207,56 @@ def export_user_data(user):
             {"feedback_id": report.feedback_id, "reason": report.reason, "created": _iso(report.created)}
             for report in reports
         ],
+        "workshops": _workshop_participation(user),
+        "consultations": _consultations_voted(user),
     }
+
+
+def _workshop_participation(user):
+    """Each workshop the account took part in: the name and role used there, and what the
+    person wrote, liked and voted on the board (the likes and votes of others are not theirs)."""
+    from workshops.models import Card, CardLike, Comment, Participant, PollVote
+
+    participation = []
+    for participant in Participant.objects.filter(user=user).select_related("workshop__process").order_by("pk"):
+        workshop = participant.workshop
+        cards = Card.objects.filter(author=participant).order_by("pk")
+        comments = Comment.objects.filter(author=participant).order_by("pk")
+        likes = CardLike.objects.filter(participant=participant).select_related("card").order_by("card_id")
+        votes = PollVote.objects.filter(participant=participant).select_related("poll").order_by("poll_id")
+        votes = votes.prefetch_related("poll__options")
+        participation.append(
+            {
+                "workshop": {"id": workshop.pk, "title": workshop.title, "process": workshop.process.title},
+                "display_name": participant.display_name,
+                "role": participant.role,
+                "joined": _iso(participant.created),
+                "cards": [
+                    {"id": c.pk, "text": c.text, "anonymous": c.anonymous, "created": _iso(c.created)} for c in cards
+                ],
+                "comments": [
+                    {"id": c.pk, "card": c.card_id, "text": c.text, "created": _iso(c.created)} for c in comments
+                ],
+                "likes": [{"card": like.card_id, "card_text": like.card.text} for like in likes],
+                "poll_votes": [
+                    {
+                        "poll": vote.poll_id,
+                        "question": vote.poll.question,
+                        "options": {str(option.pk): option.label for option in vote.poll.options.all()},
+                        "choice": vote.choice,
+                        "updated": _iso(vote.updated),
+                    }
+                    for vote in votes
+                ],
+            }
+        )
+    return participation
+
+
+def _consultations_voted(user):
+    """The consultations the register lists this account in. Only that: the ballot box holds
+    no link to a voter, so no ballot can be (or is) part of a person's data."""
+    from voting.models import Consultation
+
+    voted = Consultation.objects.filter(voters__user=user).select_related("process").order_by("pk").distinct()
+    return [{"id": c.pk, "title": c.title, "process": c.process.title} for c in voted]

@@ -2,6 +2,7 @@
 the GDPR pages (data export, account deletion). Thin: forms check input,
 account_actions change state."""
 
+import hashlib
 import json
 import logging
 
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import account_actions
+from . import account_actions, security
+from .errors import RateLimited
 from .forms import DeleteAccountForm, RegistrationForm, ResendVerificationForm
 from .models import Feedback, User
 
@@ -35,22 +37,59 @@ def _mail_verification(request, user):
         return False
 
 
+def _mail_registration_attempt(request, owner):
+    """Tell the owner of the address; a mail server failure is told exactly as for a new account."""
+    try:
+        return account_actions.send_registration_attempt_email(owner, request)
+    except OSError:
+        logger.exception("registration attempt e-mail could not be sent")
+        messages.warning(request, _("Die E-Mail konnte gerade nicht verschickt werden. Bitte später erneut anfordern."))
+        return False
+
+
+# Registrations per client address (a school class registers together) and per e-mail address
+# (each attempt on a registered address mails its owner) within REGISTRATION_WINDOW seconds.
+REGISTRATIONS_PER_ADDRESS = 60
+REGISTRATIONS_PER_EMAIL = 5
+REGISTRATION_WINDOW = 3600
+
+
+def _limit_registrations(request, email):
+    message = _("Zu viele Registrierungen in kurzer Zeit. Bitte versuchen Sie es später erneut.")
+    address = security.client_address(request)
+    security.limit(f"register:address:{address}", REGISTRATIONS_PER_ADDRESS, REGISTRATION_WINDOW, message)
+    # Hashed: the cache needs no readable addresses.
+    email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    security.limit(f"register:email:{email_key}", REGISTRATIONS_PER_EMAIL, REGISTRATION_WINDOW, message)
+
+
 @require_http_methods(["GET", "POST"])
 def register(request):
+    """A new account, or for an address that has one the same answer and a mail to its owner:
+    the page does not tell who has an account (tests/participation/test_accounts_registration.py)."""
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
-            user = account_actions.register_citizen(
+            _limit_registrations(request, form.cleaned_data["email"])
+            user, created = account_actions.register_citizen(
                 form.cleaned_data["username"], form.cleaned_data["email"], form.cleaned_data["password1"]
             )
+        except RateLimited as error:
+            form.add_error(None, str(error))
+            response = render(request, "accounts/register.html", {"form": form}, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            _mail_verification(request, user)
+            if created:
+                _mail_verification(request, user)
+            else:
+                _mail_registration_attempt(request, user)
             return redirect("accounts:verification_sent")
-    status = 400 if request.method == "POST" else 200
     return render(request, "accounts/register.html", {"form": form}, status=status)
 
 

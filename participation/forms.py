@@ -5,7 +5,6 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from . import account_actions
 from .models import FEEDBACK_MAX_LENGTH, User
 
 REASON_MAX_LENGTH = 500
@@ -25,21 +24,19 @@ class RegistrationForm(UserCreationForm):
         error_messages={"required": _("Bitte stimmen Sie den Datenschutzhinweisen zu.")},
     )
 
+    field_order = ("username", "email", "password1", "password2", "privacy_consent")
+
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "email")
+        # Not "email": the model's check of its unique constraint would tell who has an account.
+        # The form answers alike for a new and a registered address, and the owner learns of
+        # the attempt by mail (account_actions.register_citizen).
+        fields = ("username",)
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        # Said openly, by choice: it helps people who forgot they have an account. The cost, that
-        # someone can test whether an address is registered, is small for a city's comment section.
-        if account_actions.email_taken(email):
-            raise forms.ValidationError(
-                _(
-                    "Für diese E-Mail-Adresse gibt es bereits ein Konto. "
-                    "Melden Sie sich an oder setzen Sie Ihr Passwort zurück."
-                )
-            )
+        # For the password validators, which compare the password with the address.
+        self.instance.email = email
         return email
 
 

@@ -5,7 +5,8 @@ A process is finished when its end date (``Process.ends_on``) is more than
 takes ballots. For such a process ``purge_personal_data`` removes what ties the process
 to people, and keeps everything that is counted or published:
 
-- workshops: participants lose their account link and their display names ("Teilnehmende 3");
+- workshops: participants lose their account link and their display names ("Teilnehmende 3"),
+  in the participant rows and in the stored events replayed on sync;
   the commands' receipts (which participant sent which command id) go. Cards, votes and
   polls stay, so the workshop's results still add up.
 - consultations: the register keeps one row per voter (the turnout) but no longer says who
@@ -23,11 +24,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Feedback, Process
+
+# Participants of a purged workshop are "Teilnehmende 3": distinct, so a board still reads as a conversation.
+PSEUDONYM_PREFIX = "Teilnehmende "
 
 
 def finished_processes(today=None, days=None):
@@ -47,13 +50,14 @@ def finished_processes(today=None, days=None):
 def purge_personal_data(today=None, days=None, dry_run=False):
     """Counts of what was (or, with ``dry_run``, would be) removed, per kind."""
     from voting.models import Ballot, Proposal, VoterRecord
+    from workshops.actions import anonymise_participants
     from workshops.models import CommandReceipt, Participant
 
     processes = list(finished_processes(today, days))
     counts = {"processes": len(processes)}
     with transaction.atomic():
         participants = Participant.objects.filter(workshop__process__in=processes).exclude(
-            display_name__startswith="Teilnehmende ", user__isnull=True
+            display_name__regex=rf"^{PSEUDONYM_PREFIX}[0-9]+$", user__isnull=True
         )
         receipts = CommandReceipt.objects.filter(participant__workshop__process__in=processes)
         register = VoterRecord.objects.filter(consultation__process__in=processes).filter(
@@ -77,7 +81,8 @@ def purge_personal_data(today=None, days=None, dry_run=False):
         )
         if dry_run:
             return counts
-        participants.update(user=None, display_name=Concat(Value("Teilnehmende "), Cast("pk", CharField())))
+        # The same function as account deletion: the stored events lose the names too.
+        anonymise_participants(participants, lambda pk: f"{PSEUDONYM_PREFIX}{pk}")
         receipts.delete()
         register.update(user=None, access_code=None, browser_hash="")
         # Random keys, unique per consultation as the constraint wants.

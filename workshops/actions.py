@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import F, Q
+from django.utils.translation import gettext_noop
 
 from participation import rules
 from participation.actions import free_measure_slug, record_audit
@@ -40,7 +41,6 @@ from .models import (
     PollOption,
     PollState,
     PollVote,
-    SocketPresence,
     Workshop,
     WorkshopEvent,
     WorkshopState,
@@ -170,8 +170,7 @@ def revoke_lost_facilitators(user_ids):
     the right are closed, so that they stop receiving hidden results at once. Runs after
     the commit of that change."""
     revoked = {}
-    participants = Participant.objects.filter(user_id__in=user_ids, role=ParticipantRole.FACILITATOR)
-    participants = participants.filter(Exists(SocketPresence.objects.filter(participant=OuterRef("pk"))))
+    participants = Participant.objects.filter(user_id__in=user_ids, role=ParticipantRole.FACILITATOR, connections__gt=0)
     for participant in participants.select_related("workshop__process", "user"):
         if facilitator_revoked(participant, participant.workshop):
             revoked.setdefault(participant.workshop_id, []).append(participant.pk)
@@ -795,3 +794,78 @@ def join_workshop(workshop, user, display_name, role):
             participant.save(update_fields=["display_name"])
         return participant
     return Participant.objects.create(workshop=workshop, display_name=display_name, role=role)
+
+
+# The name a deleted account's participation shows from then on: stored in German, the source
+# language, and translated where it is shown to people (the spreadsheet exports).
+DELETED_ACCOUNT_NAME = gettext_noop("Gelöschtes Konto")
+
+# Stored events that carry a display name: card events name the card's author (``author``),
+# a comment's event its writer, who sent it (the event's actor).
+CARD_NAME_EVENTS = ("card.added", "card.updated")
+ACTOR_NAME_EVENTS = ("comment.added",)
+
+
+def anonymise_participants(participants, name):
+    """Replace the display names of these participants wherever workshops keep them: the
+    participant rows (snapshots, presence, exports) and the stored events that clients replay
+    on sync. The account link goes too. Cards, comments, likes and votes stay, so a board's
+    content and every count are unchanged. ``name`` is a text or a function of the participant's
+    id. Used by account deletion and by the retention purge; returns how many were renamed."""
+    name_for = name if callable(name) else (lambda _pk: name)
+    with transaction.atomic():
+        rows = list(participants.values_list("pk", "workshop_id"))
+        if not rows:
+            return 0
+        workshop_ids = sorted({workshop_id for _pk, workshop_id in rows})
+        names = {pk: name_for(pk) for pk, _workshop_id in rows}
+        _lock_workshops(workshop_ids)
+        Participant.objects.bulk_update(
+            [Participant(pk=pk, display_name=new, user=None) for pk, new in names.items()],
+            ["display_name", "user"],
+            batch_size=500,
+        )
+        _rename_in_events(workshop_ids, names)
+        # A command that read its participant before this commit waits for the workshop's lock
+        # and then logs the old name: look again after the commit, queued behind it for the lock.
+        transaction.on_commit(lambda: _rename_in_events(workshop_ids, names, lock=True), robust=True)
+    return len(rows)
+
+
+def _lock_workshops(workshop_ids):
+    # In id order, so that two of these cannot deadlock; commands lock one workshop each.
+    list(Workshop.objects.select_for_update().filter(pk__in=workshop_ids).order_by("pk").values_list("pk"))
+
+
+def _rename_in_events(workshop_ids, names, lock=False):
+    with transaction.atomic():
+        if lock:
+            _lock_workshops(workshop_ids)
+        ids = list(names)
+        events = WorkshopEvent.objects.filter(workshop_id__in=workshop_ids).filter(
+            Q(name__in=CARD_NAME_EVENTS, data__author__in=ids) | Q(name__in=ACTOR_NAME_EVENTS, actor_id__in=ids)
+        )
+        renamed = []
+        for event in events.only("pk", "name", "data", "actor_id").iterator(chunk_size=500):
+            author = event.data.get("author") if event.name in CARD_NAME_EVENTS else event.actor_id
+            if author in names and event.data.get("author_name") not in (None, names[author]):
+                event.data["author_name"] = names[author]
+                renamed.append(event)
+        WorkshopEvent.objects.bulk_update(renamed, ["data"], batch_size=500)
+
+
+def count_in(participant_id, workshop_id):
+    """Count an opened socket of this workshop's participant in and return the
+    participant, or None when there is none: one query for a joining socket."""
+    table = Participant._meta.db_table
+    rows = Participant.objects.raw(
+        f"UPDATE {table} SET connections = connections + 1 WHERE id = %s AND workshop_id = %s "  # noqa: S608
+        "RETURNING id, workshop_id, user_id, display_name, role, connections, created",
+        [participant_id, workshop_id],
+    )
+    return next(iter(rows), None)
+
+
+def connect_participant(participant_id, delta):
+    """Count an opened (+1) or closed (-1) socket of a participant."""
+    Participant.objects.filter(pk=participant_id).update(connections=F("connections") + delta)

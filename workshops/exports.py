@@ -3,18 +3,21 @@
 Each table is a list of rows; CSV (a ZIP with one file per table), XLSX (one sheet
 per table) and JSON are three renderings of the same tables. JSON keeps the
 machine names and codes; the spreadsheets are for people and speak the language of
-the request: translated column titles, sheet names and choices ("Expertin/Experte"
-for "expert"). The CSV file names stay machine names, like the JSON keys.
+the request: translated column titles, sheet names, choices ("Expertin/Experte"
+for "expert") and the names anonymising gives ("Gelöschtes Konto"). The CSV file
+names stay machine names, like the JSON keys.
 """
 
 import csv
 import io
 import json
+import re
 import zipfile
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from .actions import DELETED_ACCOUNT_NAME
 from .models import (
     Card,
     CardColor,
@@ -174,6 +177,19 @@ CHOICES = {
 }
 
 
+PSEUDONYM = re.compile(r"Teilnehmende ([0-9]+)")
+
+
+def shown_name(name):
+    """The names that anonymising gives (stored in German) in the request's language."""
+    if name == DELETED_ACCOUNT_NAME:
+        return _("Gelöschtes Konto")
+    pseudonym = PSEUDONYM.fullmatch(name)
+    if pseudonym:
+        return _("Teilnehmende %(number)s") % {"number": pseudonym.group(1)}
+    return name
+
+
 def readable(data):
     """The tables for people: {sheet title: (column titles, rows of values)}."""
     sheets, columns = sheet_titles(), column_titles()
@@ -182,6 +198,10 @@ def readable(data):
         keys = list(rows[0]) if rows else []
         labels = {key: dict(CHOICES[(name, key)].choices) for key in keys if (name, key) in CHOICES}
         body = [[str(labels[k].get(v, v)) if k in labels else v for k, v in row.items()] for row in rows]
+        if name == "participants" and "name" in keys:
+            at = keys.index("name")
+            for row in body:
+                row[at] = shown_name(row[at])
         readable_tables[name] = (sheets.get(name, name), [columns.get(k, k) for k in keys], body)
     return readable_tables
 

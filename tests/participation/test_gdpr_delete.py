@@ -1,8 +1,16 @@
+import io
+import json
+import zipfile
+
 import pytest
 
 from participation import actions
 from participation.models import AuditLogEntry, Feedback, FeedbackReport, User
 from tests import factories
+from workshops import selectors
+from workshops.models import CardLike, Comment, PollVote
+
+from .gdpr_helpers import FIRST_NAME, LATER_NAME, OTHERS_CARD, OWN_CARDS, OWN_COMMENT, workshop_with_participation
 
 
 @pytest.fixture
@@ -69,3 +77,85 @@ def test_deleting_needs_a_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/konto/anmelden/")
+
+
+def _counts(workshop):
+    poll = workshop.polls.get()
+    return {
+        "cards": workshop.cards.count(),
+        "comments": Comment.objects.filter(card__workshop=workshop).count(),
+        "likes": CardLike.objects.filter(card__workshop=workshop).count(),
+        "votes": PollVote.objects.filter(poll=poll).count(),
+        "tally": selectors.poll_tally(poll),
+        "participants": workshop.participants.count(),
+    }
+
+
+def _exports(client, workshop, lang="de"):
+    """The workshop's exports as text: the JSON, and every file inside the CSV and XLSX archives."""
+    texts = {}
+    for fmt in ("json", "csv", "xlsx"):
+        response = client.get(f"/api/workshops/{workshop.code}/export?format={fmt}&lang={lang}")
+        assert response.status_code == 200
+        if fmt == "json":
+            texts[fmt] = response.content.decode()
+        else:
+            archive = zipfile.ZipFile(io.BytesIO(response.content))
+            texts[fmt] = "\n".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
+    return texts
+
+
+@pytest.mark.django_db
+def test_deleting_the_account_takes_its_names_out_of_workshops_and_keeps_the_board(citizen_client, citizen, client):
+    workshop, erika, ben, _chief, host = workshop_with_participation(citizen)
+    before = _counts(workshop)
+    events_before = json.dumps(selectors.events_since(workshop.pk, 0), ensure_ascii=False)
+    assert FIRST_NAME in events_before and LATER_NAME in events_before
+
+    response = citizen_client.post("/konto/loeschen/", {"password": factories.PASSWORD})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=citizen.pk).exists()
+    workshop.refresh_from_db()
+    snapshot = json.dumps(selectors.snapshot(workshop, ben), ensure_ascii=False)
+    events = selectors.events_since(workshop.pk, 0)
+    client.force_login(host)
+    exports = _exports(client, workshop)
+    for where, text in {"snapshot": snapshot, "events": json.dumps(events, ensure_ascii=False), **exports}.items():
+        for name in (FIRST_NAME, LATER_NAME, "Erika"):
+            assert name not in text, f"{name!r} is still in the {where}"
+        for content in (*OWN_CARDS, OWN_COMMENT, OTHERS_CARD):
+            assert content in text or where == "csv" and content.replace(",", "") in text, (content, where)
+    assert _counts(workshop) == before
+    erika.refresh_from_db()
+    assert erika.user_id is None and erika.display_name == "Gelöschtes Konto"
+    # Her cards and comment say so wherever a name was shown; the others keep theirs.
+    state = json.loads(snapshot)
+    assert {c["text"]: c["author_name"] for c in state["cards"]} == {
+        OWN_CARDS[0]: "Gelöschtes Konto",
+        OWN_CARDS[1]: "Gelöschtes Konto",
+        OTHERS_CARD: "Ben",
+    }
+    assert [c["author_name"] for c in state["comments"]] == ["Gelöschtes Konto"]
+    named = [(e["name"], e["data"]["author_name"]) for e in events if "author_name" in e["data"]]
+    assert named == [
+        ("card.added", "Gelöschtes Konto"),
+        ("card.added", "Gelöschtes Konto"),
+        ("card.added", "Ben"),
+        ("card.updated", "Gelöschtes Konto"),
+        ("comment.added", "Gelöschtes Konto"),
+    ]
+    # The spreadsheets say it in the language asked for.
+    english = _exports(client, workshop, lang="en")
+    assert "Deleted account" in english["xlsx"] and "Deleted account" in english["csv"]
+    assert "Gelöschtes Konto" in english["json"]
+
+
+@pytest.mark.django_db
+def test_the_delete_page_and_the_privacy_notice_say_what_stays_and_why(citizen_client):
+    page = citizen_client.get("/konto/loeschen/").content.decode()
+    privacy = citizen_client.get("/ueber/").content.decode()
+
+    assert "Ohne Ihren Namen bleibt" in page and "„Gelöschtes Konto“" in page
+    assert "bleibt ohne Ihren Namen stehen: Andere haben darauf aufgebaut" in privacy
+    assert "Von Befragungen bleibt im Verzeichnis nur, dass abgestimmt wurde" in privacy

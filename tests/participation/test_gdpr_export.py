@@ -4,6 +4,11 @@ import pytest
 
 from participation import actions
 from tests import factories
+from tests.voting.helpers import make_consultation
+from voting import actions as voting
+from voting.models import Ballot
+
+from .gdpr_helpers import LATER_NAME, OTHERS_CARD, OWN_CARDS, OWN_COMMENT, workshop_with_participation
 
 
 @pytest.mark.django_db
@@ -43,3 +48,51 @@ def test_the_export_needs_a_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/konto/anmelden/")
+
+
+@pytest.mark.django_db
+def test_the_export_has_the_workshop_participation_under_every_name_and_nothing_of_others(citizen_client, citizen):
+    workshop, erika, _ben, _chief, _host = workshop_with_participation(citizen)
+    poll = workshop.polls.get()
+
+    data = json.loads(citizen_client.get("/konto/daten/").content)
+
+    (entry,) = data["workshops"]
+    assert entry["workshop"] == {"id": workshop.pk, "title": "Zukunft der Mobilität", "process": workshop.process.title}
+    assert entry["display_name"] == LATER_NAME
+    assert entry["role"] == "expert"
+    assert [card["text"] for card in entry["cards"]] == OWN_CARDS
+    assert [(c["card"], c["text"]) for c in entry["comments"]] == [
+        (workshop.cards.get(text=OTHERS_CARD).pk, OWN_COMMENT)
+    ]
+    assert [like["card_text"] for like in entry["likes"]] == [OTHERS_CARD]
+    (vote,) = entry["poll_votes"]
+    assert vote["question"] == "Was zuerst?"
+    assert vote["options"][str(vote["choice"])] == "Rad"
+    assert vote["choice"] == poll.options.first().pk
+    # Nothing another participant wrote or chose, and no other name.
+    raw = json.dumps(data, ensure_ascii=False)
+    for foreign in ("Ben", "Moderatorin"):
+        assert foreign not in raw
+    assert len(raw.split("Busse im Zehn-Minuten-Takt")) == 2  # only as the card she liked
+
+
+@pytest.mark.django_db
+def test_the_export_names_the_consultations_voted_in_and_never_the_ballot(citizen_client, citizen):
+    consultation, _facilitator, ids = make_consultation(method="approval", eligibility="account")
+    other, _f, _ids = make_consultation(method="approval", eligibility="account")
+    cast = voting.cast_ballot(consultation, voting.Voter(consultation.pk, user_id=citizen.pk), {"approve": [ids[2]]})
+    voting.cast_ballot(other, voting.Voter(other.pk, user_id=factories.make_user().pk), {"approve": [_ids[0]]})
+
+    response = citizen_client.get("/konto/daten/")
+
+    data = json.loads(response.content)
+    assert data["consultations"] == [
+        {"id": consultation.pk, "title": consultation.title, "process": consultation.process.title}
+    ]
+    raw = response.content.decode()
+    ballot = Ballot.objects.get(consultation=consultation)
+    for secret in (ballot.receipt, str(ballot.pk), ballot.ballot_key, "approve", "Maßnahme C"):
+        assert secret not in raw
+    assert "ballot" not in raw.lower() and "receipt" not in raw.lower()
+    assert cast is not None
