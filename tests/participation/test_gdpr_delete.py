@@ -1,11 +1,14 @@
 import io
 import json
 import zipfile
+from datetime import date, timedelta
 
 import pytest
+from django.test import override_settings
 
 from participation import actions
 from participation.models import AuditLogEntry, Feedback, FeedbackReport, User
+from participation.retention import purge_personal_data
 from tests import factories
 from workshops import selectors
 from workshops.models import CardLike, Comment, PollVote
@@ -159,3 +162,24 @@ def test_the_delete_page_and_the_privacy_notice_say_what_stays_and_why(citizen_c
     assert "Ohne Ihren Namen bleibt" in page and "„Gelöschtes Konto“" in page
     assert "bleibt ohne Ihren Namen stehen: Andere haben darauf aufgebaut" in privacy
     assert "Von Befragungen bleibt im Verzeichnis nur, dass abgestimmt wurde" in privacy
+
+
+@pytest.mark.django_db
+@override_settings(PERSONAL_DATA_RETENTION_DAYS=30)
+def test_the_retention_purge_takes_the_names_out_of_the_stored_events_too(citizen, client):
+    workshop, erika, ben, _chief, host = workshop_with_participation(citizen)
+    workshop.process.ends_on = date.today() - timedelta(days=31)
+    workshop.process.save()
+    before = _counts(workshop)
+
+    purge_personal_data()
+
+    ben.refresh_from_db()
+    events = json.dumps(selectors.events_since(workshop.pk, 0), ensure_ascii=False)
+    snapshot = json.dumps(selectors.snapshot(workshop, ben), ensure_ascii=False)
+    for name in (FIRST_NAME, LATER_NAME, '"Ben"'):
+        assert name not in events and name not in snapshot
+    assert f"Teilnehmende {erika.pk}" in events and f"Teilnehmende {ben.pk}" in events
+    assert _counts(workshop) == before
+    client.force_login(host)
+    assert f"Participant {erika.pk}" in _exports(client, workshop, lang="en")["xlsx"]

@@ -1,0 +1,43 @@
+"""After an account is deleted, a participant joining the workshop over a real socket sees
+neither of its names: not in the snapshot, not in the events replayed from seq 0."""
+
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+
+from participation import account_actions
+from tests import factories
+from tests.workshops.wsutil import connect_ready
+from workshops.models import Participant
+
+from .gdpr_helpers import FIRST_NAME, LATER_NAME, OTHERS_CARD, OWN_CARDS, OWN_COMMENT, workshop_with_participation
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@database_sync_to_async
+def _workshop_and_deleted_account():
+    citizen = factories.make_user()
+    workshop, _erika, ben, _chief, _host = workshop_with_participation(citizen)
+    account_actions.delete_account(citizen, factories.PASSWORD)
+    return workshop, Participant.objects.get(pk=ben.pk)
+
+
+async def test_a_snapshot_and_a_sync_from_zero_after_the_deletion_name_no_one_deleted():
+    workshop, ben = await _workshop_and_deleted_account()
+
+    client, snapshot = await connect_ready(workshop, ben)
+    await client.ws.send_json_to({"type": "sync", "id": "s0", "since": 0})
+    replayed = []
+    while (frame := await client.receive())["type"] != "synced":
+        replayed.append(frame)
+    await client.close()
+
+    seen = json.dumps([snapshot, *replayed], ensure_ascii=False)
+    for name in (FIRST_NAME, LATER_NAME):
+        assert name not in seen
+    assert [card["text"] for card in snapshot["state"]["cards"]] == [*OWN_CARDS, OTHERS_CARD]
+    assert [c["text"] for c in snapshot["state"]["comments"]] == [OWN_COMMENT]
+    assert {f["data"].get("author_name") for f in replayed if f["name"] == "card.added"} == {"Gelöschtes Konto", "Ben"}
+    assert len(replayed) == snapshot["seq"]
