@@ -295,7 +295,7 @@ def close_consultation(user, consultation):
         consultation.save(update_fields=["state", "closes_at"])
         record_audit(user, "consultation.close", consultation)
         # Mixed and rewritten once the close is committed, so that no ballot waits for it.
-        transaction.on_commit(lambda: mixing.seal_ballot_box(consultation.pk))
+        transaction.on_commit(lambda: mixing.seal_after_close(consultation.pk))
     return consultation
 
 

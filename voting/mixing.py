@@ -21,6 +21,7 @@ and the superseded row versions are vacuumed away.
 
 import logging
 import secrets
+import time
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ from .models import Ballot, Consultation, PairwiseVote, Phase
 log = logging.getLogger(__name__)
 
 _BATCH = 2000
+OLDER_SNAPSHOT_WAIT = 10
 
 
 def is_sealed(consultation):
@@ -58,6 +60,15 @@ def mix_ballot_box(consultation_id, seal=False):
     return count
 
 
+def seal_after_close(consultation_id):
+    """``seal_ballot_box`` for ``transaction.on_commit`` of the close: the close stands even
+    if sealing fails now, and the next ``mix_ballot_boxes`` run or the publication seals."""
+    try:
+        seal_ballot_box(consultation_id)
+    except Exception:
+        log.exception("sealing the ballot box of consultation %s failed; the next run retries", consultation_id)
+
+
 def seal_ballot_box(consultation_id):
     """Mix a closed consultation's box a last time and rewrite the tables, unless that is
     done already. Returns True if it sealed the box now."""
@@ -77,12 +88,35 @@ def rewrite_tables():
         return False
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            _wait_for_older_snapshots(cursor)
             # FULL writes new files holding only the live rows, in their mixed order; it locks
             # these two tables for the moment it takes (about a second per 100,000 ballots).
             cursor.execute("VACUUM FULL voting_ballot, voting_pairwisevote")
         elif connection.vendor == "sqlite":
             cursor.execute("VACUUM")
     return True
+
+
+def _wait_for_older_snapshots(cursor, seconds=OLDER_SNAPSHOT_WAIT):
+    """A rewrite keeps row versions that a transaction begun before the mix may still see
+    (a running report, a dump, an automatic ANALYZE, in any database of the cluster):
+    wait, boundedly, until no such transaction is left among those this role may see."""
+    deadline = time.monotonic() + seconds
+    cursor.execute("SELECT mod(txid_current(), 4294967296)")
+    (now_xid,) = cursor.fetchone()
+    while time.monotonic() < deadline:
+        # Any database's: a transaction id still running anywhere in the cluster holds back
+        # what VACUUM may remove here too.
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND ("
+            " age(backend_xmin) >= age(%s::text::xid) OR age(backend_xid) >= age(%s::text::xid))",
+            [str(now_xid), str(now_xid)],
+        )
+        if cursor.fetchone()[0] == 0:
+            return True
+        time.sleep(0.1)
+    log.warning("sealing a ballot box: a transaction older than the mix still runs; its row versions stay")
+    return False
 
 
 def vacuum_open_boxes():

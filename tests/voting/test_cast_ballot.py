@@ -45,8 +45,12 @@ def test_changing_the_ballot_keeps_one_ballot_and_the_last_one_counts(client):
     client.force_login(factories.make_user())
     first = put(client, consultation, {"ranking": [[ids[0]], [ids[1]]]}).json()
     second = put(client, consultation, {"ranking": [[ids[3]], [ids[2]], [ids[1]]]}).json()
-    assert second["changed"] is True and second["receipt"] == first["receipt"]
+    assert second["changed"] is True and second["receipt"] != first["receipt"]
     assert Ballot.objects.get().content == {"ranking": [[ids[3]], [ids[2]], [ids[1]]]}
+    assert Ballot.objects.get().receipt == second["receipt"]
+    # The same ballot again keeps its receipt.
+    again = put(client, consultation, {"ranking": [[ids[3]], [ids[2]], [ids[1]]]}).json()
+    assert again == {"receipt": second["receipt"], "created": False, "changed": False}
     assert VoterRecord.objects.get().changes == 1
 
 
@@ -127,7 +131,7 @@ def test_open_consultations_allow_one_ballot_per_browser(client):
     assert first.status_code == 201
     assert "consultation_voter" in first.cookies
     second = put(client, consultation, {"approve": [ids[1]]})  # same browser: a change
-    assert second.status_code == 200 and second.json()["receipt"] == first.json()["receipt"]
+    assert second.status_code == 200 and second.json()["receipt"] != first.json()["receipt"]
     client.cookies.clear()
     assert put(client, consultation, {"approve": [ids[1]]}).status_code == 201  # another browser
     assert Ballot.objects.count() == 2
