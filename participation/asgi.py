@@ -18,15 +18,14 @@ if "twisted.internet.reactor" in sys.modules:  # under Daphne: see direct_writes
 django_asgi_app = SyncChainASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from voting.fast_lane import BallotFastLane  # noqa: E402
-from workshops.auth import SocketAuthMiddlewareStack  # noqa: E402
+from workshops.auth import SiteOriginValidator, SocketAuthMiddlewareStack  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": BallotFastLane(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(SocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SiteOriginValidator(SocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
