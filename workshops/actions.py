@@ -819,22 +819,38 @@ def anonymise_participants(participants, name):
             return 0
         workshop_ids = sorted({workshop_id for _pk, workshop_id in rows})
         names = {pk: name_for(pk) for pk, _workshop_id in rows}
-        _lock_workshops(workshop_ids)
+        workshops = _lock_workshops(workshop_ids)
         Participant.objects.bulk_update(
             [Participant(pk=pk, display_name=new, user=None) for pk, new in names.items()],
             ["display_name", "user"],
             batch_size=500,
         )
-        _rename_in_events(workshop_ids, names)
+        renamed_comments = _rename_in_events(workshop_ids, names)
+        # One event per workshop: boards update the names they show, and every process's cached
+        # snapshot (consumers.Hub) is read again, as after any event.
+        frames = {}
+        for workshop in workshops:
+            workshop.last_seq += 1
+            data = {
+                "participants": [{"id": pk, "name": names[pk]} for pk, w in rows if w == workshop.pk],
+                "comments": sorted(renamed_comments.get(workshop.pk, ())),
+            }
+            event = WorkshopEvent.objects.create(
+                workshop=workshop, seq=workshop.last_seq, name="participants.renamed", data=data
+            )
+            workshop.save(update_fields=["last_seq"])
+            frames[workshop.pk] = [event.as_frame()]
         # A command that read its participant before this commit waits for the workshop's lock
         # and then logs the old name: look again after the commit, queued behind it for the lock.
         transaction.on_commit(lambda: _rename_in_events(workshop_ids, names, lock=True), robust=True)
+        for workshop_id, events in frames.items():
+            transaction.on_commit(lambda w=workshop_id, e=events: broadcast_events(w, e), robust=True)
     return len(rows)
 
 
 def _lock_workshops(workshop_ids):
     # In id order, so that two of these cannot deadlock; commands lock one workshop each.
-    list(Workshop.objects.select_for_update().filter(pk__in=workshop_ids).order_by("pk").values_list("pk"))
+    return list(Workshop.objects.select_for_update().filter(pk__in=workshop_ids).order_by("pk"))
 
 
 def _rename_in_events(workshop_ids, names, lock=False):
@@ -845,13 +861,17 @@ def _rename_in_events(workshop_ids, names, lock=False):
         events = WorkshopEvent.objects.filter(workshop_id__in=workshop_ids).filter(
             Q(name__in=CARD_NAME_EVENTS, data__author__in=ids) | Q(name__in=ACTOR_NAME_EVENTS, actor_id__in=ids)
         )
-        renamed = []
-        for event in events.only("pk", "name", "data", "actor_id").iterator(chunk_size=500):
+        renamed, comments = [], {}
+        for event in events.only("pk", "workshop_id", "name", "data", "actor_id").iterator(chunk_size=500):
             author = event.data.get("author") if event.name in CARD_NAME_EVENTS else event.actor_id
             if author in names and event.data.get("author_name") not in (None, names[author]):
                 event.data["author_name"] = names[author]
                 renamed.append(event)
+                if event.name in ACTOR_NAME_EVENTS:
+                    comments.setdefault(event.workshop_id, set()).add(event.data.get("id"))
         WorkshopEvent.objects.bulk_update(renamed, ["data"], batch_size=500)
+    # The comments whose shown name changed, by workshop (still on the board or not).
+    return comments
 
 
 def count_in(participant_id, workshop_id):

@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 
 from participation import account_actions
 from tests import factories
-from tests.workshops.wsutil import connect_ready
+from tests.workshops.wsutil import add_participant, connect_ready
 from workshops.models import Participant
 
 from .gdpr_helpers import FIRST_NAME, LATER_NAME, OTHERS_CARD, OWN_CARDS, OWN_COMMENT, workshop_with_participation
@@ -41,3 +41,24 @@ async def test_a_snapshot_and_a_sync_from_zero_after_the_deletion_name_no_one_de
     assert [c["text"] for c in snapshot["state"]["comments"]] == [OWN_COMMENT]
     assert {f["data"].get("author_name") for f in replayed if f["name"] == "card.added"} == {"Gelöschtes Konto", "Ben"}
     assert len(replayed) == snapshot["seq"]
+
+
+async def test_with_someone_online_the_board_is_told_and_the_next_snapshot_is_read_again():
+    citizen = await database_sync_to_async(factories.make_user)()
+    workshop, erika, ben, _chief, _host = await database_sync_to_async(workshop_with_participation)(citizen)
+    online, before = await connect_ready(workshop, ben)  # this process now caches the board's snapshot
+    assert LATER_NAME in json.dumps(before, ensure_ascii=False)
+
+    await database_sync_to_async(account_actions.delete_account)(citizen, factories.PASSWORD)
+
+    renamed = await online.event("participants.renamed")
+    assert renamed["seq"] == before["seq"] + 1
+    assert renamed["data"]["participants"] == [{"id": erika.pk, "name": "Gelöschtes Konto"}]
+    assert len(renamed["data"]["comments"]) == 1
+    carla = await add_participant(workshop, "Carla")
+    late, after = await connect_ready(workshop, carla)
+    await online.close()
+    await late.close()
+    text = json.dumps(after, ensure_ascii=False)
+    assert FIRST_NAME not in text and LATER_NAME not in text
+    assert after["seq"] == renamed["seq"]
