@@ -164,3 +164,26 @@ def test_workshop_joins_count_per_client_behind_the_proxy(client, db, monkeypatc
 
     assert [join(behind_proxy(GUESSER)) for _ in range(3)] == [201, 201, 429]
     assert join(behind_proxy(VOTER)) == 201
+
+
+def test_the_readmes_production_start_trusts_its_proxy():
+    """The exports of README's production start, loaded as settings: the proxy is trusted."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = re.search(r"^    export (DEBUG=0.*?)(?=\n    \.venv)", readme, re.S | re.M)
+    assert block, "README's production start is not where this test looks for it"
+    env = dict(item.split("=", 1) for item in shlex.split(block.group(1).replace("\\\n", " ")))
+    env["SECRET_KEY"] = "k" * 40 + "abcdefghij1234567890"
+    assert env.get("TRUSTED_PROXIES")
+    result = subprocess.run(
+        [sys.executable, "-c", "from participation import settings as s; print(s.TRUSTED_PROXIES)"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['127.0.0.1/32', '::1/128']"
