@@ -90,13 +90,24 @@ def cast_in_known_order():
     for n, voter in enumerate(voters):
         actions.cast_ballot(consultation, voter, {"ranking": rankings[n]})
         written.append(n)
+    first_cast = list(written)
     for n in range(CHANGERS):
         voter = voters[n * 5]
         actions.cast_ballot(consultation, voter, {"ranking": rankings[VOTERS + n]})
         written.remove(n * 5)
         written.append(VOTERS + n)
-    truth = [str({"ranking": rankings[n]}) for n in written]
+        first_cast[n * 5] = VOTERS + n
+    truth = Order(str({"ranking": rankings[n]}) for n in written)
+    # A changed ballot may stay where it was first written (SQLite's rowid, PostgreSQL's
+    # updates within the page): the order of first casting leaks as much.
+    truth.first_cast = [str({"ranking": rankings[n]}) for n in first_cast]
     return consultation, facilitator, truth, ids
+
+
+class Order(list):
+    """Contents in the order of their last write; ``first_cast`` in the order of the first."""
+
+    first_cast = ()
 
 
 def contents_in_file_order(consultation):
@@ -109,7 +120,8 @@ def decoded(values):
 
 def test_before_the_seal_the_casting_order_is_readable_so_the_attacks_are_real():
     consultation, _, truth, _ = cast_in_known_order()
-    assert rho(decoded(contents_in_file_order(consultation)), truth) > 0.7
+    in_file = decoded(contents_in_file_order(consultation))
+    assert max(rho(in_file, truth), rho(in_file, truth.first_cast)) > 0.8
     if connection.vendor == "postgresql":
         assert xmin_links(consultation) == VOTERS
 
@@ -128,7 +140,8 @@ def test_after_the_close_no_column_order_or_row_version_links_a_ballot_to_its_vo
     assert VoterRecord.objects.filter(consultation=consultation).count() == VOTERS
 
     # Physical order, ids and receipts: each a random permutation of the casting order.
-    assert abs(rho(decoded(contents_in_file_order(consultation)), truth)) < UNRELATED
+    in_file = decoded(contents_in_file_order(consultation))
+    assert abs(rho(in_file, truth)) < UNRELATED and abs(rho(in_file, truth.first_cast)) < UNRELATED
     by_content = {str(b.content): b for b in Ballot.objects.filter(consultation=consultation)}
     ids_in_order = [str(b.content) for b in sorted(by_content.values(), key=lambda b: str(b.id))]
     receipts_in_order = [str(b.content) for b in sorted(by_content.values(), key=lambda b: b.receipt)]
