@@ -197,3 +197,19 @@ def test_a_mail_server_failure_keeps_the_account_and_says_so(client, monkeypatch
     assert response.status_code == 200
     assert "Die E-Mail konnte gerade nicht verschickt werden" in response.content.decode()
     assert User.objects.filter(username="neckarbiene", email_verified=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_mail_server_failure_reads_the_same_for_a_registered_address(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr("participation.account_actions.send_mail", refuse)
+    factories.make_user(username="erste", email="biene@example.org")
+
+    new = _register_in_a_fresh_browser(username="neckarbiene", email="frisch@example.org")
+    taken = _register_in_a_fresh_browser(username="zweite", email="biene@example.org")
+
+    assert new.status_code == taken.status_code == 200
+    assert "Die E-Mail konnte gerade nicht verschickt werden" in _page_without_csrf(taken)
+    assert _page_without_csrf(new) == _page_without_csrf(taken)
