@@ -538,8 +538,8 @@ def current_ballot(consultation, voter):
         raise Conflict(
             _(
                 "Die Befragung ist beendet. Ihr Stimmzettel wird nicht mehr angezeigt, damit niemand mit Ihrem "
-                "Zugangscode nachsehen kann, wie Sie abgestimmt haben. Mit Ihrer Quittung finden Sie ihn im "
-                "veröffentlichten Ergebnis."
+                "Zugangscode nachsehen kann, wie Sie abgestimmt haben. Mit Ihrer Quittung prüfen Sie im "
+                "veröffentlichten Ergebnis, dass er gezählt wurde."
             )
         )
     ballot = Ballot.objects.filter(consultation=consultation, ballot_key=voter.ballot_key).first()
