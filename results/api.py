@@ -202,7 +202,8 @@ class ExportView(APIView):
             result = compute.result_from_inputs(ballots, meta, options)
         polls = compute.expert_polls(consultation.process, include_hidden=manager)
         experts = exports.experts_beside_citizens(result, polls) if fmt == "pdf" else None
-        content, content_type, extension = exports.export(fmt, result, ballots, polls, snapshot, experts)
+        counted_only = consultation.receipt_lookup == ReceiptLookup.COUNTED
+        content, content_type, extension = exports.export(fmt, result, ballots, polls, snapshot, experts, counted_only)
         if manager:
             actions.record_export(request.user, consultation, fmt, snapshot)
         response = HttpResponse(content, content_type=content_type)

@@ -293,8 +293,9 @@ def to_json(result, snapshot=None):
     return canonical_bytes(result)
 
 
-def export(fmt, result, ballots, polls=(), snapshot=None, experts=None):
-    """(content bytes, content type, file extension) of one export."""
+def export(fmt, result, ballots, polls=(), snapshot=None, experts=None, receipts_counted_only=False):
+    """(content bytes, content type, file extension) of one export. ``receipts_counted_only``:
+    the consultation's receipts show only "counted" (the PDF says so)."""
     if fmt == "json":
         content = to_json(result, snapshot)
     elif fmt == "csv":
@@ -304,7 +305,7 @@ def export(fmt, result, ballots, polls=(), snapshot=None, experts=None):
     elif fmt == "pdf":
         from .pdf import report
 
-        content = report(result, snapshot=snapshot, experts=experts)
+        content = report(result, snapshot=snapshot, experts=experts, receipts_counted_only=receipts_counted_only)
     else:
         raise ValueError(f"Unknown export format {fmt!r}.")
     return content, CONTENT_TYPES[fmt], EXTENSIONS[fmt]

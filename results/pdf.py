@@ -382,8 +382,9 @@ def turnout_section(result, styles, width):
 # --- the report ---------------------------------------------------------------------------
 
 
-def report(result, snapshot=None, experts=None):
-    """The report as PDF bytes."""
+def report(result, snapshot=None, experts=None, receipts_counted_only=False):
+    """The report as PDF bytes. ``receipts_counted_only``: the ballot file keeps receipts
+    apart from contents (receipt lookup "counted"), so a receipt finds no content."""
     styles = _styles()
     consultation = result["consultation"]
     buffer = io.BytesIO()
@@ -474,6 +475,14 @@ def report(result, snapshot=None, experts=None):
                 "Die anonymen Stimmzettel und dieses Ergebnis stehen als offene Daten bereit (ZIP-Datei mit "
                 "SHA-256-Prüfsummen). Jede Person kann damit das Ergebnis nachrechnen: python manage.py recount "
                 "DATEI.zip. Mit der Quittung aus der Stimmabgabe lässt sich der eigene Stimmzettel in der Datei finden."
+            )
+            if not receipts_counted_only
+            else _(
+                "Die anonymen Stimmzettel und dieses Ergebnis stehen als offene Daten bereit (ZIP-Datei mit "
+                "SHA-256-Prüfsummen). Jede Person kann damit das Ergebnis nachrechnen: python manage.py recount "
+                "DATEI.zip. Mit der Quittung aus der Stimmabgabe lässt sich prüfen, dass der eigene Stimmzettel "
+                "gezählt wurde; welcher Inhalt zu welcher Quittung gehört, steht nicht in der Datei (Schutz vor "
+                "Stimmenkauf)."
             ),
             body,
         ),

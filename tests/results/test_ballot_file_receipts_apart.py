@@ -169,3 +169,19 @@ def test_the_linked_form_is_byte_for_byte_as_before(client):
     assert snapshot.ballots_sha256 == hashlib.sha256(expected).hexdigest()
     readme = files_of(client.get(f"/api/consultations/{consultation.pk}/open-data").content)["README.txt"].decode()
     assert "nach Quittungscode sortiert" in readme
+
+
+def pdf_words(client, consultation):
+    from pypdf import PdfReader
+
+    raw = client.get(f"/api/consultations/{consultation.pk}/export", {"format": "pdf"}).content
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages).split())
+
+
+def test_the_pdf_report_promises_what_a_receipt_finds(client, budget):
+    consultation, *_ = budget
+    words = pdf_words(client, consultation)
+    assert "eigene Stimmzettel gezählt wurde" in words
+    assert "Stimmzettel in der Datei finden" not in words
+    linked, *_ = published_consultation(client, method="approval", ballots=[lambda i: {"approve": [i[0]]}])
+    assert "Stimmzettel in der Datei finden" in pdf_words(client, linked)
