@@ -7,6 +7,14 @@ ids of this workshop's and of another workshop's cards, clusters and polls, text
 their limits, NUL characters and lone surrogates. The sender is an expert or an observer
 (so facilitator-only commands are "of another role"); a second expert watches.
 
+Hostile JSON as raw text, the way ``json.dumps`` never writes it: nesting of arrays and
+objects (mixed) from a few levels to thousands (one such frame crashed the socket and,
+through it, the worker's /healthz), number literals such as ``1e400``, ``10**400`` written
+out, ``-0``, ``NaN`` and ``Infinity``, duplicate keys, keys that look like numbers, and odd
+Unicode: escaped lone surrogates, noncharacters, right-to-left marks, combining characters,
+long strings. ``test_frame_parser_answers_everything`` runs the frame parser alone on many
+more of these (no sockets, so it is fast).
+
 For every frame:
 - exactly one answer comes back (ack, error, pong, synced or snapshot), and an error has a
   code from docs/protocol.md; ``server_error`` (an unforeseen exception) fails the test;
@@ -26,6 +34,7 @@ from hypothesis import strategies as st
 from tests import factories
 from workshops import actions
 from workshops.actions import apply_command, create_workshop, join_workshop
+from workshops.frames import FrameError, parse_frame
 from workshops.models import CardLike, ParticipantRole, PollVote, Workshop
 
 from ..workshops.wsutil import connect
@@ -111,6 +120,50 @@ def state(workshop_ids):
     return logs, votes, likes
 
 
+# Texts that are valid Unicode but odd: noncharacters, bidi controls, combining marks, joiners.
+ODD_TEXTS = [
+    "\ufdd0",
+    "\uffff",
+    "\ufffe",
+    "\U0010ffff",
+    "\U0001fffe",
+    "\u202eevil.exe\u202c",
+    "\u200f\u200e\u2067",
+    "e" + "\u0301" * 300,
+    "\u200d\u200b\ufeff",
+    "\U0001f469\u200d\U0001f4bb",
+    "ä" * 5000,
+    "\ud83d",  # lone surrogates (json.dumps writes them as \u escapes)
+    "\udfff",
+    "\udc00\ud800",
+]
+# Keys that look like numbers (JSON keys are always strings).
+NUMBER_KEYS = ["0", "1", "-1", "1e5", "0x10", "01", " 1", "1.0", "9" * 30, "NaN"]
+# Number literals json.dumps never writes, and the ones at the edge of a double.
+RAW_NUMBERS = [
+    "1e400",
+    "-1e400",
+    "1E308",
+    "4.9e-324",
+    "0.1e-400",
+    "1" + "0" * 400,
+    "-" + "9" * 5000,
+    "-0",
+    "-0.0",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "9007199254740991",
+    "9007199254740992",
+    "-9007199254740993",
+    "1" * 4301,
+]
+
+
+def odd_text():
+    return st.sampled_from(ODD_TEXTS) | st.text(st.characters(codec="utf-8"), max_size=20) | st.text(max_size=20)
+
+
 def json_values(ids):
     scalars = (
         st.none()
@@ -118,11 +171,46 @@ def json_values(ids):
         | st.integers(min_value=-(2**70), max_value=2**70)
         | st.floats(allow_nan=True, allow_infinity=True)
         | st.text(max_size=30)
+        | odd_text()
         | st.sampled_from(ids)
         | st.sampled_from(["\x00", "\ud800", "x" * 501, "<script>alert(1)</script>", "collect", "closed"])
     )
-    return st.recursive(
-        scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    keys = st.text(max_size=6) | st.sampled_from(NUMBER_KEYS) | st.sampled_from(ODD_TEXTS[:10])
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=3))
+
+
+def nested(depth, opener):
+    """``depth`` levels of arrays (``[``), objects (``{``) or both in turn (``m``) around a 1."""
+    openers = {"[": ["["], "{": ['{"a":'], "m": ["[", '{"k":']}[opener]
+    closers = {"[": "]", '{"a":': "}", '{"k":': "}"}
+    levels = [openers[n % len(openers)] for n in range(depth)]
+    return "".join(levels) + "1" + "".join(closers[level] for level in reversed(levels))
+
+
+RAW = '"__raw__"'
+
+
+def hostile_json(ids):
+    """Frames as raw text that json.dumps never writes: a command whose field holds deep
+    nesting or a number literal, a command with a key twice, or bare deep nesting."""
+    command = commands(ids) | near_valid(ids)
+    depth = st.integers(min_value=1, max_value=20) | st.integers(min_value=20, max_value=7000)
+    nesting = st.builds(nested, depth, st.sampled_from(["[", "{", "m"]))
+    raw_value = nesting | st.sampled_from(RAW_NUMBERS)
+
+    def with_field(command, name, raw):
+        return json.dumps({**command, name: "__raw__"}).replace(RAW, raw, 1)
+
+    def with_duplicate(command, name, value):
+        return json.dumps(command)[:-1] + f", {json.dumps(name)}: {json.dumps(value)}}}"
+
+    field = st.sampled_from(FIELDS) | st.sampled_from(NUMBER_KEYS)
+    duplicated = st.sampled_from(["type", "id", "text", "card", "poll", "choice"]) | field
+    return st.one_of(
+        st.builds(with_field, command, field, raw_value),
+        st.builds(with_duplicate, command, duplicated, json_values(ids)),
+        nesting,
+        st.builds(lambda text: text[: len(text) // 2], nesting),  # cut off
     )
 
 
@@ -214,6 +302,8 @@ def frames(ids, here):
         st.binary(min_size=1, max_size=200).map(lambda b: (None, b)),
         st.integers(min_value=16_001, max_value=100_000).map(lambda n: ("x" * n, None)),
         json_values(ids).map(lambda v: (json.dumps(v), None)),
+        hostile_json(ids).map(lambda t: (t, None)),
+        hostile_json(ids).map(lambda t: (t, None)),
     )
 
 
@@ -290,3 +380,17 @@ def test_no_frame_crashes_changes_on_refusal_or_disturbs_others(monkeypatch):
     run()
     print(f"\nws fuzz: {TOTALS['frames']} frames, {TOTALS['acks']} acks, errors {TOTALS['errors']}")
     assert TOTALS["frames"] >= EXAMPLES
+
+
+@settings(max_examples=600, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(text=hostile_json([1, 2, 3]) | st.text(max_size=300) | json_values([1, 2, 3]).map(json.dumps))
+def test_frame_parser_answers_everything(text):
+    """The parser alone: a command (a dict with a string ``type``) or a documented refusal,
+    never another exception, and never a value the rest of the server cannot handle."""
+    try:
+        command = parse_frame(text)
+    except FrameError as error:
+        assert error.code in DOCUMENTED_ERRORS, error.code
+        return
+    assert isinstance(command, dict) and isinstance(command["type"], str)
+    json.dumps(command, allow_nan=False, ensure_ascii=False).encode("utf-8")  # finite, storable, echoable
