@@ -608,6 +608,7 @@ class Hub:
                 if member.participant_id in revoked:
                     await member.close(code=CLOSE_UNAUTHORISED)
         elif kind == "workshop.presence":
+            self.cache.generation += 1  # a snapshot's online part is no older than the last change heard
             self.online = message["count"]
             text = encode({"type": "presence", "online": message["online"], "count": message["count"]})
             for n, member in enumerate(list(self.members), 1):
