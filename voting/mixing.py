@@ -55,7 +55,7 @@ def mix_ballot_box(consultation_id, seal=False):
         if connection.vendor == "postgresql":
             count = _mix_postgresql(consultation.pk, seal, now)
         else:
-            count = _mix_generic(consultation.pk)
+            count = _mix_generic(consultation.pk, seal, now)
         Consultation.objects.filter(pk=consultation.pk).update(box_mixed_at=now)
     return count
 
@@ -194,7 +194,7 @@ def _mix_postgresql(consultation_id, seal, now):
     return ballots + pairs
 
 
-def _mix_generic(consultation_id):
+def _mix_generic(consultation_id, seal, now):
     shuffle = secrets.SystemRandom().shuffle
     ballots = list(Ballot.objects.filter(consultation_id=consultation_id))
     pairs = list(PairwiseVote.objects.filter(consultation_id=consultation_id))
@@ -204,6 +204,8 @@ def _mix_generic(consultation_id):
     PairwiseVote.objects.filter(consultation_id=consultation_id).delete()
     Ballot.objects.bulk_create(ballots, batch_size=_BATCH)
     # bulk_create stamps every answer with the time of the mix (auto_now_add): on these
-    # databases the answers' own times go at every mix, not only at the seal.
+    # databases the answers' own times go at every mix; sealing gives them one time.
     PairwiseVote.objects.bulk_create(pairs, batch_size=_BATCH)
+    if seal:
+        PairwiseVote.objects.filter(consultation_id=consultation_id).update(created=now)
     return len(ballots) + len(pairs)
