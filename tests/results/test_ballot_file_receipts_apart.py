@@ -178,10 +178,15 @@ def pdf_words(client, consultation):
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages).split())
 
 
-def test_the_pdf_report_promises_what_a_receipt_finds(client, budget):
+def test_the_pdf_report_promises_only_counted_for_an_unlinked_file(client, budget):
     consultation, *_ = budget
     words = pdf_words(client, consultation)
     assert "eigene Stimmzettel gezählt wurde" in words
     assert "Stimmzettel in der Datei finden" not in words
+
+
+def test_the_pdf_report_promises_the_ballot_for_a_linked_file(client):
     linked, *_ = published_consultation(client, method="approval", ballots=[lambda i: {"approve": [i[0]]}])
-    assert "Stimmzettel in der Datei finden" in pdf_words(client, linked)
+    words = pdf_words(client, linked)
+    assert "Stimmzettel in der Datei finden" in words
+    assert "eigene Stimmzettel gezählt wurde" not in words
