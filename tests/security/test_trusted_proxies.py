@@ -187,3 +187,45 @@ def test_the_readmes_production_start_trusts_its_proxy():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['127.0.0.1/32', '::1/128']"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_behind_the_proxy_the_fast_lane_and_django_count_the_same_client(monkeypatch):
+    """Wrong codes go to Django's view, right ones through the lane (PostgreSQL): both take
+    the client from X-Forwarded-For of the trusted proxy, so the guesser alone is slowed."""
+    import json
+
+    from asgiref.sync import sync_to_async
+    from channels.testing import HttpCommunicator
+    from django.db import connection
+
+    from participation.asgi import application
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the fast lane works on PostgreSQL only")
+    monkeypatch.setattr(voting_actions, "FAILED_ATTEMPTS_LIMIT", 3)
+    consultation, facilitator, ids = await sync_to_async(make_consultation)("approval", "access_code")
+    codes, _batch = await sync_to_async(voting_actions.generate_access_codes)(facilitator, consultation, 2)
+
+    async def put(code, client_ip):
+        raw = json.dumps({"access_code": code, "ballot": {"approve": [ids[0]]}}).encode()
+        headers = [
+            (b"host", b"localhost"),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(raw)),
+            (b"x-forwarded-for", f"6.6.6.6, {client_ip}".encode()),
+        ]
+        path = f"/api/consultations/{consultation.pk}/ballot"
+        communicator = HttpCommunicator(application, "PUT", path, body=raw, headers=headers)
+        communicator.scope["client"] = (PROXY, 40000)
+        response = await communicator.get_response(timeout=20)
+        await communicator.wait(timeout=20)
+        return response["status"]
+
+    with override_settings(TRUSTED_PROXIES=[PROXY]):
+        guessed = [await put(f"FALSCH{n:010d}", GUESSER) for n in range(5)]
+        typo = await put("TIPPFEHLER000000", VOTER)
+        voted = await put(codes[0], VOTER)
+        guesser_votes = await put(codes[1], GUESSER)
+    assert guessed == [403, 403, 403, 429, 429]
+    assert (typo, voted, guesser_votes) == (403, 201, 201)
