@@ -8,7 +8,9 @@
 - A 404 under /api/ that Django's URL resolver produced (an id that is not a number)
   is answered as JSON like every other API error, not as an HTML page.
 - The API's parsers (participation.parsers) refuse text the database cannot store.
-- Rate limits (a fixed-window counter in the cache) and the login lockout.
+- Rate limits (fixed-window counters in the cache) and the login brakes, counted per
+  client address (X-Forwarded-For of TRUSTED_PROXIES only) and skipped, never failing,
+  while Redis is away; a Redis error that reaches a view is a 503, not a 500.
 """
 
 import functools
