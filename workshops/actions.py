@@ -833,7 +833,10 @@ def anonymise_participants(participants, name):
             workshop.last_seq += 1
             data = {
                 "participants": [{"id": pk, "name": names[pk]} for pk, w in rows if w == workshop.pk],
-                "comments": sorted(renamed_comments.get(workshop.pk, ())),
+                "comments": [
+                    {"id": comment, "name": new}
+                    for comment, new in sorted(renamed_comments.get(workshop.pk, {}).items(), key=lambda c: str(c[0]))
+                ],
             }
             event = WorkshopEvent.objects.create(
                 workshop=workshop, seq=workshop.last_seq, name="participants.renamed", data=data
@@ -868,9 +871,9 @@ def _rename_in_events(workshop_ids, names, lock=False):
                 event.data["author_name"] = names[author]
                 renamed.append(event)
                 if event.name in ACTOR_NAME_EVENTS:
-                    comments.setdefault(event.workshop_id, set()).add(event.data.get("id"))
+                    comments.setdefault(event.workshop_id, {})[event.data.get("id")] = names[author]
         WorkshopEvent.objects.bulk_update(renamed, ["data"], batch_size=500)
-    # The comments whose shown name changed, by workshop (still on the board or not).
+    # The comments whose shown name changed, by workshop (still on the board or not): id -> name.
     return comments
 
 

@@ -11,6 +11,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.workshops.live_site import manage
+
 from .conftest import FACILITATOR, FACILITATOR_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -213,3 +215,36 @@ def test_every_poll_kind_can_be_voted_by_keyboard(live, new_context):
     submit(ranking)
     expect(bar(ranking, "Carsharing")).to_contain_text("2 Punkte, Ø Platz 1")
     expect(bar(ranking, "Busse")).to_contain_text("0 Punkte, Ø Platz 3")
+
+
+def test_an_open_board_drops_the_name_of_someone_who_deletes_their_account(live, new_context):
+    """Erika, signed in, posts a card and a comment; Bob's board is open. When Erika deletes
+    her account, Bob's board shows "Gelöschtes Konto" on both at once, without a reload."""
+    manage(
+        live.site.env,
+        "shell",
+        "-c",
+        "from participation.models import User; "
+        "User.objects.create_user('erika_e2e', 'erika@example.org', 'erika-e2e-passwort-2026', email_verified=True)",
+    )
+    code = live.workshop()
+    erika_context = new_context()
+    login = erika_context.new_page()
+    login.goto(f"{live.base}/konto/anmelden/")
+    login.get_by_label("Benutzername").fill("erika_e2e")
+    login.get_by_label("Passwort").fill("erika-e2e-passwort-2026")
+    login.get_by_role("button", name="Anmelden").click()
+    login.wait_for_url(re.compile(r"/konto/$"))
+    erika = join(erika_context, live, code, "Erika Mustermann")
+    bob = join(new_context(), live, code, "Bob")
+
+    add_card(erika, "Sitzbänke an jeder Haltestelle")
+    expect(card(bob, "Sitzbänke an jeder Haltestelle")).to_contain_text("von Erika Mustermann")
+
+    login.goto(f"{live.base}/konto/loeschen/")
+    login.get_by_label("Ihr Passwort").fill("erika-e2e-passwort-2026")
+    login.get_by_role("button", name="Konto endgültig löschen").click()
+    login.wait_for_url(re.compile(r"/konto/geloescht/$"))
+
+    expect(card(bob, "Sitzbänke an jeder Haltestelle")).to_contain_text("von Gelöschtes Konto")
+    expect(bob.locator("#workshop-app")).not_to_contain_text("Erika Mustermann")

@@ -128,6 +128,21 @@ export class BoardState {
       case "poll.revealed":
         this.updatePoll(data.poll, { revealed: true, ...(data.results ? { tally: data.results } : {}) });
         break;
+      case "participants.renamed": {
+        // An account was deleted (or purged): its name goes from the list, cards and comments.
+        const names = new Map((data.participants || []).map((p) => [p.id, p.name]));
+        for (const person of this.online) if (names.has(person.id)) person.name = names.get(person.id);
+        for (const card of this.cards.values()) {
+          if (card.author_name && names.has(card.author)) card.author_name = names.get(card.author);
+        }
+        const commentNames = new Map((data.comments || []).map((c) => [c.id, c.name]));
+        for (const list of this.comments.values()) {
+          for (const comment of list) {
+            if (comment.author_name && commentNames.has(comment.id)) comment.author_name = commentNames.get(comment.id);
+          }
+        }
+        return { renamed: true };
+      }
       default:
         break;
     }
