@@ -175,6 +175,8 @@ def _mix_postgresql(consultation_id, seal, now):
             [key],
         )
         ballots = cursor.rowcount
+        # Dropped at once, not at the commit: a caller may mix several boxes in one transaction.
+        cursor.execute("DROP TABLE mixing_ballots")
         cursor.execute(
             "CREATE TEMPORARY TABLE mixing_pairs ON COMMIT DROP AS "
             "SELECT id, consultation_id, ballot_key, left_id, right_id, choice, request_id, created "
@@ -191,6 +193,7 @@ def _mix_postgresql(consultation_id, seal, now):
             [seal, now, key],
         )
         pairs = cursor.rowcount
+        cursor.execute("DROP TABLE mixing_pairs")
     return ballots + pairs
 
 
