@@ -79,7 +79,17 @@ def _as_drf_error(exc):
     return ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
 
 
-class PublicReadViewSet(viewsets.ReadOnlyModelViewSet):
+class ListFiltersOnly:
+    """The list's filters are the list's: an address names one thing, and a stray ?process= on
+    it must neither hide the thing nor turn into a 400 its schema does not document."""
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+class PublicReadViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
     # Querysets end their ordering with "pk" so that pages never overlap or skip.
     pagination_class = Pagination
 
@@ -157,7 +167,7 @@ _WRITE_ERRORS = {
         summary="Maßnahme ändern (Moderation)", responses={200: MeasureSerializer, 404: None, **_WRITE_ERRORS}
     ),
 )
-class MeasureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MeasureViewSet(ListFiltersOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = MeasureSerializer
     filterset_class = filters.MeasureFilter
     pagination_class = Pagination

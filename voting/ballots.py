@@ -24,7 +24,9 @@ def _option(option_ids, raw, where):
         return raw
     if isinstance(raw, bool):
         raise BallotError(_("%(where)s: %(value)s ist keine Maßnahmen-ID.") % {"where": where, "value": repr(raw)})
-    if isinstance(raw, str) and raw.strip().isdigit():
+    # ASCII digits only ("²" is a digit to isdigit(), not to int()), and no more than an id has
+    # (int() refuses over 4,300 digits).
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() and len(raw.strip()) <= 19:
         raw = int(raw)
     if not isinstance(raw, int):
         raise BallotError(_("%(where)s: %(value)s ist keine Maßnahmen-ID.") % {"where": where, "value": repr(raw)})

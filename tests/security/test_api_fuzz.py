@@ -6,16 +6,29 @@ facilitator of the process with a token, a facilitator of another process with a
 browser session (no CSRF token, so every write must be refused as documented), and
 an administrator with a token. No answer may be a 500, and every answer must be
 one the schema documents: its status code, content type and body.
+
+schemathesis writes what the schema describes, so what a hostile client writes instead
+is added: every operation also gets deeply nested JSON bodies (arrays, objects, mixed),
+numbers no column holds (10**400 as a literal, 1e400, beyond 64 bits, NaN) in the body,
+path and query, and odd Unicode in the query; each refusal must be documented and must
+change no row. The random fuzz mixes such values into some of its requests too.
+
+The module runs on the configured database; on PostgreSQL it also runs itself once more
+on SQLite (what ``make demo`` serves) in a child pytest without DATABASE_URL.
 """
 
+import json
 import os
+import subprocess
+import sys
 import time
+from urllib.parse import urlencode
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -31,8 +44,10 @@ from schemathesis.specs.openapi.checks import (
 from .world import build_world, session_cookie, token
 
 # Examples per operation, role and mode: 38 operations, 5 roles, 2 modes (1 for join codes).
-# FUZZ_EXAMPLES=50 for a long run by hand.
+# FUZZ_EXAMPLES=50 for a long run by hand. The run on SQLite beside PostgreSQL takes
+# FUZZ_SQLITE_EXAMPLES (default: the same).
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+SQLITE_EXAMPLES = int(os.environ.get("FUZZ_SQLITE_EXAMPLES", str(EXAMPLES)))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -41,6 +56,14 @@ CHECKS = [
     response_schema_conformance,
 ]
 ROLES = ["anonymous", "citizen", "facilitator", "other_facilitator", "admin"]
+
+# Query values the random fuzz mixes in: whole numbers beyond 64 bits, and short texts of
+# digits other than 0-9, format characters, combining marks, spaces, symbols, private use.
+HOSTILE_QUERY_VALUE = st.one_of(
+    st.integers(min_value=2**63, max_value=10**40).map(str),
+    st.integers(min_value=-(10**40), max_value=-(2**63) - 1).map(str),
+    st.text(st.characters(categories=("Nd", "No", "Nl", "Cf", "Mn", "Zs", "So", "Co"), codec="utf-8"), min_size=1),
+)
 
 # Counted by the test and printed at the end, for docs/security.md.
 TRIED = {"requests": 0, "statuses": {}}
@@ -123,6 +146,11 @@ def fuzz_operation(operation, mode, ids, headers, cookies):
         strategy = operation.as_strategy(generation_mode=mode, path_parameters=path_parameters)
         case = data.draw(strategy)
         case.headers = {**(case.headers or {}), **headers}
+        query_names = [p.name for p in operation.query]
+        if query_names and data.draw(st.booleans()):
+            # What the schema does not describe: a number beyond 64 bits or odd Unicode.
+            name = data.draw(st.sampled_from(query_names))
+            case.query = {**(case.query or {}), name: data.draw(HOSTILE_QUERY_VALUE)}
         response = case.call(cookies=cookies)
         TRIED["requests"] += 1
         TRIED["statuses"][response.status_code] = TRIED["statuses"].get(response.status_code, 0) + 1
@@ -163,3 +191,245 @@ def test_every_operation_answers_as_documented(app, role):
     print("slowest: " + ", ".join(f"{k} {v:.1f}s" for k, v in slowest))
     assert operations >= 37
     assert not failures, "\n".join(failures)
+
+
+# --- What a hostile client writes instead of what the schema describes ---------------------
+
+# Nested far beyond the API's limit (MAX_DEPTH) and beyond what Python's json reads (~1,000):
+# arrays, objects and both mixed; 500 levels are read by json but too deep for the API.
+DEEP_BODIES = {
+    "deep arrays": "[" * 5000 + "]" * 5000,
+    "deep objects": '{"a":' * 5000 + "1" + "}" * 5000,
+    "deep mixed": '[{"a":' * 2500 + "1" + "}]" * 2500,
+    "500 levels": "[" * 500 + "]" * 500,
+}
+DEEP_VALUE = '{"a":[' * 250 + "1" + "]}" * 250
+# JSON numbers no column holds, and the constants JSON does not have.
+NUMBER_LITERALS = [
+    "1" + "0" * 400,
+    "1e400",
+    "-1e400",
+    str(2**63),
+    str(-(2**63) - 1),
+    "1" * 5000,
+    "NaN",
+    "Infinity",
+    "-Infinity",
+]
+# Whole numbers as text (paths, queries, form fields): beyond 64 bits, just inside, thousands of digits.
+HUGE_INTS = ["145997136194186280960", str(2**63), str(2**63 - 1), "1" * 5000]
+# Query values: the huge numbers, numbers Python reads but SQL does not, digits int() reads
+# (Arabic-Indic, mathematical, full-width) or refuses ("²"), invisible and combining marks.
+ODD_QUERY = [
+    *HUGE_INTS,
+    str(-(2**63) - 1),
+    "1e400",
+    "NaN",
+    "-0",
+    "²",
+    "١٢٣",
+    "𝟙",
+    "１",
+    "\u202e1",
+    "\ufeff1",
+    "e\u0301",
+    "\U0010ffff",
+    "\x00",
+    "%",
+    " 1 ",
+]
+# Query parameters some views read without documenting them on every operation.
+EXTRA_QUERY = ["process", "page", "page_size"]
+HOSTILE_ROLES = ["anonymous", "admin"]
+
+
+def rows_written():
+    """Rows inserted, updated or deleted so far on the test's connection (which the requests
+    share), to tell that a refusal wrote nothing. One query, where reading every table for
+    every request took most of the test's time."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT total_changes()")
+        else:
+            cursor.execute("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables")
+        return cursor.fetchone()[0]
+
+
+def default_path(operation, world):
+    """Real objects for the path, so that hostile input reaches the code behind the 404."""
+    path = operation.path
+    values = {}
+    for parameter in operation.path_parameters:
+        name = parameter.name
+        if name == "code":
+            values[name] = world.workshop.code
+        elif name == "proposal_id":
+            values[name] = world.proposal.pk
+        elif path.startswith("/api/consultations/"):
+            if "/pairs" in path or "/proposals" in path:
+                values[name] = world.pairwise.pk
+            elif any(part in path for part in ("/ballots", "/results", "/export", "/open-data", "/publish")):
+                values[name] = world.published.pk
+            else:
+                values[name] = world.open_codes.pk
+        else:
+            prefix = path.split("{")[0]
+            values[name] = real_ids(world)[prefix][0]
+    return values
+
+
+def base_body(method, path, world):
+    """A body that is valid but for the hostile part put into it."""
+    ids = [m.pk for m in world.measures]
+    bodies = {
+        ("post", "/api/consultations/"): {
+            "process": world.process.pk,
+            "title": "T",
+            "method": "approval",
+            "eligibility": "account",
+            "options": ids,
+        },
+        ("post", "/api/consultations/{id}/access-codes"): {"count": 2},
+        ("put", "/api/consultations/{id}/ballot"): {"access_code": world.codes[0], "ballot": {"approve": ids[:1]}},
+        ("post", "/api/consultations/{id}/pairs"): {"left": ids[0], "right": ids[1], "choice": "left"},
+        ("post", "/api/consultations/{id}/proposals"): {"title": "Mehr Bänke"},
+        ("post", "/api/measures/"): {"process": world.process.pk, "title": "T", "summary": "S"},
+        ("patch", "/api/measures/{id}/"): {"title": "T"},
+        ("post", "/api/workshops/"): {"process": world.process.pk, "title": "T"},
+        ("post", "/api/workshops/{code}/join"): {"display_name": "Kim"},
+    }
+    return bodies[(method, path)]
+
+
+def body_properties(schema, method, path):
+    """Top-level properties of the JSON body and whether each is an integer (or a list of them)."""
+    operation = schema.raw_schema["paths"][path][method]
+    definition = operation["requestBody"]["content"]["application/json"]["schema"]
+    if "$ref" in definition:
+        definition = schema.raw_schema["components"]["schemas"][definition["$ref"].rsplit("/", 1)[1]]
+    properties = {}
+    for name, prop in definition.get("properties", {}).items():
+        items = prop.get("items", {})
+        properties[name] = "integer" if "integer" in (prop.get("type"), items.get("type")) else prop.get("format")
+    return properties
+
+
+def with_raw(body, name, literal):
+    """``body`` as JSON text with ``name`` set to the raw JSON text ``literal``."""
+    marker = "\u2063hostile\u2063"
+    return json.dumps({**body, name: marker}).replace(json.dumps(marker), literal)
+
+
+def _odd_inside(value, text):
+    """``value`` with every whole number inside a list or object replaced by ``text``."""
+    if isinstance(value, dict):
+        return {key: text if isinstance(item, int) else _odd_inside(item, text) for key, item in value.items()}
+    if isinstance(value, list):
+        return [text if isinstance(item, int) else _odd_inside(item, text) for item in value]
+    return value
+
+
+def hostile_requests(schema, operation, world):
+    """(label, path parameters, query, raw body, content type) of each hostile request."""
+    method, path = operation.method.lower(), operation.path
+    raw = schema.raw_schema["paths"][path][method]
+    path_values = default_path(operation, world)
+    for parameter in operation.path_parameters:
+        values = HUGE_INTS if parameter.definition.get("schema", {}).get("type") == "integer" else ODD_QUERY[4:]
+        for value in values:
+            if value == "\x00" or value == "%":
+                continue  # not a path a client can send
+            yield f"path {parameter.name}={value[:24]!r}", {**path_values, parameter.name: value}, {}, None, None
+    documented = [p["name"] for p in raw.get("parameters", []) if p["in"] == "query"]
+    for value in ODD_QUERY:
+        for name in documented:
+            yield f"query {name}={value[:24]!r}", path_values, {name: value}, None, None
+        if method == "get":
+            yield f"query {EXTRA_QUERY}={value[:24]!r}", path_values, dict.fromkeys(EXTRA_QUERY, value), None, None
+    if "requestBody" not in raw:
+        return
+    base = base_body(method, path, world)
+    json_type = "application/json"
+    for text in ODD_QUERY:
+        # Where ids sit deeper than the top level: the ballot's content.
+        nested = {key: _odd_inside(value, text) for key, value in base.items()}
+        if nested != base:
+            yield f"body nested {text[:24]!r}", path_values, {}, json.dumps(nested), json_type
+    for label, text in DEEP_BODIES.items():
+        yield label, path_values, {}, text, json_type
+    for name, kind in body_properties(schema, method, path).items():
+        yield f"body {name}=deep", path_values, {}, with_raw(base, name, DEEP_VALUE), json_type
+        for literal in NUMBER_LITERALS:
+            yield f"body {name}={literal[:24]}", path_values, {}, with_raw(base, name, literal), json_type
+        for text in ODD_QUERY:
+            if kind == "date-time" and text.isdigit():
+                # Python reads "1111…" as 1111-11-11: a known gap of voting.actions._datetime,
+                # kept by test_rest_hostile_bodies.py::test_digits_are_not_a_date (xfail, strict).
+                continue
+            yield f"body {name}={text[:24]!r}", path_values, {}, json.dumps({**base, name: text}), json_type
+        if kind == "integer":
+            flat = {k: v for k, v in base.items() if not isinstance(v, dict | list)}
+            for value in HUGE_INTS:
+                form = urlencode({**flat, name: value})
+                yield f"form {name}={value[:24]}", path_values, {}, form, "application/x-www-form-urlencoded"
+
+
+def send_hostile(operation, headers, cookies, path_values, query, body, content_type):
+    case = operation.Case(path_parameters=path_values, query=query, headers=dict(headers))
+    if body is None:
+        return case, case.call(cookies=cookies)
+    return case, case.call(cookies=cookies, data=body.encode(), headers={"Content-Type": content_type})
+
+
+@pytest.mark.parametrize("role", HOSTILE_ROLES)
+def test_hostile_input_is_answered_as_documented_and_changes_nothing(app, role):
+    world = build_world()
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
+    headers, cookies = credentials(role, world)
+    failures = []
+    statuses = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        writes = operation.method.lower() != "get"
+        for label, path_values, query, body, content_type in hostile_requests(schema, operation, world):
+            where = f"{role} {operation.method.upper()} {operation.path} {label}"
+            written = rows_written() if writes else None
+            try:
+                case, response = send_hostile(operation, headers, cookies, path_values, query, body, content_type)
+            except Exception as exc:  # the test client re-raises what the view raised: a 500
+                failures.append(f"--- {where}\n{type(exc).__name__}: {exc}"[:2000])
+                continue
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except (Exception, BaseExceptionGroup) as exc:
+                failures.append(f"--- {where}: {response.status_code} {response.text[:300]}\n{exc}"[:2000])
+            if writes and response.status_code >= 400 and rows_written() != written:
+                failures.append(f"--- {where}: {response.status_code}, but rows were written")
+    print(f"\nhostile {role} on {connection.vendor}: {sum(statuses.values())} requests, statuses {statuses}")
+    assert not failures, f"{len(failures)} failures\n" + "\n".join(failures[:40])
+
+
+@pytest.mark.timeout(3600)
+def test_the_fuzz_passes_on_sqlite_too():
+    """``make demo`` serves SQLite, where numbers beyond 64 bits fail differently than on
+    PostgreSQL: on a PostgreSQL run, this module runs once more in a child pytest without
+    DATABASE_URL and REDIS_URL, so on SQLite (in memory) and the in-memory layer."""
+    if connection.vendor == "sqlite":
+        return  # this run is the SQLite run
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["FUZZ_EXAMPLES"] = str(SQLITE_EXAMPLES)
+    started = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-q", "-s", "-p", "no:cacheprovider", "-k", "not sqlite_too"],
+        env=env,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+        capture_output=True,
+        text=True,
+        timeout=3000,
+    )
+    summary = [line for line in child.stdout.splitlines() if line.startswith(("fuzz ", "hostile "))]
+    lines = "\n".join(summary)
+    print(f"\nSQLite run ({time.perf_counter() - started:.0f} s):\n{lines}")
+    assert "on sqlite" in child.stdout, child.stdout[-3000:]
+    assert child.returncode == 0, child.stdout[-8000:] + child.stderr[-2000:]
