@@ -9,7 +9,6 @@ refused here with an error code from docs/protocol.md; nothing else sees the fra
 
 import json
 import math
-import re
 
 MAX_FRAME_CHARS = 16_000
 # The deepest frame the protocol has is 3 levels (poll.create options with {"card": id}).
@@ -17,30 +16,12 @@ MAX_DEPTH = 16
 # I-JSON: integers an IEEE double holds exactly; every id, seq and count fits.
 MAX_INTEGER = 2**53 - 1
 
-# A string (to the end of the text if unterminated: matched once, never rescanned) or a bracket.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
-
 
 class FrameError(Exception):
     def __init__(self, code, message):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-def nesting_depth(text):
-    """How deep arrays and objects nest in ``text``, brackets inside strings not counted.
-    Without recursion, so any depth is measured safely."""
-    depth = deepest = 0
-    for piece in _TOKEN.findall(text):
-        if piece[0] == '"':
-            continue
-        if piece in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-    return deepest
 
 
 def _refuse_constant(name):
@@ -59,12 +40,14 @@ _DECODER = json.JSONDecoder(parse_constant=_refuse_constant, object_pairs_hook=_
 _TOO_BIG = ("bad_json", "A number is too large.")
 _OUT_OF_RANGE = ("bad_json", f"Whole numbers must lie within ±{MAX_INTEGER}.")
 _UNSTORABLE = ("invalid", "The frame holds characters that are not allowed.")
+_TOO_DEEP = ("bad_json", f"A frame may nest at most {MAX_DEPTH} levels deep.")
 
 
-def _check(value):
-    """Raise for a number out of range or a text PostgreSQL cannot store (a NUL, or a lone
-    surrogate, written as a JSON escape; neither could be echoed back either). One walk
-    after parsing is cheaper than a callback per number; the depth is at most MAX_DEPTH."""
+def _check(value, depth=0):
+    """Raise for nesting deeper than MAX_DEPTH, a number out of range, or a text PostgreSQL
+    cannot store (a NUL, or a lone surrogate written as a JSON escape; neither could be
+    echoed back either). One walk after parsing is cheaper than a callback per number, and
+    it never recurses more than MAX_DEPTH + 1 levels, however deep the value is."""
     if isinstance(value, str):
         if "\x00" in value:
             raise FrameError(*_UNSTORABLE)
@@ -72,13 +55,16 @@ def _check(value):
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise FrameError(*_UNSTORABLE) from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check(key)
-            _check(item)
-    elif isinstance(value, list):
-        for item in value:
-            _check(item)
+    elif isinstance(value, dict | list):
+        if depth >= MAX_DEPTH:
+            raise FrameError(*_TOO_DEEP)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _check(key)
+                _check(item, depth + 1)
+        else:
+            for item in value:
+                _check(item, depth + 1)
     elif isinstance(value, float):
         if not math.isfinite(value):  # 1e400 reads as infinity
             raise FrameError(*_TOO_BIG)
@@ -90,16 +76,15 @@ def parse_frame(text):
     """The command in a text frame, a dict with a string ``type``; FrameError otherwise."""
     if len(text) > MAX_FRAME_CHARS:
         raise FrameError("too_large", f"A frame may have at most {MAX_FRAME_CHARS} characters.")
-    # Cheap first: a frame with few brackets cannot nest deeply.
-    if text.count("[") + text.count("{") > MAX_DEPTH and nesting_depth(text) > MAX_DEPTH:
-        raise FrameError("bad_json", f"A frame may nest at most {MAX_DEPTH} levels deep.")
     try:
         command = _DECODER.decode(text)
     except FrameError:
         raise
-    except (ValueError, RecursionError) as error:
-        # ValueError also for integers over 4,300 digits (Python's limit); RecursionError
-        # cannot come after the depth check, kept as a net.
+    except RecursionError as error:
+        # Nesting deeper than the interpreter's recursion limit (about 1,000 levels) stops
+        # the decoder; shallower excess nesting is found by ``_check``.
+        raise FrameError(*_TOO_DEEP) from error
+    except ValueError as error:  # also an integer over 4,300 digits (Python's limit)
         raise FrameError("bad_json", "The frame is not valid JSON.") from error
     if not isinstance(command, dict) or not isinstance(command.get("type"), str):
         raise FrameError("bad_frame", "A frame is a JSON object with a 'type'.")
