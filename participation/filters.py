@@ -29,15 +29,12 @@ SEARCH_MAX_LENGTH = 200
 ID_SCHEMA = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_INTEGER}
 
 
-def id_field():
-    return forms.IntegerField(min_value=1, max_value=MAX_INTEGER)
-
-
 def clean_id(name, raw):
-    """A query parameter that names an id, as an int; a 400 naming the parameter otherwise
-    (the same answers as ``IdFilter``, for views without a filter set)."""
+    """A query parameter that names an id, as an int (None when empty: no filter, as in a
+    form); a 400 naming the parameter otherwise. The answers of ``IdFilter``, for views
+    without a filter set."""
     try:
-        return id_field().clean(raw)
+        return forms.IntegerField(min_value=1, max_value=MAX_INTEGER, required=False).clean(raw)
     except DjangoValidationError as exc:
         raise ValidationError({name: exc.messages}) from None
 

@@ -98,9 +98,9 @@ class ConsultationListView(APIView):
     )
     def get(self, request):
         consultations = selectors.visible_consultations(request.user).order_by("-created")
-        process = request.query_params.get("process")
+        process = clean_id("process", request.query_params.get("process"))
         if process is not None:
-            consultations = consultations.filter(process_id=clean_id("process", process))
+            consultations = consultations.filter(process_id=process)
         return Response(ConsultationSerializer(consultations, many=True).data)
 
     @extend_schema(request=ConsultationCreateSerializer, responses={201: ConsultationSerializer})
