@@ -68,6 +68,8 @@ TALLY_SOCKETS_PER_SECOND = 10_000
 # last coalesced one, the final count still arrives.
 TALLY_SETTLE = 1.0
 PRESENCE_INTERVAL = 1.0
+# Sockets joining within this many seconds share the snapshot's common part (with who is online).
+SNAPSHOT_SHARED_MAX_AGE = 1.0
 # Every presence frame goes to every socket; in a big room (and above all while it
 # fills up) it comes at most this many times a second per local socket, i.e. every
 # PRESENCE_INTERVAL s up to PRESENCE_SOCKETS_PER_SECOND sockets, every 4 s at 4x that.
@@ -240,13 +242,15 @@ def _snapshot_or_count_out(participant, cache, key):
 
 def _snapshot(participant, cache):
     """The snapshot frame as text. The part every participant of a kind shares is taken
-    from ``cache`` when no broadcast reached this process since it was read."""
+    from ``cache`` when no broadcast reached this process since it was read and it is at
+    most ``SNAPSHOT_SHARED_MAX_AGE`` old (its online part: a crashed process's lease may
+    have run out meanwhile)."""
     generation = cache.generation
     if not isinstance(participant, Participant):
         participant = Participant.objects.get(pk=participant)
     view = participant.is_facilitator
     entry = cache.entries.get(view)
-    if entry is None or entry[0] != generation:
+    if entry is None or entry[0] != generation or time.monotonic() - entry[5] > SNAPSHOT_SHARED_MAX_AGE:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
@@ -254,9 +258,9 @@ def _snapshot(participant, cache):
             workshop = Workshop.objects.get(pk=participant.workshop_id)
             shared = selectors.shared_snapshot(workshop, view)
         polls = shared.pop("polls")
-        entry = (generation, workshop.last_seq, encode(shared)[1:-1], polls, bool(shared["cards"]))
+        entry = (generation, workshop.last_seq, encode(shared)[1:-1], polls, bool(shared["cards"]), time.monotonic())
         cache.entries[view] = entry
-    _generation, seq, shared_text, polls, has_cards = entry
+    _generation, seq, shared_text, polls, has_cards, _read_at = entry
     personal = selectors.personal_snapshot(participant, polls=bool(polls), cards=has_cards)
     my_votes = personal.pop("my_votes")
     personal["polls"] = [{**poll, "my_vote": my_votes.get(str(poll["id"]))} for poll in polls]

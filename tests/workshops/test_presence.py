@@ -63,10 +63,10 @@ def test_a_server_whose_lease_ran_out_stops_counting_and_is_swept():
 def test_a_lease_runs_out_by_the_database_clock():
     workshop, _facilitator = asyncio.run(setup_workshop())
     anna = asyncio.run(add_participant(workshop, "Anna"))
-    presence.register("brief", "host:3", lease=0.5)
+    presence.register("brief", "host:3", lease=2.0)
     socket_on("brief", anna)
     assert online_names(workshop) == ["Anna"]
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 8
     while online_names(workshop) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert online_names(workshop) == []
@@ -100,15 +100,16 @@ async def test_a_socket_hears_when_another_processes_lease_runs_out(monkeypatch)
     workshop, facilitator = await setup_workshop()
     ben = await add_participant(workshop, "Ben")
     # Ben is on another process that dies: it renewed its lease a moment ago, never again.
-    await database_sync_to_async(presence.register)("crashed", "elsewhere:1", lease=1.0)
+    await database_sync_to_async(presence.register)("crashed", "elsewhere:1", lease=2.5)
     await database_sync_to_async(socket_on)("crashed", ben)
     f, snapshot = await connect_ready(workshop, facilitator)
     assert snapshot["state"]["online_count"] == 2
-    started = time.monotonic()
-    frame = await f.wait_for(lambda fr: fr["type"] == "presence" and fr["count"] == 1, timeout=5)
-    assert [p["name"] for p in frame["online"]] == ["Moderatorin"]
-    assert time.monotonic() - started < 3
+    assert (await f.wait_for(lambda fr: fr["type"] == "presence", timeout=2))["count"] == 2  # after joining
+    # Nobody comes or goes; the sweep of this process finds the lease run out and tells the room.
+    frame = await f.wait_for(lambda fr: fr["type"] == "presence", timeout=5)
+    assert (frame["count"], [p["name"] for p in frame["online"]]) == (1, ["Moderatorin"])
     assert not await SocketPresence.objects.filter(participant=ben).aexists()
+    assert not await PresenceServer.objects.filter(pk="crashed").aexists()
     await f.close()
 
 
@@ -119,6 +120,11 @@ async def test_a_process_whose_row_was_swept_while_alive_writes_its_sockets_agai
     a, snapshot = await connect_ready(workshop, anna)
     f, _ = await connect_ready(workshop, facilitator)
     assert snapshot["state"]["online_count"] == 1
+    await f.wait_for(lambda fr: fr["type"] == "presence" and fr["count"] == 2)
+    for _ in range(5):  # nothing more after the joins' presence (at most a few frames)
+        if await f.nothing_more(timeout=1.5):
+            break
+        await f.receive()
     server_id = loop_state().server.server_id
     # Another process swept this one (its event loop or the database had stalled past the lease).
     await PresenceServer.objects.filter(pk=server_id).adelete()
