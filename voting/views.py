@@ -666,7 +666,11 @@ def create(request):
     process = None
     chooser = ProcessChoiceForm(request.GET or None, processes=processes)
     if request.method == "POST":
-        process = get_object_or_404(processes, pk=request.POST.get("process"))
+        # Through the form's field: "abc" or a number beyond 64 bits is not found (404), not a 500.
+        posted = ProcessChoiceForm(request.POST, processes=processes)
+        if not posted.is_valid():
+            raise Http404
+        process = posted.cleaned_data["process"]
     elif chooser.is_bound and chooser.is_valid():
         process = chooser.cleaned_data["process"]
     elif processes.count() == 1:

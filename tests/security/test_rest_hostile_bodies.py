@@ -238,6 +238,34 @@ def test_a_charset_python_does_not_know_is_read_as_utf8(client, world):
     assert response.status_code == 201
 
 
+def test_html_forms_take_hostile_numbers_without_a_500(client, world):
+    """The pages' forms read numbers too (a process, option ids, a count, a page)."""
+    w = world
+    client.force_login(w.facilitator)
+    wrong = []
+    for value in ["145997136194186280960", "1" * 5000, "²", "abc", "-1", "1e400", "\u202e1"]:
+        for method, url, data in [
+            ("get", "/befragungen/neu/", {"process": value}),
+            ("get", f"/befragungen/{w.open_codes.pk}/", {"code": value}),
+            ("post", f"/befragungen/{w.open_ranking.pk}/stimme/", {"choice": value, "approve": value, value: value}),
+            ("post", f"/befragungen/{w.open_codes.pk}/stimme/", {"access_code": w.codes[1], "approve": value}),
+            ("post", f"/befragungen/{w.pairwise.pk}/paar/", {"left": value, "right": value, "choice": "left"}),
+            ("post", f"/befragungen/{w.open_codes.pk}/verwaltung/zugangscodes/", {"count": value}),
+            ("get", f"/ergebnisse/{w.published.pk}/", {"receipt": value}),
+            ("get", "/w/", {"code": value}),
+            ("get", "/massnahmen/", {"process": value, "field": value, "page": value, "status": value}),
+            ("get", "/projekte/", {"process": value, "field": value, "page": value}),
+        ]:
+            response = getattr(client, method)(url, data)
+            if response.status_code >= 500:
+                wrong.append(f"{method.upper()} {url} {value[:24]!r}: {response.status_code}")
+        before = all_rows()
+        response = client.post("/befragungen/neu/", {"process": value, "title": "T", "method": "approval"})
+        if response.status_code != 404 or all_rows() != before:
+            wrong.append(f"POST /befragungen/neu/ process={value[:24]!r}: {response.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
 @pytest.mark.xfail(strict=True, reason="voting.actions._datetime reads '1111…' as 1111-11-11 (not this helper's file)")
 def test_digits_are_not_a_date(client, world):
     w = world
