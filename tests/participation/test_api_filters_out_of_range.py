@@ -116,3 +116,10 @@ def test_html_list_filters_beyond_64_bits_show_the_list_not_a_500(client, catalo
     for value in BEYOND + ODD:
         response = client.get(path, {"process": value, "field": value, "page": value, "q": value})
         assert response.status_code == 200, (path, value[:24], response.content[:200])
+
+
+def test_query_bytes_that_are_not_utf8_are_a_400_not_a_500(client, catalogue):
+    for path, names in FILTERS.items():
+        for name in names:
+            response = client.get(path, QUERY_STRING=f"{name}=%ff%fe1")
+            assert response.status_code == 400 and name in response.json(), (path, name)

@@ -204,8 +204,12 @@ DEEP_BODIES = {
     "500 levels": "[" * 500 + "]" * 500,
 }
 DEEP_VALUE = '{"a":[' * 250 + "1" + "]}" * 250
-# JSON numbers no column holds, and the constants JSON does not have.
+# JSON numbers beyond a 32-bit column (PostgreSQL's integer) and beyond any column, and the
+# constants JSON does not have.
 NUMBER_LITERALS = [
+    str(2**31),
+    str(-(2**31) - 1),
+    str(2**63 - 1),
     "1" + "0" * 400,
     "1e400",
     "-1e400",
