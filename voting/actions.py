@@ -100,6 +100,10 @@ def _require_manager(user, consultation_or_process):
 
 # --- set-up -----------------------------------------------------------------------
 
+ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+# Consultations of this platform open and close within these years.
+MIN_YEAR, MAX_YEAR = 2000, 2200
+
 
 def _datetime(value, name, errors):
     if value in (None, ""):
@@ -107,8 +111,9 @@ def _datetime(value, name, errors):
     if isinstance(value, datetime):
         parsed = value
     else:
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-        if parsed is None:
+        # ISO 8601 with a date written with dashes: Python alone would read "111111111111" as 1111-11-11.
+        parsed = parse_datetime(value) if isinstance(value, str) and ISO_DATE_START.match(value) else None
+        if parsed is None or not MIN_YEAR <= parsed.year <= MAX_YEAR:
             errors[name] = [_("Kein Datum mit Uhrzeit (ISO 8601, z. B. 2026-12-01T09:00:00+01:00).")]
             return None
     if timezone.is_naive(parsed):
