@@ -739,12 +739,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         key, self.presence_key = self.presence_key, None
         if key is None:
             return
-        loop_state().server.closed(key)
-        try:
-            await database(presence.check_out)(key)
-        except Exception:
-            # The row stays until this process stops or its lease runs out.
-            log.exception("socket of participant %s could not be counted out", self.participant_id)
+        await loop_state().server.check_out(key)
         if self.participant_id is not None:
             loop_state().presence.mark(self.workshop.pk)
 

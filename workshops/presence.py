@@ -156,10 +156,12 @@ class ServerPresence:
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self.sockets = {}  # key -> (workshop id, participant id), written and not yet closed
         self.epoch = 0  # moves on when this server wrote itself again after a sweep
+        self.rewriting = False  # writing itself again began and has not finished
         self.ready = None  # future: the server row is written
         self.task = None
         self.closing = False
         self.background = set()
+        self.unreleased = {}  # key -> workshop id of rows not deleted yet (retried at each renewal)
 
     @staticmethod
     def new_key():
@@ -189,9 +191,14 @@ class ServerPresence:
             self.background.add(task)
             task.add_done_callback(self.background.discard)
 
-    def closed(self, key):
-        """Forget a socket before its row is deleted; True if it had one."""
-        return self.sockets.pop(key, None) is not None
+    async def check_out(self, key):
+        """A socket closed: delete its row, or retry at each renewal if the database is away."""
+        workshop_id, _participant = self.sockets.pop(key, (None, None))
+        try:
+            await self.run(check_out)(key)
+        except Exception:
+            log.exception("presence row of a closed socket not deleted; retried in %s s", RENEW_INTERVAL)
+            self.unreleased[key] = workshop_id
 
     async def heartbeat(self):
         from .redis_layer import raise_if_cancelling
@@ -200,8 +207,15 @@ class ServerPresence:
             await asyncio.sleep(RENEW_INTERVAL)
             raise_if_cancelling()
             try:
-                if not await self.run(renew)(self.server_id):
+                if not await self.run(renew)(self.server_id) or self.rewriting:
                     await self.write_again()
+                if self.unreleased:
+                    unreleased = dict(self.unreleased)
+                    await self.run(forget)(unreleased)
+                    for key, workshop_id in unreleased.items():
+                        self.unreleased.pop(key, None)
+                        if workshop_id is not None:
+                            self.changed(workshop_id)
                 for workshop_id in await self.run(sweep)():
                     self.changed(workshop_id)
             except Exception as error:
@@ -212,8 +226,10 @@ class ServerPresence:
         """This server's row was swept while it lived: write it and its open sockets again."""
         log.warning("presence lease of %s had run out; writing its %d sockets again", self.name, len(self.sockets))
         self.epoch += 1
+        self.rewriting = True  # until all is written: a failure halfway is taken up next round
         await self.run(register)(self.server_id, self.name)
         await self._write_again(dict(self.sockets))
+        self.rewriting = False
 
     async def _write_again(self, sockets):
         await self.run(restore)(self.server_id, sockets)

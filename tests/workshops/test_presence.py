@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
+from django.db import OperationalError
 from django.utils import timezone
 
 from workshops import presence, selectors
@@ -136,4 +137,31 @@ async def test_a_process_whose_row_was_swept_while_alive_writes_its_sockets_agai
     await a.close()
     frame = await f.wait_for(lambda fr: fr["type"] == "presence" and fr["count"] == 1, timeout=5)
     assert await SocketPresence.objects.filter(participant=anna).acount() == 0
+    await f.close()
+
+
+async def test_a_row_the_database_could_not_delete_at_close_is_deleted_at_the_next_renewal(monkeypatch):
+    monkeypatch.setattr(presence, "RENEW_INTERVAL", 0.2)
+    workshop, facilitator = await setup_workshop()
+    anna = await add_participant(workshop, "Anna")
+    a, _ = await connect_ready(workshop, anna)
+    f, _ = await connect_ready(workshop, facilitator)
+    delete = presence.check_out
+    failures = []
+
+    def database_away(key):
+        if not failures:
+            failures.append(key)
+            raise OperationalError("server closed the connection unexpectedly")
+        delete(key)
+
+    monkeypatch.setattr(presence, "check_out", database_away)
+    await a.close()
+    assert failures
+    frame = await f.wait_for(lambda fr: fr["type"] == "presence" and fr["count"] == 1, timeout=5)
+    assert [p["name"] for p in frame["online"]] == ["Moderatorin"]
+    deadline = time.monotonic() + 5
+    while await SocketPresence.objects.filter(participant=anna).aexists() and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    assert not await SocketPresence.objects.filter(participant=anna).aexists()
     await f.close()
