@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_noop
 
 from participation import rules
@@ -41,6 +41,7 @@ from .models import (
     PollOption,
     PollState,
     PollVote,
+    SocketPresence,
     Workshop,
     WorkshopEvent,
     WorkshopState,
@@ -170,7 +171,8 @@ def revoke_lost_facilitators(user_ids):
     the right are closed, so that they stop receiving hidden results at once. Runs after
     the commit of that change."""
     revoked = {}
-    participants = Participant.objects.filter(user_id__in=user_ids, role=ParticipantRole.FACILITATOR, connections__gt=0)
+    participants = Participant.objects.filter(user_id__in=user_ids, role=ParticipantRole.FACILITATOR)
+    participants = participants.filter(Exists(SocketPresence.objects.filter(participant=OuterRef("pk"))))
     for participant in participants.select_related("workshop__process", "user"):
         if facilitator_revoked(participant, participant.workshop):
             revoked.setdefault(participant.workshop_id, []).append(participant.pk)
@@ -875,20 +877,3 @@ def _rename_in_events(workshop_ids, names, lock=False):
         WorkshopEvent.objects.bulk_update(renamed, ["data"], batch_size=500)
     # The comments whose shown name changed, by workshop (still on the board or not): id -> name.
     return comments
-
-
-def count_in(participant_id, workshop_id):
-    """Count an opened socket of this workshop's participant in and return the
-    participant, or None when there is none: one query for a joining socket."""
-    table = Participant._meta.db_table
-    rows = Participant.objects.raw(
-        f"UPDATE {table} SET connections = connections + 1 WHERE id = %s AND workshop_id = %s "  # noqa: S608
-        "RETURNING id, workshop_id, user_id, display_name, role, connections, created",
-        [participant_id, workshop_id],
-    )
-    return next(iter(rows), None)
-
-
-def connect_participant(participant_id, delta):
-    """Count an opened (+1) or closed (-1) socket of a participant."""
-    Participant.objects.filter(pk=participant_id).update(connections=F("connections") + delta)
