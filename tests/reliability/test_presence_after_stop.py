@@ -40,8 +40,14 @@ async def snapshot_of_a_fresh_socket(site, server, code, name):
     return client, state["online_count"], sorted(p["name"] for p in state["online"])
 
 
-@pytest.mark.parametrize("stop", ["SIGKILL", "SIGTERM"])
-async def test_participants_of_a_stopped_worker_do_not_stay_online(live_pair, stop):
+@pytest.mark.parametrize(
+    ("stop", "probing"),
+    [("SIGKILL", True), ("SIGKILL", False), ("SIGTERM", True)],
+    ids=["SIGKILL-probing", "SIGKILL-quiet", "SIGTERM-probing"],
+)
+async def test_participants_of_a_stopped_worker_do_not_stay_online(live_pair, stop, probing):
+    """``probing``: fresh sockets every 0.5 s until one counts right (the snapshot's bound);
+    quiet: nobody comes or goes until the watcher is told (the surviving worker's sweep)."""
     site = live_pair
     survivor = site.servers[1]
     doomed = await asyncio.to_thread(site.start, f"doomed-{stop}")
@@ -90,6 +96,15 @@ async def test_participants_of_a_stopped_worker_do_not_stay_online(live_pair, st
         # and each probe itself (a fresh socket, closed again after its snapshot).
         watcher, _count, _names = await snapshot_of_a_fresh_socket(site, survivor, code, "Watcher")
         opened.append(watcher)
+        # The watcher is told: a presence frame naming only the watcher (when quiet after
+        # SIGKILL, only the surviving worker's sweep of the dead worker's rows can send it).
+        told_by = left_at + STOPPED_BOUND if stop == "SIGTERM" else stopped_at + KILLED_BROADCAST_BOUND
+        told = None
+        if not probing:
+            remaining = told_by - time.monotonic()
+            frame = await watcher.wait_for(lambda f: f["type"] == "presence" and f["count"] == 1, timeout=remaining)
+            assert [p["name"] for p in frame["online"]] == ["Watcher"]
+            told = round(time.monotonic() - stopped_at, 1)
         # After SIGTERM counted from when everybody left, after SIGKILL from the kill (the lease).
         deadline = left_at + STOPPED_BOUND if stop == "SIGTERM" else stopped_at + KILLED_SNAPSHOT_BOUND
         seen = []
@@ -97,21 +112,22 @@ async def test_participants_of_a_stopped_worker_do_not_stay_online(live_pair, st
             probe, count, online = await snapshot_of_a_fresh_socket(site, survivor, code, f"Probe {len(seen) + 1}")
             await probe.close()
             seen.append((round(time.monotonic() - stopped_at, 1), count))
-            if count == 2 or time.monotonic() > deadline:
+            if count == 2 or time.monotonic() > deadline or not probing:
                 break
             await asyncio.sleep(0.5)
         assert count == 2, f"online counts seen (seconds after {stop}, count): {seen}"
         assert online == sorted(["Watcher", f"Probe {len(seen)}"])
         assert time.monotonic() <= deadline + 2, seen  # within the bound (plus the last probe's own round trip)
 
-        # The watcher is told as well: a presence frame naming only the watcher (for SIGKILL
-        # it comes from the surviving worker's sweep of the dead worker's rows).
-        told_by = left_at + STOPPED_BOUND if stop == "SIGTERM" else stopped_at + KILLED_BROADCAST_BOUND
-        remaining = told_by - time.monotonic()
-        frame = await watcher.wait_for(lambda f: f["type"] == "presence" and f["count"] == 1, timeout=max(remaining, 3))
-        assert [p["name"] for p in frame["online"]] == ["Watcher"]
-        told = round(time.monotonic() - stopped_at, 1)
-        print(f"\nFIGURES presence_after_{stop} probes={seen} watcher_told_after={told}s lease={presence.LEASE}s")
+        if probing:  # the watcher is told too, after the probes have come and gone
+            remaining = told_by - time.monotonic()
+            frame = await watcher.wait_for(
+                lambda f: f["type"] == "presence" and f["count"] == 1, timeout=max(remaining, 3)
+            )
+            assert [p["name"] for p in frame["online"]] == ["Watcher"]
+            told = round(time.monotonic() - stopped_at, 1)
+        mode = "probing" if probing else "quiet"
+        print(f"\nFIGURES presence_after_{stop}_{mode} probes={seen} watcher_told_after={told}s")
     finally:
         await close_all(people + opened)
         doomed.stop()
