@@ -174,21 +174,30 @@ def revoke_lost_facilitators(user_ids):
     participants = Participant.objects.filter(user_id__in=user_ids, role=ParticipantRole.FACILITATOR)
     participants = participants.filter(Exists(SocketPresence.objects.filter(participant=OuterRef("pk"))))
     for participant in participants.select_related("workshop__process", "user"):
-        if facilitator_revoked(participant, participant.workshop):
+        if rights_revoked(participant, participant.workshop):
             revoked.setdefault(participant.workshop_id, []).append(participant.pk)
-    layer = get_channel_layer()
     for workshop_id, ids in revoked.items():
-        try:
-            async_to_sync(layer.group_send)(f"workshop-{workshop_id}", {"type": "workshop.revoke", "participants": ids})
-        except Exception:
-            log.exception("could not close the sockets of removed facilitators of workshop %s", workshop_id)
+        close_sockets_of(workshop_id, ids)
     return revoked
 
 
-def facilitator_revoked(participant, workshop):
-    """A facilitator's participant whose person no longer manages the process (removed
-    from its facilitators, deactivated, no longer a facilitator account). Its rights end
-    at once, whatever ticket it holds; other roles are not affected."""
+def close_sockets_of(workshop_id, participant_ids):
+    """Every process closes its open sockets of these participants (4401). If the message is
+    lost, their next command is refused (``revoked``) and closes the socket then."""
+    try:
+        async_to_sync(get_channel_layer().group_send)(
+            f"workshop-{workshop_id}", {"type": "workshop.revoke", "participants": list(participant_ids)}
+        )
+    except Exception:
+        log.exception("could not close the sockets of participants of workshop %s", workshop_id)
+
+
+def rights_revoked(participant, workshop):
+    """A participant whose rights have ended, at once and whatever ticket it holds: its
+    account was deleted (``removed``), or it is a facilitator whose person no longer manages
+    the process (removed from its facilitators, deactivated, no longer a facilitator account)."""
+    if participant.removed:
+        return True
     if not participant.is_facilitator:
         return False
     return not rules.can_manage_process(participant.user, workshop.process)
@@ -656,8 +665,8 @@ def _apply_votes_once(items):
             try:
                 if participant is None:
                     raise CommandError("forbidden", "You are not a participant of this workshop.")
-                if facilitator_revoked(participant, participant.workshop):
-                    raise CommandError("revoked", "You no longer facilitate this process; nothing was changed.")
+                if rights_revoked(participant, participant.workshop):
+                    raise CommandError("revoked", "Your rights in this workshop have ended; nothing was changed.")
                 poll, choice = check_vote(participant, participant.workshop, polls, command)
             except CommandError as error:
                 results[index] = error
@@ -743,8 +752,8 @@ def _apply_once(participant_id, command, handler, command_id):
             # Allocating the next seq under a row lock keeps seq gap-free and in commit order.
             workshop = Workshop.objects.select_for_update().get(pk=participant.workshop_id)
         participant.workshop = workshop
-        if facilitator_revoked(participant, workshop):
-            raise CommandError("revoked", "You no longer facilitate this process; nothing was changed.")
+        if rights_revoked(participant, workshop):
+            raise CommandError("revoked", "Your rights in this workshop have ended; nothing was changed.")
         ctx = Context(workshop, participant)
         handler(ctx, command)
         seq = None
@@ -823,8 +832,8 @@ def anonymise_participants(participants, name):
         names = {pk: name_for(pk) for pk, _workshop_id in rows}
         workshops = _lock_workshops(workshop_ids)
         Participant.objects.bulk_update(
-            [Participant(pk=pk, display_name=new, user=None) for pk, new in names.items()],
-            ["display_name", "user"],
+            [Participant(pk=pk, display_name=new, user=None, removed=True) for pk, new in names.items()],
+            ["display_name", "user", "removed"],
             batch_size=500,
         )
         renamed_comments = _rename_in_events(workshop_ids, names)
@@ -850,6 +859,8 @@ def anonymise_participants(participants, name):
         transaction.on_commit(lambda: _rename_in_events(workshop_ids, names, lock=True), robust=True)
         for workshop_id, events in frames.items():
             transaction.on_commit(lambda w=workshop_id, e=events: broadcast_events(w, e), robust=True)
+            gone = [pk for pk, w in rows if w == workshop_id]
+            transaction.on_commit(lambda w=workshop_id, g=gone: close_sockets_of(w, g), robust=True)
     return len(rows)
 
 

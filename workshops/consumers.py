@@ -45,8 +45,8 @@ from .actions import (
     CommandError,
     apply_command,
     apply_votes,
-    facilitator_revoked,
     join_workshop,
+    rights_revoked,
 )
 from .frames import FrameError, parse_frame
 from .frames import command_id as frame_command_id
@@ -216,7 +216,7 @@ def _join(scope, code, key, server_id, hub=None):
         participant = presence.check_in(key, server_id, participant_id, hub.workshop.pk) if participant_id else None
         if participant is None:
             return CLOSE_UNAUTHORISED, hub.workshop, None
-        if facilitator_revoked(participant, hub.workshop):
+        if rights_revoked(participant, hub.workshop):
             presence.check_out(key)
             return CLOSE_UNAUTHORISED, hub.workshop, None
         return participant, hub.workshop, _snapshot_or_count_out(participant, hub.cache, key)
@@ -224,7 +224,7 @@ def _join(scope, code, key, server_id, hub=None):
     if workshop is None:
         return CLOSE_NOT_FOUND, None, None
     participant = _authenticate(scope, workshop)
-    if participant is None or facilitator_revoked(participant, workshop):
+    if participant is None or rights_revoked(participant, workshop):
         return CLOSE_UNAUTHORISED, workshop, None
     presence.add_socket(key, server_id, participant)
     frame = _snapshot_or_count_out(participant, hub.cache, key) if hub is not None else None

@@ -110,6 +110,9 @@ class Participant(models.Model):
     )
     display_name = models.CharField(max_length=DISPLAY_NAME_MAX)
     role = models.CharField(max_length=12, choices=ParticipantRole.choices, default=ParticipantRole.EXPERT)
+    # The person's account was deleted (or purged): the contributions stay, the participant
+    # may no longer connect or act, whatever ticket is still around.
+    removed = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

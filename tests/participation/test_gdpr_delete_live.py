@@ -8,8 +8,10 @@ from channels.db import database_sync_to_async
 
 from participation import account_actions
 from tests import factories
-from tests.workshops.wsutil import add_participant, connect_ready
+from tests.workshops.test_facilitator_removed import close_code
+from tests.workshops.wsutil import add_participant, connect, connect_ready
 from workshops.models import Participant
+from workshops.tickets import issue_ticket
 
 from .gdpr_helpers import FIRST_NAME, LATER_NAME, OTHERS_CARD, OWN_CARDS, OWN_COMMENT, workshop_with_participation
 
@@ -62,3 +64,20 @@ async def test_with_someone_online_the_board_is_told_and_the_next_snapshot_is_re
     text = json.dumps(after, ensure_ascii=False)
     assert FIRST_NAME not in text and LATER_NAME not in text
     assert after["seq"] == renamed["seq"]
+
+
+async def test_the_deleted_persons_open_socket_is_closed_and_its_ticket_opens_no_other():
+    citizen = await database_sync_to_async(factories.make_user)()
+    workshop, erika, _ben, _chief, _host = await database_sync_to_async(workshop_with_participation)(citizen)
+    ticket = await database_sync_to_async(issue_ticket)(erika)
+    socket = await connect(workshop, ticket=ticket)
+    await socket.wait_for(lambda f: f["type"] == "snapshot")
+
+    await database_sync_to_async(account_actions.delete_account)(citizen, factories.PASSWORD)
+
+    assert await close_code(socket) == 4401
+    # The same ticket, as a phone that reconnects would send it: no snapshot, closed at once.
+    again = await connect(workshop, ticket=ticket)
+    assert await close_code(again) == 4401
+    cards = await database_sync_to_async(lambda: set(workshop.cards.values_list("text", flat=True)))()
+    assert set(OWN_CARDS) <= cards  # the contributions stay
