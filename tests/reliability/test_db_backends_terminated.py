@@ -20,7 +20,7 @@ from .faults import open_consultation, query, require_postgres, terminate_backen
 
 pytestmark = pytest.mark.slow
 
-VOTERS = 150
+VOTERS = 400
 CONCURRENCY = 15
 MAX_ATTEMPTS = 30
 BURSTS = 5
@@ -36,7 +36,7 @@ class Terminator(threading.Thread):
     """Ends every backend of the servers' database, ``bursts`` times, ``every`` seconds apart:
     a database failover or restart, several times over, while ballots come in."""
 
-    def __init__(self, site, bursts=BURSTS, every=0.25):
+    def __init__(self, site, bursts=BURSTS, every=0.15):
         super().__init__(daemon=True)
         self.admin_url = site.database.admin_url
         self.database = site.database.name
