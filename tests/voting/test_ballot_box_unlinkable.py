@@ -128,7 +128,12 @@ def test_before_the_seal_the_casting_order_is_readable_so_the_attacks_are_real()
 
 def test_after_the_close_no_column_order_or_row_version_links_a_ballot_to_its_voter():
     consultation, facilitator, truth, _ = cast_in_known_order()
-    register_before = register_xmins(consultation) if connection.vendor == "postgresql" else set()
+    register_before, wal_at_close = set(), None
+    if connection.vendor == "postgresql":
+        register_before = register_xmins(consultation)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            wal_at_close = cursor.fetchone()[0]
 
     actions.close_consultation(facilitator, consultation)  # seals after the commit
     consultation.refresh_from_db()
@@ -161,6 +166,14 @@ def test_after_the_close_no_column_order_or_row_version_links_a_ballot_to_its_vo
         assert xmin_links(consultation) == 0
         # The data file holds no superseded version that carries a register's transaction id.
         assert not raw_tuple_xmins("voting_ballot") & (register_before | register_xmins(consultation))
+        # Nor a write-ahead-log position from the time of voting: every page was written by the seal.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM generate_series(0, pg_relation_size('voting_ballot') / 8192 - 1) AS page"
+                " WHERE (page_header(get_raw_page('voting_ballot', page::int))).lsn < %s::pg_lsn",
+                [wal_at_close],
+            )
+            assert cursor.fetchone()[0] == 0
 
 
 def test_mixing_while_open_unlinks_what_was_cast_before_and_skips_unchanged_boxes():
