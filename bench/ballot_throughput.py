@@ -43,7 +43,8 @@ the run ("background": the machine may be shared).
 Then checked (the "integrity" column; every item must hold):
   - Ballot rows == VoterRecord rows == 201 responses, and no request failed
     without an answer (such a ballot might be stored or not);
-  - the set of receipts in the box equals the receipts acknowledged, and each
+  - the set of receipts in the box equals the receipts last acknowledged (a change
+    gets a new receipt, the same ballot again keeps it), and each
     ballot's content is the voter's last acknowledged ballot (normalised);
   - GET /api/consultations/{id}/results (facilitator token) reports that many
     ballots and voters, and its count equals the count of the acknowledged
@@ -424,7 +425,7 @@ class Stats:
         self.statuses = Counter()
         self.kinds = Counter()  # (kind, status)
         self.created = 0
-        self.receipts = {}  # voter -> receipt of the first acknowledgement
+        self.receipts = {}  # voter -> receipt of the last acknowledgement
         self.last = {}  # voter -> last acknowledged ballot
         self.unknown = set()  # voters with a request that got no answer
         self.mismatched = []  # answers that contradict what was sent
@@ -521,9 +522,12 @@ async def put_ballot(session, url, code, ballot, stats, kind, voter, timeout):
         stats.mismatched.append((voter, kind, status, data))
     if status == 201:
         stats.created += 1
-    if voter in stats.receipts:
-        if stats.receipts[voter] != data.get("receipt"):
-            stats.mismatched.append((voter, kind, "receipt changed", data))
+    # The same ballot again keeps its receipt; a changed ballot gets a new one, which the box
+    # must then hold.
+    if voter in stats.receipts and kind == "resend" and stats.receipts[voter] != data.get("receipt"):
+        stats.mismatched.append((voter, kind, "receipt changed", data))
+    elif voter in stats.receipts and kind == "change" and stats.receipts[voter] == data.get("receipt"):
+        stats.mismatched.append((voter, kind, "receipt kept", data))
     else:
         stats.receipts[voter] = data.get("receipt")
     stats.last[voter] = ballot
