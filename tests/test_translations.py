@@ -1,5 +1,6 @@
 """The English interface: a complete catalogue, a committed .mo that matches it, and no German left on English pages."""
 
+import gettext
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -241,6 +242,34 @@ def test_every_template_string_has_an_english_translation(po):
         f"{path}: {msgid!r}" for context, msgid, path in template_strings() if (context, msgid) not in translated
     )
     assert missing == [], "run makemessages -l en, translate, then compilemessages"
+
+
+# _("…"), gettext("…") and gettext_lazy("…") with one plain literal in the project's Python code.
+SINGULAR_CALL = re.compile(r"""\b(?:_|gettext|gettext_lazy)\(\s*(?P<q>["'])(?P<msgid>[^"'\\\n]*?)(?P=q)\s*\)""")
+NOT_PROJECT_CODE = {".venv", "tests", "bench", "staticfiles", "migrations", "node_modules"}
+
+
+def code_strings():
+    found = set()
+    for path in sorted(Path(settings.BASE_DIR).rglob("*.py")):
+        relative = path.relative_to(settings.BASE_DIR)
+        if NOT_PROJECT_CODE.isdisjoint(relative.parts):
+            found.update(("", m["msgid"], relative) for m in SINGULAR_CALL.finditer(path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_singular_string_has_its_own_entry_in_the_mo():
+    """gettext of Python before 3.11.7 (e.g. Debian's 3.11.2) does not look a singular string up in a plural
+    entry with the same msgid: the page would show the German word. A counted use needs its own context."""
+    with MO_PATH.open("rb") as mo:
+        catalog = gettext.GNUTranslations(mo)._catalog
+    missing = sorted(
+        f"{path}: {msgid!r}"
+        for context, msgid, path in template_strings() | code_strings()
+        if (f"{context}\x04{msgid}" if context else msgid) not in catalog
+    )
+    assert len(code_strings()) > 100
+    assert missing == []
 
 
 # Words that mark a sentence as English or German; the source strings are German.
