@@ -259,7 +259,7 @@ def code_strings():
 
 
 def test_every_singular_string_has_its_own_entry_in_the_mo():
-    """gettext of Python before 3.11.7 (e.g. Debian's 3.11.2) does not look a singular string up in a plural
+    """The gettext of some Python releases (Debian's 3.11.2) does not look a singular string up in a plural
     entry with the same msgid: the page would show the German word. A counted use needs its own context."""
     with MO_PATH.open("rb") as mo:
         catalog = gettext.GNUTranslations(mo)._catalog
