@@ -110,17 +110,24 @@ def loads(raw, encoding="utf-8"):
     return _checked(_checked_shape(data))
 
 
-def _read_limited(stream, parser_context):
-    """The whole body, or a 400 when it is larger than DATA_UPLOAD_MAX_MEMORY_SIZE (read no further)."""
+def _refuse_declared_size(parser_context, unreadable_is_too_big=False):
+    """A 400 before anything is read when the declared Content-Length exceeds
+    DATA_UPLOAD_MAX_MEMORY_SIZE; returns that limit."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     request = (parser_context or {}).get("request")
     if limit is not None and request is not None:
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            declared = 0
+            declared = limit + 1 if unreadable_is_too_big else 0
         if declared > limit:
             raise _too_big(limit)
+    return limit
+
+
+def _read_limited(stream, parser_context):
+    """The whole body, or a 400 when it is larger than DATA_UPLOAD_MAX_MEMORY_SIZE (read no further)."""
+    limit = _refuse_declared_size(parser_context)
     if stream is None:
         return b""
     raw = stream.read() if limit is None else stream.read(limit + 1)
@@ -160,15 +167,7 @@ class StrictFormParser(FormParser):
 class StrictMultiPartParser(MultiPartParser):
     def parse(self, stream, media_type=None, parser_context=None):
         # No operation takes files: the whole request is held to the same size as a form.
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        request = (parser_context or {}).get("request")
-        if limit is not None and request is not None:
-            try:
-                declared = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                declared = limit + 1
-            if declared > limit:
-                raise _too_big(limit)
+        limit = _refuse_declared_size(parser_context, unreadable_is_too_big=True)
         try:
             parsed = super().parse(stream, media_type, parser_context)
         except RequestDataTooBig:
