@@ -6,6 +6,7 @@ every service and the browser are there, so a skip would hide a gap.
 
 import asyncio
 import os
+import time
 import warnings
 
 import pytest
@@ -169,6 +170,22 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def rate_windows_hold_still(monkeypatch):
+    """Limits count in clock-aligned windows; one rolling over mid-test would restart a
+    count the test is checking (CI once saw 46 slowed guesses instead of 50)."""
+    from participation import security
+    from voting import actions
+
+    started = time.time()
+
+    def window_key(key, window):
+        return f"{key}:{int(started // window)}"
+
+    monkeypatch.setattr(security, "window_key", window_key)
+    monkeypatch.setattr(actions, "window_key", window_key)
 
 
 @pytest.fixture
