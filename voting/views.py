@@ -28,6 +28,7 @@ from participation.errors import Conflict, RateLimited, Unauthenticated
 from participation.models import Process
 from participation.security import client_address
 from results.actions import latest_snapshot
+from results.compute import counts_of
 
 from . import actions, counting, selectors
 from .api import browser_token, with_browser_cookie
@@ -182,14 +183,15 @@ def present_results(result, titles):
     count = result.get("count", result)
     if not isinstance(count, dict) or (result.get("turnout") or {}).get("ballots") == 0:
         return []
-    parts = [count] if "ranking" in count else []
-    parts += [value for value in count.values() if isinstance(value, dict) and "ranking" in value]
     tables = []
-    for part in parts:
+    # The deciding count first, as on the results page.
+    for key, part in counts_of(count):
         scores = {str(k): v for k, v in (part.get("scores") or {}).items()}
         selected = {str(pk) for pk in part.get("selected") or []}
         rows = []
-        for place, group in enumerate(part.get("ranking") or [], start=1):
+        # A place is 1 + the measures strictly ahead (1, 2, 2, 4), as in the published result.
+        place = 1
+        for group in part.get("ranking") or []:
             for pk in group:
                 rows.append(
                     {
@@ -199,7 +201,8 @@ def present_results(result, titles):
                         "selected": str(pk) in selected,
                     }
                 )
-        name = part.get("method", "")
+            place += len(group)
+        name = part.get("method") or key
         tables.append(
             {
                 "label": RESULT_NAMES.get(name, name),
