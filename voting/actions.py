@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from participation import rules
 from participation.actions import free_measure_slug, record_audit
@@ -360,8 +361,9 @@ def _failure_key(address):
     return window_key(f"voting:failed-codes:{address}", LOCKOUT_SECONDS)
 
 
-def _wrong_code(address):
-    """Count a wrong code from ``address``; beyond the limit the answer slows the sender down."""
+def _wrong_code(address, consultation, code):
+    """Count a wrong code from ``address``; beyond the limit the answer slows the sender down.
+    Within it, say whether the code belongs to another consultation or to none."""
     failures, remaining = count_hit(f"voting:failed-codes:{address}", LOCKOUT_SECONDS)
     if failures is not None and failures > FAILED_ATTEMPTS_LIMIT:
         raise RateLimited(
@@ -371,7 +373,71 @@ def _wrong_code(address):
             ),
             remaining,
         )
+    elsewhere = _consultation_of_code(consultation, code)
+    if elsewhere is None:
+        raise PermissionDenied(_unknown_code_message(code))
+    if elsewhere.process.published and elsewhere.state != ConsultationState.DRAFT:
+        raise PermissionDenied(
+            _(
+                "Dieser Zugangscode gilt nicht für diese Befragung, sondern für die Befragung „%(title)s“. "
+                "Öffnen Sie die Adresse aus Ihrem Brief oder scannen Sie seinen QR-Code."
+            )
+            % {"title": elsewhere.title_t}
+        )
     raise PermissionDenied(_("Dieser Zugangscode gilt nicht für diese Befragung."))
+
+
+def _consultation_of_code(consultation, code):
+    """The other consultation this code was made for, or None. Codes are hashed per
+    consultation, so the code is hashed for each one that uses codes; only a well-formed
+    code can be one."""
+    if len(code) != ACCESS_CODE_LENGTH or set(code) - set(CODE_ALPHABET):
+        return None
+    others = Consultation.objects.filter(eligibility=Eligibility.ACCESS_CODE).exclude(pk=consultation.pk)
+    hashes = {hash_access_code(pk, code): pk for pk in others.values_list("pk", flat=True)}
+    for consultation_id, code_hash in AccessCode.objects.filter(code_hash__in=hashes).values_list(
+        "consultation_id", "code_hash"
+    ):
+        if hashes[code_hash] == consultation_id:
+            return Consultation.objects.select_related("process").get(pk=consultation_id)
+    return None
+
+
+def _unknown_code_message(code):
+    """A code that exists nowhere: most often a typo. Say what to look for in the letter."""
+    parts = [
+        _(
+            "Diesen Zugangscode gibt es nicht. Prüfen Sie die Schreibweise: Der Code steht in Ihrem Brief "
+            "im Kasten „Ihr Zugangscode“ und hat 16 Zeichen in vier Gruppen."
+        )
+    ]
+    if len(code) != ACCESS_CODE_LENGTH:
+        parts.append(
+            ngettext("Sie haben %(count)d Zeichen eingegeben.", "Sie haben %(count)d Zeichen eingegeben.", len(code))
+            % {"count": len(code)}
+        )
+    foreign = list(dict.fromkeys(ch for ch in code if ch not in CODE_ALPHABET))
+    if foreign:
+        chars = ", ".join(_("„%(char)s“") % {"char": ch} for ch in foreign)
+        parts.append(
+            ngettext(
+                "Das Zeichen %(chars)s kommt in Zugangscodes nicht vor.",
+                "Die Zeichen %(chars)s kommen in Zugangscodes nicht vor.",
+                len(foreign),
+            )
+            % {"chars": chars}
+        )
+    parts.append(
+        _(
+            "Damit nichts verwechselt wird, enthalten Zugangscodes nur die Buchstaben %(letters)s "
+            "und die Ziffern %(digits)s: keine 0 und kein O, keine 1, kein I und kein L."
+        )
+        % {
+            "letters": " ".join(ch for ch in CODE_ALPHABET if ch.isalpha()),
+            "digits": " ".join(ch for ch in CODE_ALPHABET if ch.isdigit()),
+        }
+    )
+    return " ".join(parts)
 
 
 def resolve_voter(consultation, user=None, access_code=None, browser_token=None, address="unknown"):
@@ -396,7 +462,7 @@ def resolve_voter(consultation, user=None, access_code=None, browser_token=None,
             .first()
         )
         if record_id is None:
-            _wrong_code(address)
+            _wrong_code(address, consultation, code)
         return Voter(consultation.pk, access_code_id=record_id)
     if not browser_token:
         raise ValidationError(

@@ -120,4 +120,4 @@ def test_server_messages_on_an_english_page_are_english_in_a_german_browser(site
     page.get_by_label("Access code from your letter").fill("AAAA-AAAA-AAAA-AAAA")
     page.get_by_label("Open Wi-Fi").check()
     page.get_by_role("button", name="Cast vote").click()
-    expect(page.locator("#ballot-error")).to_contain_text("This access code is not valid for this survey.")
+    expect(page.locator("#ballot-error")).to_contain_text("This access code does not exist.")
