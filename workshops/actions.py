@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_noop
@@ -792,6 +793,38 @@ def create_workshop(user, process, title, agenda="", draft=False, **settings):
         workshop.save()
         record_audit(user, "create", workshop)
     return workshop
+
+
+# What the edit page and the admin may change; the live controls (lock, names) stay in the console.
+EDITABLE_FIELDS = ("title", "agenda", "anonymous_posting", "participants_may_cluster", "dots_per_participant")
+
+
+def update_workshop(user, workshop, changes):
+    """Change a workshop's title, agenda and board settings from a page (not a socket), and let a
+    draft go live (``draft=False``). Open boards learn of it by a ``workshop.updated`` event, as
+    from the console's own command. Returns the workshop and the names of the changed fields."""
+    unknown = set(changes) - {*EDITABLE_FIELDS, "draft"}
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        workshop = Workshop.objects.select_for_update().select_related("process").get(pk=workshop.pk)
+        if not rules.can_manage_process(user, workshop.process):
+            raise PermissionDenied("Only the process's facilitators may edit its workshops.")
+        changed = {name: value for name, value in changes.items() if name in EDITABLE_FIELDS}
+        changed = {name: value for name, value in changed.items() if getattr(workshop, name) != value}
+        if changes.get("draft") is False and workshop.state == WorkshopState.DRAFT:
+            changed["state"] = WorkshopState.LIVE
+        if not changed:
+            return workshop, []
+        for name, value in changed.items():
+            setattr(workshop, name, value)
+        ctx = Context(workshop, None)
+        ctx.emit("workshop.updated", changed)
+        workshop.save()
+        record_audit(user, "update", workshop, {"fields": sorted(changed)})
+        events = ctx.events
+        transaction.on_commit(lambda: broadcast_events(workshop.pk, events))
+    return workshop, sorted(changed)
 
 
 def join_workshop(workshop, user, display_name, role):

@@ -11,6 +11,9 @@ from django.urls import reverse, translate_url
 from django.utils.formats import number_format
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from participation import rules
 
 register = template.Library()
 
@@ -26,6 +29,18 @@ NAVIGATION = [
     ("workshops:enter", _("Workshop"), {"workshops:enter", "workshops:join", "workshops:board"}),
     ("pages:about", _("Über den Prozess"), {"pages:about"}),
 ]
+
+# Shown to facilitators only: their home and the pages reached from it.
+MODERATION_SECTION = {
+    "workshops:create",
+    "workshops:manage",
+    "workshops:edit",
+    "workshops:console",
+    "consultations:create",
+    "consultations:manage",
+    "results:dashboard",
+    "feedback:queue",
+}
 
 
 def _current_language():
@@ -45,6 +60,10 @@ def main_navigation(context):
         elif match is not None and match.view_name in section:
             current = "true"
         items.append({"url": reverse(view_name), "label": label, "current": current})
+    if rules.is_facilitator(getattr(request, "user", None)):
+        view_name = getattr(match, "view_name", None)
+        current = "page" if view_name == "moderation:home" else "true" if view_name in MODERATION_SECTION else ""
+        items.append({"url": reverse("moderation:home"), "label": pgettext_lazy("Bereich", "Moderation"), "current": current})
     return {"items": items}
 
 

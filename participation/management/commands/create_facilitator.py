@@ -24,6 +24,8 @@ FACILITATOR_GROUP = "Moderation"
 # The content facilitators look after in the admin. User accounts stay with administrators.
 MANAGED_MODELS = ("process", "fieldofaction", "measure", "project", "livinglab", "feedback", "feedbackreport")
 READ_ONLY_MODELS = ("auditlogentry",)
+# Content of other apps they look after too: (app label, model).
+MANAGED_APP_MODELS = (("workshops", "workshop"),)
 
 
 def facilitator_group():
@@ -40,6 +42,8 @@ def facilitator_group():
             codename__startswith="view_",
         )
     )
+    for app_label, model in MANAGED_APP_MODELS:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, content_type__model=model))
     return group
 
 

@@ -142,6 +142,7 @@ class Command(BaseCommand):
     def make_facilitator(self, user, process):
         # Permissions are normally created after migrate; make sure the group finds them in any case.
         create_permissions(apps.get_app_config("participation"), verbosity=0)
+        create_permissions(apps.get_app_config("workshops"), verbosity=0)
         user.groups.add(facilitator_group())
         if not process.facilitators.filter(pk=user.pk).exists():
             process.facilitators.add(user)
