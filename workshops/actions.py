@@ -827,8 +827,13 @@ def update_workshop(user, workshop, changes):
     return workshop, sorted(changed)
 
 
-def join_workshop(workshop, user, display_name, role):
-    """A participant for this person. Signed-in people keep one participant per role."""
+def join_workshop(workshop, user, display_name, role, screen=False):
+    """A participant for this person. Signed-in people keep one participant per role;
+    a ``screen`` (projector) is a participant of its own, never counted as online."""
+    if screen:
+        return Participant.objects.create(
+            workshop=workshop, display_name=display_name, role=ParticipantRole.OBSERVER, screen=True
+        )
     if user is not None and user.is_authenticated:
         participant, created = Participant.objects.get_or_create(
             workshop=workshop, user=user, role=role, defaults={"display_name": display_name}

@@ -86,14 +86,19 @@ class WorkshopJoinView(APIView):
         serializer = JoinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         role = serializer.validated_data["role"]
-        if rules.can_manage_process(request.user, workshop.process):
+        screen = serializer.validated_data["screen"]
+        if screen:
+            role = ParticipantRole.OBSERVER  # a screen never writes, whoever sets it up
+        elif rules.can_manage_process(request.user, workshop.process):
             role = ParticipantRole.FACILITATOR
         elif workshop.state == WorkshopState.CLOSED and role != ParticipantRole.OBSERVER:
             return Response(
                 {"detail": _("Der Workshop ist beendet; Sie können noch zum Beobachten beitreten.")},
                 status=status.HTTP_409_CONFLICT,
             )
-        participant = join_workshop(workshop, request.user, serializer.validated_data["display_name"], role)
+        participant = join_workshop(
+            workshop, None if screen else request.user, serializer.validated_data["display_name"], role, screen=screen
+        )
         return Response(
             {
                 "participant": participant.pk,

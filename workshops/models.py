@@ -113,6 +113,9 @@ class Participant(models.Model):
     # The person's account was deleted (or purged): the contributions stay, the participant
     # may no longer connect or act, whatever ticket is still around.
     removed = models.BooleanField(default=False)
+    # A shared screen (the projector page, a wall display): an observer that is nobody,
+    # so it is left out of who is online.
+    screen = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,10 @@
 """Reads of a workshop: serialised objects for events and snapshots, resync."""
 
-from django.db.models import Count
+from itertools import groupby
+
+from django.db.models import Count, F
+
+from participation.models import Measure
 
 from .models import Card, CardLike, Cluster, Comment, Participant, Poll, PollVote, WorkshopEvent
 from .presence import online_q
@@ -98,8 +102,9 @@ ONLINE_NAMES_MAX = 200
 
 def online_participants(workshop_id, limit=ONLINE_NAMES_MAX):
     """Who is online (at most ``limit`` names, ordered by name) and how many are: those
-    with an open socket on a server process whose presence lease is alive (``presence``)."""
-    online = Participant.objects.filter(online_q(), workshop_id=workshop_id)
+    with an open socket on a server process whose presence lease is alive (``presence``).
+    Screens (projectors) are nobody and not counted."""
+    online = Participant.objects.filter(online_q(), workshop_id=workshop_id, screen=False)
     names = [participant_data(p) for p in online.order_by("display_name", "id")[:limit]]
     count = len(names) if len(names) < limit else online.count()
     return names, count
@@ -160,6 +165,21 @@ def snapshot(workshop, participant):
     state["you"] = personal["you"]
     state["my_likes"] = personal["my_likes"]
     return state
+
+
+def catalogue_groups(workshop):
+    """The published measures of the workshop's process, for poll options in the console:
+    ``[{"field": FieldOfAction or None, "measures": [Measure, ...]}]`` in catalogue order,
+    the measures without a field of action last."""
+    measures = (
+        Measure.objects.filter(process_id=workshop.process_id, published=True)
+        .select_related("field")
+        .order_by(F("field__position").asc(nulls_last=True), "field__title", "field_id", "title", "pk")
+    )
+    groups = []
+    for field, items in groupby(measures, key=lambda m: m.field):
+        groups.append({"field": field, "measures": list(items)})
+    return groups
 
 
 def events_since(workshop_id, since, until=None):

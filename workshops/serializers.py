@@ -37,8 +37,13 @@ class JoinSerializer(serializers.Serializer):
         choices=[ParticipantRole.EXPERT.value, ParticipantRole.OBSERVER.value],
         required=False,
         default=ParticipantRole.EXPERT.value,
-        help_text="expert (default) or observer (read-only, e.g. a projector). "
+        help_text="expert (default) or observer (read-only). "
         "A facilitator of the process always gets a facilitator's ticket.",
+    )
+    screen = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A shared screen (a projector): joins as an observer and is not counted as a person online.",
     )
 
 

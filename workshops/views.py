@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from participation import rules
 
+from . import selectors
 from .api import visible_workshop, workshop_links
-from .models import CardColor, ParticipantRole, Phase, PollKind, PollState, normalise_code
+from .models import POLL_OPTIONS_MAX, CardColor, ParticipantRole, Phase, PollKind, PollState, normalise_code
 
 
 def client_strings():
@@ -42,6 +43,7 @@ def client_strings():
         "phase": _("Phase"),
         "online_one": _("{n} Person online"),
         "online_other": _("{n} Personen online"),
+        "online_stale": _("zuletzt bekannt: {online}"),
         "board_locked": _("Board gesperrt"),
         "authors_hidden": _("Namen ausgeblendet"),
         "you_are": _("Sie: {name} ({role})"),
@@ -73,6 +75,8 @@ def client_strings():
         "comment": _("Ihr Kommentar"),
         "comment_send": _("Kommentieren"),
         "comment_missing": _("Bitte schreiben Sie einen Kommentar."),
+        "card_pending": _("Noch nicht gespeichert: wird gesendet, sobald die Verbindung wieder steht."),
+        "card_saving": _("Wird gespeichert …"),
         "new_card": _("Neue Karte: {text}"),
         "new_cards_one": _("{n} neue Karte"),
         "new_cards_other": _("{n} neue Karten"),
@@ -95,6 +99,10 @@ def client_strings():
         "poll_created": _("Die Abstimmung ist angelegt. Öffnen Sie sie, wenn es losgehen soll."),
         "poll_question_missing": _("Bitte geben Sie eine Frage ein."),
         "poll_options_missing": _("Bitte geben Sie mindestens zwei Optionen an."),
+        "poll_options_too_many": _("Eine Abstimmung hat höchstens {n} Optionen."),
+        "measures_chosen_one": _("{n} Maßnahme gewählt"),
+        "measures_chosen_other": _("{n} Maßnahmen gewählt"),
+        "measures_shown": _("{shown} von {total} angezeigt"),
         "source_card": _("Karte: {text}"),
         "source_cluster": _("Cluster: {title}"),
         "dots_each_one": _("{n} Punkt je Person"),
@@ -132,6 +140,7 @@ def client_strings():
         "no_grades": _("noch keine Bewertung"),
         "ranking_value": _("{points} Punkte, Ø Platz {rank}"),
         "results_hidden": _("Das Ergebnis wird gezeigt, sobald die Moderation es freigibt."),
+        "no_votes_yet": _("Noch keine Stimmen."),
         "results_only_facilitator": _("Nur für die Moderation sichtbar, bis das Ergebnis freigegeben ist."),
         # refusals by the server, by error code
         "error_unknown": _("Das hat nicht geklappt."),
@@ -164,7 +173,7 @@ def enter_code(request):
     return render(request, "workshops/enter.html")
 
 
-def _page(request, code, template, workshop=None):
+def _page(request, code, template, workshop=None, extra=None):
     workshop = workshop or visible_workshop(request, code)
     code = workshop.code
     context = {
@@ -184,6 +193,7 @@ def _page(request, code, template, workshop=None):
         },
         "colors": CardColor.choices,
         "poll_kinds": PollKind.choices,
+        **(extra or {}),
     }
     return render(request, template, context)
 
@@ -202,7 +212,10 @@ def console(request, code):
         return redirect_to_login(request.get_full_path())
     if not rules.can_manage_process(request.user, workshop.process):
         raise Http404
-    return _page(request, code, "workshops/console.html", workshop=workshop)
+    # The catalogue goes into the page: it changes rarely during a session (a reload shows
+    # new measures), and the socket protocol stays the board's.
+    extra = {"measure_groups": selectors.catalogue_groups(workshop), "poll_options_max": POLL_OPTIONS_MAX}
+    return _page(request, code, "workshops/console.html", workshop=workshop, extra=extra)
 
 
 def projector(request, code):

@@ -1,7 +1,7 @@
 // The facilitator's console: the live board (over the session) plus phases, settings,
 // clusters and polls. Entry module of workshops/console.html.
 
-import { choices, h, t } from "./workshop-common.js";
+import { choices, h, t, tn } from "./workshop-common.js";
 import { startBoard } from "./workshop-view.js";
 
 const SETTINGS = ["board_locked", "hide_authors", "participants_may_cluster", "anonymous_posting"];
@@ -36,6 +36,7 @@ class ConsolePanel {
     this.pollForm.elements.kind.addEventListener("change", () => this.showKindFields());
     for (const radio of this.pollForm.elements.source) radio.addEventListener("change", () => this.showKindFields());
     this.showKindFields();
+    this.measures = new MeasurePicker(document.getElementById("ws-poll-measures-field"));
     view.onRender((state) => this.render(state));
   }
 
@@ -81,13 +82,15 @@ class ConsolePanel {
     const form = this.pollForm;
     const kind = form.elements.kind.value;
     document.getElementById("ws-poll-dots-fields").hidden = kind !== "dots";
-    const fromBoard = form.elements.source.value === "board";
-    document.getElementById("ws-poll-lines-field").hidden = fromBoard;
-    document.getElementById("ws-poll-source-field").hidden = !fromBoard;
+    const source = form.elements.source.value;
+    document.getElementById("ws-poll-lines-field").hidden = source !== "lines";
+    document.getElementById("ws-poll-source-field").hidden = source !== "board";
+    document.getElementById("ws-poll-measures-field").hidden = source !== "measures";
   }
 
   pollOptions() {
     const form = this.pollForm;
+    if (form.elements.source.value === "measures") return this.measures.chosen().map((id) => ({ measure: id }));
     if (form.elements.source.value === "board") {
       return [...this.selected].map((key) => {
         const [kind, id] = key.split(":");
@@ -115,6 +118,11 @@ class ConsolePanel {
       showError(this.pollError, t("poll_options_missing"));
       return;
     }
+    const max = Number(this.measures.root?.dataset.max) || 50;
+    if (options.length > max) {
+      showError(this.pollError, t("poll_options_too_many", { n: max }));
+      return;
+    }
     const command = { question, kind: form.elements.kind.value, options, hidden: form.elements.hidden.checked };
     if (command.kind === "dots") {
       const dots = Number.parseInt(form.elements.dots.value, 10);
@@ -127,6 +135,7 @@ class ConsolePanel {
       form.elements.question.value = "";
       form.elements.lines.value = "";
       this.selected.clear();
+      this.measures.reset();
       this.pollStatus.textContent = t("poll_created");
       this.render(this.view.state);
     }
@@ -174,6 +183,73 @@ class ConsolePanel {
     );
     if (active) document.getElementById(active)?.focus();
     this.sourceEmpty.hidden = items.length > 0;
+  }
+}
+
+// Catalogue measures as poll options (rendered into the page, grouped by field of action),
+// with a filter for long catalogues; the checkboxes stay plain form controls.
+class MeasurePicker {
+  constructor(root) {
+    this.root = root;
+    this.filter = document.getElementById("ws-measure-filter");
+    if (!root || !this.filter) return;
+    this.boxes = [...root.querySelectorAll("input[name=measure]")];
+    this.groups = [...root.querySelectorAll(".ws-measure-group")];
+    this.count = document.getElementById("ws-measure-count");
+    this.none = document.getElementById("ws-measure-none");
+    this.filter.addEventListener("input", () => this.applyFilter());
+    // Enter in the filter would submit the poll form.
+    this.filter.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") event.preventDefault();
+    });
+    root.addEventListener("change", () => this.showCount());
+    document.getElementById("ws-measures-all").addEventListener("click", () => this.checkShown(true));
+    document.getElementById("ws-measures-none").addEventListener("click", () => this.checkShown(false, true));
+    this.applyFilter();
+  }
+
+  chosen() {
+    return (this.boxes || []).filter((box) => box.checked).map((box) => Number(box.value));
+  }
+
+  applyFilter() {
+    const words = this.filter.value.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const group of this.groups) {
+      const field = (group.dataset.group || "").toLocaleLowerCase();
+      let any = false;
+      for (const item of group.querySelectorAll("li")) {
+        const text = `${field} ${item.textContent.toLocaleLowerCase()}`;
+        const match = words.every((word) => text.includes(word));
+        item.hidden = !match;
+        if (match) {
+          any = true;
+          shown += 1;
+        }
+      }
+      group.hidden = !any;
+    }
+    this.shown = shown;
+    this.none.hidden = shown > 0;
+    this.showCount();
+  }
+
+  checkShown(checked, all = false) {
+    for (const box of this.boxes) if (all || !box.closest("[hidden]")) box.checked = checked;
+    this.showCount();
+  }
+
+  showCount() {
+    const chosen = tn("measures_chosen", this.chosen().length);
+    const shown = t("measures_shown", { shown: this.shown, total: this.boxes.length });
+    this.count.textContent = `${chosen} · ${shown}`;
+  }
+
+  reset() {
+    if (!this.boxes) return;
+    for (const box of this.boxes) box.checked = false;
+    this.filter.value = "";
+    this.applyFilter();
   }
 }
 

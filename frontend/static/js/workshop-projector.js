@@ -1,5 +1,6 @@
 // Entry module of workshops/projector.html: large live results, join code and QR code.
-// It joins as an observer without the session, so it never shows hidden results early.
+// It joins as a screen (an observer that is not counted as a person online) without the
+// session, so it never shows hidden results early.
 
 import {
   choices,
@@ -28,6 +29,7 @@ const el = {
   noPoll: document.getElementById("ws-projector-none"),
 };
 let rejoined = false;
+let connected = false;
 
 // The poll on screen: the newest open one, else the newest closed one whose results are public.
 function currentPoll() {
@@ -41,9 +43,10 @@ function currentPoll() {
 
 function render() {
   if (!state.loaded) return;
-  const people = state.online.filter((p) => p.role !== "observer").length;
-  const observers = state.online.length - people;
-  el.online.textContent = tn("online", Math.max(0, state.onlineCount - observers));
+  // The server counts persons only (not this screen); while disconnected the number is old.
+  const online = tn("online", state.onlineCount);
+  el.online.textContent = connected ? online : t("online_stale", { online });
+  el.online.classList.toggle("ws-online--stale", !connected);
   el.phase.textContent = `${t("phase")}: ${choices("phases")[state.workshop.phase] || state.workshop.phase}`;
   const poll = currentPoll();
   el.noPoll.hidden = Boolean(poll);
@@ -56,6 +59,8 @@ function render() {
 }
 
 function setConnection(status) {
+  connected = status !== "offline";
+  render();
   el.connection.className = status === "offline" ? "ws-banner ws-banner--offline" : "ws-banner";
   el.connection.textContent = status === "offline" ? t("offline") : "";
 }
@@ -65,7 +70,7 @@ async function ticket() {
   if (stored) return stored.ticket;
   const joined = await joinWorkshop(
     page.apiJoin,
-    { display_name: t("projector_name"), role: "observer" },
+    { display_name: t("projector_name"), role: "observer", screen: true },
     { withSession: false },
   );
   saveTicket(page.code, { ticket: joined.ticket, participant: joined.participant, role: joined.role }, SLOT);
@@ -84,6 +89,7 @@ async function connect() {
   }
   const client = new WorkshopClient(wsUrl(page.wsPath, value), {
     snapshot: (snapshot) => {
+      connected = true;
       state.load(snapshot);
       render();
     },

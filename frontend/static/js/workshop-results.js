@@ -33,7 +33,9 @@ export function renderResults(container, poll, { forShared = false } = {}) {
   const rows = hiddenHere ? null : tally.options;
   const parts = [h("p", { class: "ws-results__votes", text: tn("votes_cast", tally.votes || 0) })];
   if (!rows) {
-    parts.push(h("p", { class: "ws-results__hidden", text: t("results_hidden") }));
+    // Numbers may be missing only while hidden, or before the first count of a public poll.
+    const waiting = hiddenHere || !BoardState.resultsPublic(poll);
+    parts.push(h("p", { class: "ws-results__hidden", text: waiting ? t("results_hidden") : t("no_votes_yet") }));
   } else {
     const max = Math.max(0, ...rows.map((row) => row.value || 0));
     const list = h("ol", { class: "ws-bars" });

@@ -1,5 +1,16 @@
 // The board as plain data: loaded from a snapshot, changed by events, tallies and presence.
 
+// A poll's result rows before any vote, shaped as workshops/tally.py shapes them.
+function emptyRows(poll) {
+  return poll.options.map((option) => {
+    const row = { option: option.id, label: option.label, value: 0 };
+    if (poll.kind === "dots") row.voters = 0;
+    if (poll.kind === "scale") Object.assign(row, { value: null, count: 0, distribution: [0, 0, 0, 0, 0] });
+    if (poll.kind === "ranking") row.mean_rank = null;
+    return row;
+  });
+}
+
 export class BoardState {
   constructor() {
     this.loaded = false;
@@ -114,9 +125,13 @@ export class BoardState {
         if (data.card && this.cards.has(data.card)) this.cards.get(data.card).measure = data.measure.id;
         if (data.cluster && this.clusters.has(data.cluster)) this.clusters.get(data.cluster).measure = data.measure.id;
         break;
-      case "poll.created":
-        this.polls.set(data.id, { ...data, tally: { votes: 0, options: null }, my_vote: null });
+      case "poll.created": {
+        // No votes yet: zero rows, as a snapshot would have them, where this reader may see them.
+        const visible = BoardState.resultsPublic(data) || this.isFacilitator;
+        const tally = { votes: 0, options: visible ? emptyRows(data) : null };
+        this.polls.set(data.id, { ...data, tally, my_vote: null });
         break;
+      }
       case "poll.opened":
         this.updatePoll(data.poll, { state: "open" });
         return { pollOpened: this.polls.get(data.poll) };

@@ -65,6 +65,11 @@ export class BoardView {
     this.drafts = new Map(); // poll id -> the choice being edited
     this.mine = new Set(); // ids of my cards, for when authors are hidden
     this.mySeqs = new Set(); // seq numbers of my acknowledged card.add commands
+    // Cards written here and not yet on the board: key -> {text, color, seq (of the ack)}.
+    // Shown at once, marked as not saved, until their card.added event arrives.
+    this.pendingCards = new Map();
+    this.pendingEls = new Map();
+    this.pendingSerial = 0;
     this.announcer = new Announcer(document.getElementById("ws-announcer"));
     this.tallyTimers = new Map(); // poll id -> timer of the next interim-result announcement
     this.el = {
@@ -133,6 +138,7 @@ export class BoardView {
   onSnapshot(state) {
     const first = !this.state.loaded;
     this.state.load(state);
+    this.settlePendingCards();
     if (first) {
       this.loadMine();
       this.root.setAttribute("aria-busy", "false");
@@ -142,6 +148,7 @@ export class BoardView {
 
   onEvent(frame) {
     const note = this.state.apply(frame);
+    this.settlePendingCards();
     if (note.newCard) {
       const card = note.newCard;
       if (this.mySeqs.has(frame.seq)) {
@@ -210,7 +217,9 @@ export class BoardView {
     } else {
       banner.dataset.state = "";
     }
+    if (this.state.loaded) this.renderStatus();
     this.renderPendingNote();
+    this.renderPendingCards();
   }
 
   markMine(cardId) {
@@ -272,16 +281,32 @@ export class BoardView {
     if (form.elements.anonymous?.checked && this.state.workshop.anonymous_posting) fields.anonymous = true;
     textarea.value = "";
     textarea.focus();
+    const key = `p${++this.pendingSerial}`;
+    const pending = { text, color: fields.color, seq: null };
+    this.pendingCards.set(key, pending);
+    keepFocus(() => this.renderBoard());
     const ack = await this.command("card.add", fields, this.el.addError);
     if (ack) {
       this.mySeqs.add(ack.seq);
+      pending.seq = ack.seq;
       const cardId = this.state.cardsBySeq.get(ack.seq);
-      if (cardId) {
-        this.markMine(cardId);
-        this.render();
-      }
-    } else if (!textarea.value) {
-      textarea.value = text; // refused: give the text back
+      if (cardId) this.markMine(cardId);
+      this.settlePendingCards();
+      this.render();
+    } else {
+      this.pendingCards.delete(key);
+      keepFocus(() => this.renderBoard());
+      if (!textarea.value) textarea.value = text; // refused: give the text back
+    }
+  }
+
+  // A pending card is done once the board holds its event (the ack comes first; after a
+  // reconnect the snapshot may already hold it, and a duplicate's event is long past).
+  settlePendingCards() {
+    const seq = this.client.seq;
+    if (seq === null) return;
+    for (const [key, pending] of this.pendingCards) {
+      if (pending.seq !== null && pending.seq <= seq) this.pendingCards.delete(key);
     }
   }
 
@@ -300,7 +325,7 @@ export class BoardView {
     const { workshop } = this.state;
     const parts = [
       h("span", {}, `${t("phase")}: `, h("strong", { text: choices("phases")[workshop.phase] || workshop.phase })),
-      h("span", { class: "ws-online", text: tn("online", this.state.onlineCount) }),
+      this.onlineNote(),
     ];
     if (workshop.board_locked) parts.push(h("span", { class: "badge", text: t("board_locked") }));
     if (workshop.hide_authors) parts.push(h("span", { class: "badge", text: t("authors_hidden") }));
@@ -309,6 +334,13 @@ export class BoardView {
       parts.push(h("span", { text: t("you_are", { name: this.state.you.name, role }) }));
     }
     this.el.status.replaceChildren(...parts);
+  }
+
+  // Who is online, marked as the last known number while the connection is down.
+  onlineNote() {
+    const online = tn("online", this.state.onlineCount);
+    if (this.client.ready) return h("span", { class: "ws-online", text: online });
+    return h("span", { class: "ws-online ws-online--stale", text: t("online_stale", { online }) });
   }
 
   renderAddForm() {
@@ -370,7 +402,51 @@ export class BoardView {
         if (hadFocus) this.el.boardTitle?.focus();
       }
     }
-    if (this.el.boardEmpty) this.el.boardEmpty.hidden = cards.length > 0;
+    this.renderPendingCards();
+    if (this.el.boardEmpty) this.el.boardEmpty.hidden = cards.length + this.pendingCards.size > 0;
+  }
+
+  // Own cards not yet saved, after the saved ones of the section without cluster; marked in
+  // words (not only by their dashed edge) as waiting for the connection.
+  renderPendingCards() {
+    const section = this.clusterEls.get(NO_CLUSTER);
+    if (!section) return;
+    const note = this.client.ready ? t("card_saving") : t("card_pending");
+    for (const [key, el] of this.pendingEls) {
+      if (!this.pendingCards.has(key)) {
+        el.remove();
+        this.pendingEls.delete(key);
+      }
+    }
+    const els = [];
+    for (const [key, pending] of this.pendingCards) {
+      let el = this.pendingEls.get(key);
+      if (!el) {
+        const colorName = choices("colors")[pending.color] || pending.color;
+        el = h(
+          "li",
+          { class: `ws-card ws-card--${pending.color} ws-card--pending`, dataset: { pending: key } },
+          h(
+            "article",
+            {},
+            h("p", { class: "ws-card__text", text: pending.text }),
+            h(
+              "p",
+              { class: "ws-card__meta" },
+              h("span", { class: "ws-card__color", text: t("color_named", { color: colorName }) }),
+              h("span", { class: "ws-card__mine", text: t("your_card") }),
+            ),
+            h("p", { class: "ws-card__pending" }),
+          ),
+        );
+        this.pendingEls.set(key, el);
+      }
+      const status = el.querySelector(".ws-card__pending");
+      if (status.textContent !== note) status.textContent = note;
+      els.push(el);
+    }
+    const tail = [...section.list.children].slice(-els.length);
+    if (els.some((el, index) => tail[index] !== el)) section.list.append(...els);
   }
 
   createCluster(key) {
