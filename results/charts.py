@@ -208,26 +208,88 @@ WIDTH = 720
 LABEL_WIDTH = 250
 VALUE_WIDTH = 130
 ROW_HEIGHT = 26
+LINE_HEIGHT = 15
+LABEL_LINES = 3
 TOP = 10
 AXIS_HEIGHT = 44
 FONT_SIZE = 12
 INK = "#1a1a1a"
 MARK = "#1f4e79"
 GRID = "#c8c8c8"
-LABEL_CHARS = 38
+
+# Advance widths in em of DejaVu Sans, the widest common sans-serif (and the PDF's font):
+# a label measured with them fits its column in any narrower browser font too.
+NARROW = dict.fromkeys("ijl.,:;'!|", 0.34) | dict.fromkeys("ft ()[]-/", 0.4) | {"r": 0.42, "s": 0.53}
+WIDE = dict.fromkeys("mwMW%@", 1.0)
 
 
-def _short(text, limit=LABEL_CHARS):
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def text_width(text, size=FONT_SIZE):
+    """An upper estimate of the width of ``text`` in user units at this font size."""
+    em = 0.0
+    for char in text:
+        if char in NARROW or char in WIDE:
+            em += NARROW.get(char) or WIDE[char]
+        elif char.isdigit() or (char.isalpha() and char.islower() and ord(char) < 0x250):
+            em += 0.64
+        elif char.isupper() and ord(char) < 0x250:
+            em += 0.78
+        else:
+            em += 1.0  # other scripts, symbols: at most a square
+    return em * size
+
+
+def _cut(text, width, size):
+    """``text`` shortened to fit ``width`` with an ellipsis."""
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def wrap(text, width, lines=LABEL_LINES, size=FONT_SIZE):
+    """``text`` in at most ``lines`` lines no wider than ``width``, broken between
+    words (a word wider than a line is broken inside); what does not fit ends in "…"."""
+    words, out, line = text.split(), [], ""
+    while words:
+        word = words.pop(0)
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, size) <= width:
+            line = candidate
+            continue
+        if text_width(word, size) > width:  # a word wider than any line: break it where this line ends
+            prefix = f"{line} " if line else ""
+            cut = len(word) - 1
+            while cut > 1 and text_width(prefix + word[:cut], size) > width:
+                cut -= 1
+            if line and text_width(prefix + word[:cut], size) > width:
+                words.insert(0, word)
+            else:
+                line = prefix + word[:cut]
+                words.insert(0, word[cut:])
+        else:
+            words.insert(0, word)
+        out.append(line)
+        line = ""
+        if len(out) == lines:
+            break
+    if line:
+        out.append(line)
+    if words:  # the last line is full and text is left: it ends in "…"
+        out[-1] = _cut(" ".join([out[-1], *words]), width, size)
+    return out or [""]
 
 
 def layout(data, width=WIDTH):
-    """The chart as shapes in SVG coordinates (y grows downwards)."""
+    """The chart as shapes in SVG coordinates (y grows downwards). Labels are
+    left-aligned and wrapped within their column, so none reaches past an edge;
+    a row is as tall as its label."""
     rows = data["rows"]
     ticks = nice_ticks(data["min"], data["max"])
     low, high = ticks[0], ticks[-1]
-    left, right = LABEL_WIDTH + 10, width - VALUE_WIDTH - 10
-    plot_bottom = TOP + ROW_HEIGHT * max(len(rows), 1)
+    value_width = max([VALUE_WIDTH - 10, *(text_width(row["text"]) for row in rows)])
+    left, right = LABEL_WIDTH + 10, width - value_width - 20
+    labels = [wrap(f"{row['place']}. {row['label']}", LABEL_WIDTH) for row in rows]
+    heights = [max(ROW_HEIGHT, LINE_HEIGHT * len(lines) + 8) for lines in labels]
+    plot_bottom = TOP + (sum(heights) if rows else ROW_HEIGHT)
     height = plot_bottom + AXIS_HEIGHT
 
     def x(value):
@@ -247,23 +309,31 @@ def layout(data, width=WIDTH):
             }
         )
     shapes.append({"kind": "line", "x1": left, "y1": plot_bottom, "x2": right, "y2": plot_bottom, "stroke": INK})
+    # Centred under the plot, but moved in where a long name would reach past an edge.
+    half = text_width(data["axis_label"], FONT_SIZE - 1) / 2
+    centre = min(max((left + right) / 2, half), width - half)
     shapes.append(
         {
             "kind": "text",
-            "x": (left + right) / 2,
+            "x": centre,
             "y": plot_bottom + 36,
             "text": data["axis_label"],
             "anchor": "middle",
             "size": FONT_SIZE - 1,
         }
     )
-    for index, row in enumerate(rows):
-        y = TOP + ROW_HEIGHT * index + ROW_HEIGHT / 2
-        label = f"{row['place']}. {_short(row['label'])}"
+    top = TOP
+    for row, lines, row_height in zip(rows, labels, heights, strict=True):
+        y = top + row_height / 2
+        top += row_height
+        first = y + 4 - LINE_HEIGHT * (len(lines) - 1) / 2
         group = [
-            {"kind": "text", "x": LABEL_WIDTH, "y": y + 4, "text": label, "anchor": "end", "size": FONT_SIZE},
-            {"kind": "text", "x": right + 10, "y": y + 4, "text": row["text"], "anchor": "start", "size": FONT_SIZE},
+            {"kind": "text", "x": 0, "y": first + LINE_HEIGHT * i, "text": line, "anchor": "start", "size": FONT_SIZE}
+            for i, line in enumerate(lines)
         ]
+        group.append(
+            {"kind": "text", "x": right + 10, "y": y + 4, "text": row["text"], "anchor": "start", "size": FONT_SIZE}
+        )
         if row["low"] is not None and row["high"] is not None:
             x1, x2 = x(row["low"]), x(row["high"])
             group += [
@@ -273,6 +343,7 @@ def layout(data, width=WIDTH):
             ]
         if isinstance(row["value"], int | float):
             group.append({"kind": "circle", "cx": x(row["value"]), "cy": y, "r": 5, "fill": MARK})
+        # The whole label, also where it was shortened: the tooltip and screen readers read it.
         shapes.append({"kind": "group", "title": f"{row['place']}. {row['label']}: {row['text']}", "shapes": group})
     return {"width": width, "height": height, "shapes": shapes}
 
