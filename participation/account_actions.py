@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .models import AuditLogEntry, Feedback, FeedbackReport, Role, User
@@ -57,20 +58,25 @@ def _owner_of(email):
     return User.objects.filter(email__iexact=email).order_by("pk").first()
 
 
-def send_registration_attempt_email(owner, request=None):
+def _with_next(path, next_url):
+    """``path`` with the page to go back to afterwards (a path of this site, checked by the caller)."""
+    return f"{path}?{urlencode({'next': next_url})}" if next_url else path
+
+
+def send_registration_attempt_email(owner, request=None, next_url=""):
     """Tell the owner of an address that someone tried to register with it, with the ways
     back into their account. In the language of the page the attempt came from (the
-    platform keeps no language per account)."""
+    platform keeps no language per account). The login link leads back to ``next_url``."""
     if not owner.email:
         return False
 
-    def link(name):
-        path = reverse(name)
+    def link(name, next_url=""):
+        path = _with_next(reverse(name), next_url)
         return request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
 
     context = {
         "user": owner,
-        "login_link": link("accounts:login"),
+        "login_link": link("accounts:login", next_url),
         "reset_link": link("accounts:password_reset"),
         "site_name": "Heilbronn gestaltet digital",
     }
@@ -85,19 +91,21 @@ def verification_token(user):
     return signing.dumps({"user": user.pk, "email": user.email.lower()}, salt=VERIFICATION_SALT, compress=True)
 
 
-def verification_link(user, request=None):
-    path = reverse("accounts:verify_email", args=[verification_token(user)])
+def verification_link(user, request=None, next_url=""):
+    """The link that confirms the address; after it the browser goes on to ``next_url``."""
+    path = _with_next(reverse("accounts:verify_email", args=[verification_token(user)]), next_url)
     # With a request the link points at the host the user is on (ALLOWED_HOSTS guards it); otherwise SITE_URL.
     return request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
 
 
-def send_verification_email(user, request=None):
-    """Mail the account a link that confirms its address. Returns False when there is nothing to confirm."""
+def send_verification_email(user, request=None, next_url=""):
+    """Mail the account a link that confirms its address and then leads back to ``next_url``.
+    Returns False when there is nothing to confirm."""
     if user.email_verified or not user.email:
         return False
     context = {
         "user": user,
-        "link": verification_link(user, request),
+        "link": verification_link(user, request, next_url),
         "valid_hours": max(1, round(settings.EMAIL_VERIFICATION_MAX_AGE / 3600)),
         "site_name": "Heilbronn gestaltet digital",
     }

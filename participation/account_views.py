@@ -5,6 +5,7 @@ account_actions change state."""
 import hashlib
 import json
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -12,12 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import account_actions, security
+from . import account_actions, notices, security
 from .errors import RateLimited
 from .forms import DeleteAccountForm, RegistrationForm, ResendVerificationForm
 from .models import Feedback, User
@@ -27,20 +30,44 @@ logger = logging.getLogger(__name__)
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _mail_verification(request, user):
+# Longer "next" addresses are dropped: they travel in a mail link.
+NEXT_MAX_LENGTH = 500
+
+
+def next_url(request, value):
+    """The page of this site to go back to, as a path (it goes into mail links), or "".
+    Another site, a scheme other than the request's, or anything odd is dropped: no open redirect."""
+    value = str(value or "").strip()
+    if not value or len(value) > NEXT_MAX_LENGTH:
+        return ""
+    if not url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(value)
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return ""
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+
+
+def _with_next(url, next_value):
+    return f"{url}?{urlencode({'next': next_value})}" if next_value else url
+
+
+def _mail_verification(request, user, next_value=""):
     """Send the verification link; a mail server failure is told, not a 500 (the link can be asked for again)."""
     try:
-        return account_actions.send_verification_email(user, request)
+        return account_actions.send_verification_email(user, request, next_value)
     except OSError:  # smtplib's errors are OSErrors too
         logger.exception("verification e-mail could not be sent")
         messages.warning(request, _("Die E-Mail konnte gerade nicht verschickt werden. Bitte später erneut anfordern."))
         return False
 
 
-def _mail_registration_attempt(request, owner):
+def _mail_registration_attempt(request, owner, next_value=""):
     """Tell the owner of the address; a mail server failure is told exactly as for a new account."""
     try:
-        return account_actions.send_registration_attempt_email(owner, request)
+        return account_actions.send_registration_attempt_email(owner, request, next_value)
     except OSError:
         logger.exception("registration attempt e-mail could not be sent")
         messages.warning(request, _("Die E-Mail konnte gerade nicht verschickt werden. Bitte später erneut anfordern."))
@@ -67,10 +94,13 @@ def _limit_registrations(request, email):
 def register(request):
     """A new account, or for an address that has one the same answer and a mail to its owner:
     the page does not tell who has an account (tests/participation/test_accounts_registration.py)."""
+    # The page the person came from: the verification link leads back there.
+    back = next_url(request, request.POST.get("next") or request.GET.get("next"))
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return redirect(back or "accounts:profile")
     form = RegistrationForm(request.POST or None)
     status = 400 if request.method == "POST" else 200
+    context = {"form": form, "next": back}
     if request.method == "POST" and form.is_valid():
         try:
             _limit_registrations(request, form.cleaned_data["email"])
@@ -79,39 +109,48 @@ def register(request):
             )
         except RateLimited as error:
             form.add_error(None, str(error))
-            response = render(request, "accounts/register.html", {"form": form}, status=429)
+            response = render(request, "accounts/register.html", context, status=429)
             response["Retry-After"] = str(error.retry_after)
             return response
         except ValidationError as error:
             form.add_error(None, error)
         else:
             if created:
-                _mail_verification(request, user)
+                _mail_verification(request, user, back)
             else:
-                _mail_registration_attempt(request, user)
-            return redirect("accounts:verification_sent")
-    return render(request, "accounts/register.html", {"form": form}, status=status)
+                _mail_registration_attempt(request, user, back)
+            return redirect(_with_next(reverse("accounts:verification_sent"), back))
+    return render(request, "accounts/register.html", context, status=status)
 
 
 @require_GET
 def verification_sent(request):
-    return render(request, "accounts/verification_sent.html")
+    return render(request, "accounts/verification_sent.html", {"next": next_url(request, request.GET.get("next"))})
 
 
 @require_GET
 @never_cache
 def verify_email(request, token):
+    back = next_url(request, request.GET.get("next"))
     try:
         user, newly_verified = account_actions.verify_email(token)
     except account_actions.VerificationError as error:
-        context = {"expired": error.expired, "form": ResendVerificationForm()}
+        context = {"expired": error.expired, "form": ResendVerificationForm(), "next": back}
         return render(request, "accounts/verify_failed.html", context, status=400)
     if not newly_verified:
         # The link signs in only once; afterwards it just says the address is confirmed.
-        return render(request, "accounts/verify_done.html", {"already": True})
+        return render(request, "accounts/verify_done.html", {"already": True, "next": back})
     if request.user.is_authenticated and request.user.pk != user.pk:
         logout(request)
     login(request, user, backend=MODEL_BACKEND)
+    if back:
+        # Back to the page the person registered from, told there (at the feedback section
+        # when that is where the page lands).
+        text = _(
+            "Danke! Ihre E-Mail-Adresse ist bestätigt und Sie sind angemeldet. Jetzt können Sie Rückmeldungen geben."
+        )
+        messages.success(request, text, notices.placed_at(notices.place_for_url(back)))
+        return redirect(back)
     return render(request, "accounts/verify_done.html", {"already": False})
 
 
@@ -121,22 +160,26 @@ def resend_verification(request):
     it is registered, so that this form does not tell who has an account."""
     user = request.user if request.user.is_authenticated else None
     form = ResendVerificationForm(request.POST or None) if user is None else None
+    # The page the person came from: the new link leads back there, as the first did.
+    back = next_url(request, request.POST.get("next") or request.GET.get("next"))
     if request.method == "POST":
         if user is not None:
+            tags = notices.placed_at(notices.place_for_url(back))
             if user.email_verified:
-                messages.info(request, _("Ihre E-Mail-Adresse ist bereits bestätigt."))
-            elif _mail_verification(request, user):
-                messages.success(request, _("Wir haben Ihnen einen neuen Bestätigungslink geschickt."))
-            return redirect("accounts:profile")
+                messages.info(request, _("Ihre E-Mail-Adresse ist bereits bestätigt."), tags)
+            elif _mail_verification(request, user, back):
+                messages.success(request, _("Wir haben Ihnen einen neuen Bestätigungslink geschickt."), tags)
+            return redirect(back or "accounts:profile")
         if form.is_valid():
             account = User.objects.filter(
                 email__iexact=form.cleaned_data["email"], is_active=True, email_verified=False
             ).first()
             if account is not None:
-                _mail_verification(request, account)
-            return redirect("accounts:verification_sent")
-        return render(request, "accounts/resend_verification.html", {"form": form}, status=400)
-    return render(request, "accounts/resend_verification.html", {"form": form})
+                _mail_verification(request, account, back)
+            return redirect(_with_next(reverse("accounts:verification_sent"), back))
+        context = {"form": form, "next": back}
+        return render(request, "accounts/resend_verification.html", context, status=400)
+    return render(request, "accounts/resend_verification.html", {"form": form, "next": back})
 
 
 @login_required

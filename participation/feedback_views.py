@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import actions, rules
+from . import actions, notices, rules
 from .errors import RateLimited
 from .forms import FeedbackForm, ModerationForm, ReportForm
 from .models import Feedback, FeedbackReport, FeedbackStatus, LivingLab, Measure, Process, Project
@@ -80,6 +80,9 @@ def section_context(request, target, form=None):
     if can_post and form is None:
         form = FeedbackForm(auto_id=f"feedback-{kind}-{target.pk}-%s")
     here = request.get_full_path() if request is not None else target.get_absolute_url()
+    # Confirmations shown where the browser lands (participation/notices.py).
+    for item in items:
+        item.notes = notices.placed(request, notices.feedback_item(item.pk))
     return {
         "target": target,
         "kind": kind,
@@ -91,6 +94,7 @@ def section_context(request, target, form=None):
         "reported_ids": reported,
         "form": form if can_post else None,
         "here": here,
+        "notes": notices.placed(request, notices.FEEDBACK_SECTION),
     }
 
 
@@ -114,7 +118,7 @@ def target_feedback(request, kind, pk):
     form = FeedbackForm(request.POST, auto_id=f"feedback-{kind}-{target.pk}-%s")
     if form.is_valid():
         try:
-            actions.post_feedback(request.user, target, form.cleaned_data["text"])
+            feedback = actions.post_feedback(request.user, target, form.cleaned_data["text"])
         except PermissionDenied as error:
             return _render_target_page(request, target, status=403, error=str(error))
         except RateLimited as error:
@@ -122,8 +126,10 @@ def target_feedback(request, kind, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Danke! Ihre Rückmeldung ist veröffentlicht."))
-            return redirect(_back_to(target))
+            # Said in the new item itself, where the page lands, not at the top of the page.
+            place = notices.feedback_item(feedback.pk)
+            messages.success(request, _("Danke! Ihre Rückmeldung ist veröffentlicht."), notices.placed_at(place))
+            return redirect(_back_to(target, place))
     return _render_target_page(request, target, status=400, form=form)
 
 
@@ -146,11 +152,13 @@ def report(request, pk):
     form = ReportForm(request.POST)
     if not form.is_valid():
         return _render_target_page(request, target, status=400, error=" ".join(form.errors["reason"]))
+    place = notices.feedback_item(feedback.pk)
     if actions.report_feedback(request.user, feedback, form.cleaned_data["reason"]):
-        messages.success(request, _("Danke, die Rückmeldung ist gemeldet. Die Moderation sieht sie sich an."))
+        text = _("Danke, die Rückmeldung ist gemeldet. Die Moderation sieht sie sich an.")
+        messages.success(request, text, notices.placed_at(place))
     else:
-        messages.info(request, _("Sie haben diese Rückmeldung bereits gemeldet."))
-    return redirect(_back_to(target, f"rueckmeldung-{feedback.pk}"))
+        messages.info(request, _("Sie haben diese Rückmeldung bereits gemeldet."), notices.placed_at(place))
+    return redirect(_back_to(target, place))
 
 
 @require_POST

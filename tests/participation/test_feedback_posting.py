@@ -19,10 +19,10 @@ def measure(process):
 def test_a_verified_citizen_posts_and_is_sent_back_to_the_page_with_a_message(citizen_client, citizen, measure):
     response = citizen_client.post(_url("measure", measure.pk), {"text": "Gute Idee, bitte auch in Böckingen."})
 
-    assert response.status_code == 302
-    assert response["Location"] == measure.get_absolute_url() + "#rueckmeldungen"
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Danke! Ihre Rückmeldung ist veröffentlicht."]
     feedback = Feedback.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{measure.get_absolute_url()}#rueckmeldung-{feedback.pk}"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Danke! Ihre Rückmeldung ist veröffentlicht."]
     assert (feedback.author, feedback.measure, feedback.text) == (
         citizen,
         measure,
@@ -51,7 +51,7 @@ def test_processes_projects_and_labs_take_feedback_too(citizen_client, process, 
 
     response = citizen_client.post(_url(kind, target.pk), {"text": "Danke für die Information."})
 
-    assert response["Location"] == target.get_absolute_url() + "#rueckmeldungen"
+    assert response["Location"] == f"{target.get_absolute_url()}#rueckmeldung-{Feedback.objects.get().pk}"
     assert "Danke für die Information." in Client().get(target.get_absolute_url()).content.decode()
 
 
@@ -74,7 +74,7 @@ def test_anonymous_visitors_see_login_and_register_links_and_cannot_post(client,
     response = client.post(_url("measure", measure.pk), {"text": "Anonym"})
 
     assert "/konto/anmelden/?next=" in page
-    assert 'href="/konto/registrieren/"' in page
+    assert 'href="/konto/registrieren/?next=' in page
     assert 'name="text"' not in page
     assert response.status_code == 302
     assert response["Location"].startswith("/konto/anmelden/")
