@@ -115,6 +115,68 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI (REQUIRE_SERVICES=1): {report.longrepr}"
 
 
+def skipped_by_reason(reports):
+    """{reason: {file: {test: number of cases}}} of skipped test reports, in the order seen."""
+    groups = {}
+    for report in reports:
+        if isinstance(report.longrepr, tuple):
+            reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+        else:
+            reason = str(report.longrepr)
+        path, _, name = report.nodeid.partition("::")
+        tests = groups.setdefault(reason, {}).setdefault(path, {})
+        name = name.partition("[")[0] or "(the whole file)"
+        tests[name] = tests.get(name, 0) + 1
+    return groups
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter):
+    """At the very end (after pytest's short summary): what this run did not test, and why,
+    so a newcomer on SQLite and the in-memory layer sees what CI covers that they did not."""
+    result = yield
+    reports = [r for r in terminalreporter.stats.get("skipped", []) if not hasattr(r, "wasxfail")]
+    if not reports:
+        return result
+    import textwrap
+
+    write = terminalreporter.write_line
+    terminalreporter.section("not tested here (CI tests it)", sep="=", yellow=True)
+    write(
+        f"{len(reports)} tests skipped. CI (`bash .ci/run`: PostgreSQL, Redis, Chromium; "
+        "REQUIRE_SERVICES=1) runs them all. By reason:"
+    )
+    groups = skipped_by_reason(reports)
+    for reason, files in sorted(groups.items(), key=lambda item: -sum(sum(t.values()) for t in item[1].values())):
+        write(f"{sum(sum(t.values()) for t in files.values())} skipped: {reason}", bold=True)
+        for path, tests in files.items():
+            names = ", ".join(name if count == 1 else f"{name} ({count} cases)" for name, count in tests.items())
+            text = f"{path} ({sum(tests.values())}): {names}"
+            write(
+                textwrap.fill(
+                    text,
+                    width=terminalreporter._tw.fullwidth - 1,
+                    initial_indent="  ",
+                    subsequent_indent="      ",
+                    break_long_words=False,
+                )
+            )
+    return result
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, not Django's default shared-cache memory
+    database: there a second connection writing at once (the workshop sockets' database
+    threads) fails at once with "database table is locked", with no busy timeout to wait
+    on; with a file SQLite's usual locks apply and the writer waits (settings: 20 s)."""
+    from django.conf import settings
+
+    for alias, config in settings.DATABASES.items():
+        if config["ENGINE"].endswith("sqlite3"):
+            config.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / f"test-{alias}.sqlite3")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Before the test database is dropped, close the connections that threads other than
