@@ -104,7 +104,8 @@ def test_a_poll_on_catalogue_measures_reaches_the_compare_page(demo, browser):
         console.goto(f"{demo.base}/ergebnisse/prozesse/{DEMO_PROCESS}/")
         polls = console.locator("section[aria-labelledby=polls-title]")
         expect(polls).to_contain_text("Fachleute bewerten den Katalog: Was soll die Stadt zuerst angehen? (1 Stimme)")
-        compared = console.locator("section", has=console.get_by_role("heading", name="Stimmungsbild: Digitale Bürgerdienste"))
+        heading = console.get_by_role("heading", name="Stimmungsbild: Digitale Bürgerdienste")
+        compared = console.locator("section", has=heading)
         row = compared.locator("tbody tr", has=console.get_by_role("rowheader", name=first, exact=True))
         expect(row.locator("td").nth(1)).to_have_text("1")  # the experts' place
         for title in (second, third):
@@ -128,7 +129,8 @@ def test_the_measure_picker_fits_a_phone(demo, browser):
         boxes = picker.locator("input[name=measure]")
         total = boxes.count()
         assert total >= 3
-        expect(console.locator("#ws-measure-count")).to_have_text(f"0 Maßnahmen gewählt · {total} von {total} angezeigt")
+        count = console.locator("#ws-measure-count")
+        expect(count).to_have_text(f"0 Maßnahmen gewählt · {total} von {total} angezeigt")
         console.get_by_label("Maßnahmen filtern").fill("zzz-nichts")
         expect(console.locator("#ws-measure-none")).to_be_visible()
         console.get_by_label("Maßnahmen filtern").fill("")
