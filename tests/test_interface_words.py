@@ -155,6 +155,10 @@ def facilitator_pages(site):
         f"/ergebnisse/prozesse/{site['process'].slug}/moderation/",
         f"/w/{site['workshop'].code}/console/",
         "/rueckmeldungen/moderation/",
+        "/moderation/",
+        "/w/neu/",
+        f"/w/{site['workshop'].code}/verwaltung/",
+        f"/w/{site['workshop'].code}/verwaltung/bearbeiten/",
     ]
 
 

@@ -254,6 +254,10 @@ def test_citizen_page(demo, citizen, path):
         "/befragungen/{pairwise}/verwaltung/",
         "/befragungen/{published}/verwaltung/",
         "/rueckmeldungen/moderation/",
+        "/moderation/",
+        "/w/neu/",
+        f"/w/{DEMO_WORKSHOP}/verwaltung/",
+        f"/w/{DEMO_WORKSHOP}/verwaltung/bearbeiten/",
     ],
 )
 def test_facilitator_page(demo, facilitator, path):
