@@ -23,7 +23,15 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt | $(PY)
 
 install: $(VENV)/.runtime-installed
 
-demo: install
+# Development mode for manage.py in any shell, not only under make: participation/settings.py
+# reads .env when it is there (the environment wins). Written once, never overwritten;
+# a production machine has no .env, so there a missing SECRET_KEY still stops the start.
+.env:
+	printf '%s\n' '# Written by `make demo`: development settings for this checkout (settings.py' \
+	  '# reads them; the environment wins). Never put this file on a production server.' \
+	  'DEBUG=$(DEBUG)' > $@
+
+demo: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (facilitator: see README)"

@@ -1,7 +1,8 @@
 """Settings for the participation platform.
 
 Everything that differs between a laptop and production is read from the
-environment here, through the small helpers below. A bad value stops the
+environment here (on a development machine also from the `.env` that `make demo`
+writes; the environment wins), through the small helpers below. A bad value stops the
 process at start with a message that names the variable.
 """
 
@@ -103,6 +104,30 @@ def env_redis_url(name):
         raise ImproperlyConfigured(f"{name}={raw!r} is not a redis:// URL.")
     return raw
 
+
+def read_env_file(path):
+    """KEY=VALUE lines of a local settings file into the environment, for the names the
+    environment does not set (it wins). `make demo` writes `.env` with DEBUG=1, so that
+    manage.py works in any shell on a development machine; production has no such file
+    and still fails at start without SECRET_KEY."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: {line!r} is not NAME=value.")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name, value)
+
+
+read_env_file(BASE_DIR / ".env")
 
 DEBUG = env_bool("DEBUG", False)
 

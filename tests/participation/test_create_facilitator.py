@@ -137,3 +137,65 @@ def test_weak_password_for_existing_user_changes_nothing(process):
     assert user.role == Role.CITIZEN
     assert not user.is_staff
     assert not process.facilitators.exists()
+
+
+def run_with_stderr(*args):
+    out, err = StringIO(), StringIO()
+    call_command("create_facilitator", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_without_process_it_warns_that_the_account_can_create_nothing_and_names_the_processes(process):
+    other = factories.make_process(slug="zweiter-prozess")
+    out, err = run_with_stderr("jana", "--password", GOOD_PASSWORD)
+
+    assert "'jana' facilitates no process" in err
+    assert "refused with 403" in err
+    assert f"Processes: {', '.join(sorted([process.slug, other.slug]))}." in err
+    assert "--process" in err
+    # The token stays the last line of the output, for scripts.
+    jana = User.objects.get(username="jana")
+    assert out.splitlines()[-1] == Token.objects.get(user=jana).key
+    assert not jana.facilitated_processes.exists()
+
+
+def test_without_any_process_the_warning_says_to_create_one_first(db):
+    _, err = run_with_stderr("kai", "--password", GOOD_PASSWORD)
+    assert "There is no process yet" in err
+    assert "--process SLUG" in err
+
+
+def test_at_a_terminal_it_asks_for_the_processes(monkeypatch, process):
+    asked = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": asked.append(prompt) or f" {process.slug} ")
+    out, err = run_with_stderr("lena", "--password", GOOD_PASSWORD)
+
+    assert asked == ["Slugs separated by spaces (Enter for none): "]
+    assert f"  {process.slug}  {process.title}" in out
+    assert list(process.facilitators.values_list("username", flat=True)) == ["lena"]
+    assert err == ""
+
+
+def test_at_a_terminal_enter_means_none_and_still_warns(monkeypatch, process):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": "")
+    _, err = run_with_stderr("mia", "--password", GOOD_PASSWORD)
+    assert "'mia' facilitates no process" in err
+    assert not process.facilitators.exists()
+
+
+def test_at_a_terminal_an_unknown_answer_changes_nothing(monkeypatch, process):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": "gibt-es-nicht")
+    with pytest.raises(CommandError, match="gibt-es-nicht"):
+        run_with_stderr("nora", "--password", GOOD_PASSWORD)
+    assert not User.objects.filter(username="nora").exists()
+
+
+def test_a_facilitator_of_a_process_run_again_without_process_is_neither_asked_nor_warned(monkeypatch, process):
+    run("olaf", "--password", GOOD_PASSWORD, "--process", process.slug)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": pytest.fail("asked"))
+    _, err = run_with_stderr("olaf")
+    assert err == ""

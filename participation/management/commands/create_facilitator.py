@@ -3,10 +3,13 @@
 The account gets the facilitator role, may use the Django admin for the content
 of the platform (through the group "Moderation", not user management), becomes
 facilitator of the processes given with --process, and gets an API token that is
-printed on its own line for scripts.
+printed on its own line for scripts. Without --process it asks which processes
+when run at a terminal, and otherwise warns (on stderr) that the account may not
+create workshops or consultations anywhere yet.
 """
 
 import getpass
+import sys
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -87,6 +90,8 @@ class Command(BaseCommand):
             user = User(username=username)
         if password is None and user.pk is None:
             password = self._ask_password()
+        if not process_list and not (user.pk and user.facilitated_processes.exists()) and sys.stdin.isatty():
+            process_list = self._ask_processes(username)
         user.role = Role.FACILITATOR
         user.is_staff = True
         user.is_active = True
@@ -113,8 +118,42 @@ class Command(BaseCommand):
 
         processes_note = f" for {', '.join(p.slug for p in process_list)}" if process_list else ""
         verb = "Created" if created else "Updated"
+        if not user.facilitated_processes.exists():
+            self.stderr.write(self._no_process_warning(username))
         self.stdout.write(f"{verb} facilitator {username!r}{processes_note}. API token:")
         self.stdout.write(token.key)
+
+    def _no_process_warning(self, username):
+        """A facilitator of no process is refused every workshop and consultation (403)."""
+        processes = list(Process.objects.order_by("slug").values_list("slug", flat=True))
+        if processes:
+            remedy = (
+                f"Processes: {', '.join(processes)}. Add one with: "
+                f"manage.py create_facilitator {username} --process {processes[0]}"
+            )
+        else:
+            remedy = (
+                f"There is no process yet: create one in the admin (/admin/), then run "
+                f"manage.py create_facilitator {username} --process SLUG"
+            )
+        return (
+            f"Warning: {username!r} facilitates no process, so creating a workshop or consultation "
+            f"(e.g. POST /api/workshops/) is refused with 403 until --process names one. {remedy}"
+        )
+
+    def _ask_processes(self, username):
+        """At a terminal: which processes the account facilitates (Enter for none)."""
+        processes = list(Process.objects.order_by("slug"))
+        if not processes:
+            return []
+        self.stdout.write(f"Processes {username!r} could facilitate (--process SLUG):")
+        for process in processes:
+            self.stdout.write(f"  {process.slug}  {process.title}")
+        try:
+            answer = input("Slugs separated by spaces (Enter for none): ")
+        except (EOFError, KeyboardInterrupt):
+            raise CommandError("Cancelled; nothing was changed.") from None
+        return self._processes(answer.split())
 
     def _processes(self, slugs):
         slugs = list(dict.fromkeys(slug.strip() for slug in slugs))
