@@ -75,6 +75,10 @@ def dashboard(request, slug):
 def publish(request, pk):
     consultation = get_object_or_404(Consultation.objects.select_related("process"), pk=pk)
     process = selectors.managed_process(consultation.process.slug, request.user)
+    # Irreversible: only with the ticked box of the dashboard's form (works without JavaScript).
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Bitte bestätigen Sie, dass das Ergebnis veröffentlicht werden soll."))
+        return redirect("results:dashboard", slug=process.slug)
     try:
         snapshot, created = actions.publish(request.user, consultation)
     except Conflict as exc:

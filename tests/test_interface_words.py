@@ -149,6 +149,8 @@ def facilitator_pages(site):
     return [
         "/konto/",
         "/befragungen/neu/",
+        f"/befragungen/{first.pk}/verwaltung/bearbeiten/",
+        f"/befragungen/{site['done'].pk}/verwaltung/bearbeiten/",
         f"/befragungen/{first.pk}/verwaltung/",
         f"/befragungen/{site['done'].pk}/verwaltung/",
         f"/ergebnisse/prozesse/{site['process'].slug}/",

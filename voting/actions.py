@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from participation import rules
@@ -177,15 +178,61 @@ def default_receipt_lookup(method, settings):
     return ReceiptLookup.CONTENT
 
 
-def create_consultation(user, process, data):
-    """A new consultation in draft. ``data`` is what the API received."""
-    _require_manager(user, process)
+SETUP_FIELDS = frozenset(
+    {
+        "title",
+        "title_en",
+        "description",
+        "description_en",
+        "method",
+        "eligibility",
+        "options",
+        "settings",
+        "opens_at",
+        "closes_at",
+        "interim_results",
+        "receipt_lookup",
+    }
+)
+TEXT_FIELDS = frozenset({"title", "title_en", "description", "description_en"})
+# The names of the set-up in refusals, as the form labels them.
+SETUP_LABELS = {
+    "title": _lazy("Titel"),
+    "title_en": _lazy("Titel (englisch)"),
+    "description": _lazy("Erläuterung"),
+    "description_en": _lazy("Erläuterung (englisch)"),
+    "method": _lazy("Verfahren"),
+    "eligibility": _lazy("Wer darf teilnehmen?"),
+    "options": _lazy("Maßnahmen auf dem Stimmzettel"),
+    "settings": _lazy("Einstellungen des Verfahrens"),
+    "opens_at": _lazy("Öffnet am"),
+    "closes_at": _lazy("Schließt am"),
+    "interim_results": _lazy("Zwischenergebnisse öffentlich zeigen"),
+    "receipt_lookup": _lazy("Was zeigt die Quittung nach der Veröffentlichung?"),
+}
+
+
+def _clean_text_field(data, name, limit, errors, required=False):
+    text = str(data.get(name) or "")
+    if name.startswith("title"):
+        text = text.strip()
+    if required and not text:
+        errors[name] = [_("Dieses Feld ist erforderlich.")]
+    elif len(text) > limit:
+        errors[name] = [_("Höchstens %(limit)d Zeichen.") % {"limit": limit}]
+    return text
+
+
+def _clean_setup(process, data):
+    """The whole set-up of a consultation from ``data`` (the API's shape), checked as
+    create and update share it; raises ValidationError with the fields' messages."""
     errors = {}
-    title = str(data.get("title") or "").strip()
-    if not title:
-        errors["title"] = [_("Dieses Feld ist erforderlich.")]
-    elif len(title) > 200:
-        errors["title"] = [_("Höchstens %(limit)d Zeichen.") % {"limit": 200}]
+    clean = {
+        "title": _clean_text_field(data, "title", 200, errors, required=True),
+        "title_en": _clean_text_field(data, "title_en", 200, errors),
+        "description": _clean_text_field(data, "description", 20000, errors),
+        "description_en": _clean_text_field(data, "description_en", 20000, errors),
+    }
     method = data.get("method")
     if method not in Method.values:
         errors["method"] = [_("Muss eines von %(values)s sein.") % {"values": ", ".join(Method.values)}]
@@ -221,32 +268,156 @@ def create_consultation(user, process, data):
     receipt_lookup = data.get("receipt_lookup") or default_receipt_lookup(method, settings)
     if receipt_lookup not in ReceiptLookup.values:
         errors["receipt_lookup"] = [_("Muss eines von %(values)s sein.") % {"values": ", ".join(ReceiptLookup.values)}]
-    description = str(data.get("description") or "")
-    if len(description) > 20000:
-        errors["description"] = [_("Höchstens %(limit)d Zeichen.") % {"limit": 20000}]
     if errors:
         raise ValidationError(errors)
+    clean.update(
+        method=method,
+        settings=settings,
+        eligibility=eligibility,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        interim_results=bool(data.get("interim_results", False)),
+        receipt_lookup=receipt_lookup,
+        measures=measures,
+    )
+    return clean
+
+
+def create_consultation(user, process, data):
+    """A new consultation in draft. ``data`` is what the API received."""
+    _require_manager(user, process)
+    setup = _clean_setup(process, data)
+    measures = setup.pop("measures")
     with transaction.atomic():
-        consultation = Consultation.objects.create(
-            process=process,
-            title=title,
-            title_en=str(data.get("title_en") or "")[:200],
-            description=description,
-            description_en=str(data.get("description_en") or "")[:20000],
-            method=method,
-            settings=settings,
-            eligibility=eligibility,
-            opens_at=opens_at,
-            closes_at=closes_at,
-            interim_results=bool(data.get("interim_results", False)),
-            receipt_lookup=receipt_lookup,
-            created_by=user,
-        )
+        consultation = Consultation.objects.create(process=process, created_by=user, **setup)
         ConsultationOption.objects.bulk_create(
             ConsultationOption(consultation=consultation, measure=m, position=n) for n, m in enumerate(measures)
         )
-        record_audit(user, "create", consultation, {"method": method, "eligibility": eligibility})
+        record_audit(user, "create", consultation, {"method": setup["method"], "eligibility": setup["eligibility"]})
     return consultation
+
+
+def has_votes(consultation):
+    """Whether anyone has voted yet (a ballot, a pairwise answer or a row of the register)."""
+    return consultation.voters.exists() or consultation.ballots.exists() or consultation.pairwise_votes.exists()
+
+
+def editable_setup(consultation):
+    """What of the set-up may still change, and why the rest may not ("" when all may).
+
+    A draft, and a scheduled consultation nobody has voted in, may change in everything.
+    Once it is open (or has votes) every ballot must count by the rules it was cast
+    under: method, measures, settings, eligibility, interim results, what a receipt shows
+    and the start stay as they are; the texts and the end may change. After the close
+    only the texts may. Printed access codes tie the eligibility rule down."""
+    phase = consultation.phase
+    if phase == Phase.CLOSED:
+        return TEXT_FIELDS, _("Die Befragung ist beendet; änderbar sind nur noch Titel und Erläuterung.")
+    if phase == Phase.OPEN or has_votes(consultation):
+        return TEXT_FIELDS | {"closes_at"}, _(
+            "Die Befragung läuft. Damit alle Stimmen nach denselben Regeln zählen, stehen Verfahren, Maßnahmen, "
+            "Einstellungen, Teilnahme und Beginn fest; änderbar sind Titel, Erläuterung und das Ende."
+        )
+    if consultation.access_codes.exists():
+        return SETUP_FIELDS - {"eligibility"}, _(
+            "Für diese Befragung sind schon Zugangscodes erzeugt; die Teilnahme bleibt daher beim Zugangscode, "
+            "sonst gälten die Briefe nicht mehr."
+        )
+    return SETUP_FIELDS, ""
+
+
+def _current_setup(consultation):
+    setup = {name: getattr(consultation, name) for name in SETUP_FIELDS - {"options"}}
+    setup["options"] = list(consultation.options.order_by("position", "id").values_list("measure_id", flat=True))
+    return setup
+
+
+def _moves_now(changes):
+    """Refusals for a new start or end of a published consultation that lies in the past:
+    saving it would open or close the consultation without the confirmation those steps ask."""
+    now = timezone.now()
+    errors = {}
+    if "opens_at" in changes and (changes["opens_at"] is None or changes["opens_at"] <= now):
+        errors["opens_at"] = [
+            _(
+                "Ein Beginn, der schon vorbei oder leer ist, öffnete die Befragung sofort; "
+                "dafür gibt es „Jetzt öffnen“ mit Bestätigung."
+            )
+        ]
+    if "closes_at" in changes and changes["closes_at"] is not None and changes["closes_at"] <= now:
+        errors["closes_at"] = [
+            _(
+                "Ein Ende, das schon vorbei ist, beendete die Befragung sofort; "
+                "dafür gibt es „Befragung schließen“ mit Bestätigung."
+            )
+        ]
+    return errors
+
+
+def update_consultation(user, consultation, data):
+    """Change the set-up of a consultation; keys missing from ``data`` stay as they are.
+
+    Checked as on creation; a change of what may no longer change (``editable_setup``)
+    is refused with the reason, and then nothing is changed. Returns the consultation
+    and the names of the fields that changed (none when nothing did)."""
+    _require_manager(user, consultation)
+    unknown = set(data) - SETUP_FIELDS
+    if unknown:
+        raise ValidationError(
+            {"settings": [_("Unbekannte Felder: %(names)s.") % {"names": ", ".join(sorted(unknown))}]}
+        )
+    with transaction.atomic():
+        # The state cannot move under the check: opening and closing wait for this lock.
+        fresh = Consultation.objects.select_for_update().select_related("process").get(pk=consultation.pk)
+        current = _current_setup(fresh)
+        merged = {**current, **data}
+        if merged["method"] != current["method"] and "settings" not in data:
+            merged["settings"] = {}  # the old method's settings mean nothing to the new one
+        if "receipt_lookup" not in data and current["receipt_lookup"] == default_receipt_lookup(
+            current["method"], current["settings"]
+        ):
+            merged["receipt_lookup"] = None  # it followed the default: it follows a new method's default
+        setup = _clean_setup(fresh.process, merged)
+        measures = setup.pop("measures")
+        new_options = [m.pk for m in measures]
+        changed = sorted(
+            name
+            for name in SETUP_FIELDS
+            if (set(new_options) != set(current["options"]) if name == "options" else setup[name] != current[name])
+        )
+        editable, reason = editable_setup(fresh)
+        errors = {
+            name: [
+                _("„%(field)s“ lässt sich nicht mehr ändern. %(reason)s")
+                % {"field": SETUP_LABELS[name], "reason": reason}
+            ]
+            for name in changed
+            if name not in editable
+        }
+        if fresh.state != ConsultationState.DRAFT:
+            errors.update(_moves_now({n: setup[n] for n in changed if n in editable}))
+        if errors:
+            raise ValidationError(errors)
+        if not changed:
+            return fresh, []
+        fields = [name for name in changed if name != "options"]
+        for name in fields:
+            setattr(fresh, name, setup[name])
+        if fields:
+            fresh.save(update_fields=fields)
+        if "options" in changed:
+            # Only drafts and unvoted scheduled consultations get here: no ballot names these rows.
+            fresh.options.exclude(measure_id__in=new_options).delete()
+            kept = {option.measure_id: option for option in fresh.options.all()}
+            for position, measure in enumerate(measures):
+                option = kept.get(measure.pk)
+                if option is None:
+                    ConsultationOption.objects.create(consultation=fresh, measure=measure, position=position)
+                elif option.position != position:
+                    option.position = position
+                    option.save(update_fields=["position"])
+        record_audit(user, "consultation.update", fresh, {"fields": changed})
+    return fresh, changed
 
 
 def open_consultation(user, consultation):

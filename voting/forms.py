@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participation.models import Measure, MeasureOrigin, Process
 
+from .actions import default_receipt_lookup
 from .ballots import DEFAULT_POINTS_BUDGET, SCORE_MAX, SCORE_MIN
 from .models import Eligibility, Method, ReceiptLookup
 
@@ -136,8 +137,61 @@ class ProcessChoiceForm(NoColonForm):
         self.fields["process"].queryset = processes
 
 
+# The form's fields behind each key of the actions' set-up (actions.SETUP_FIELDS).
+SETTINGS_FIELDS = {
+    Method.APPROVAL: ("max_approvals",),
+    Method.SCORE: ("labels",),
+    Method.RANKING: (),
+    Method.POINTS: ("budget_points", "use_costs", "budget"),
+    Method.PAIRWISE: ("allow_proposals",),
+}
+ALL_SETTINGS_FIELDS = tuple(name for names in SETTINGS_FIELDS.values() for name in names)
+SETUP_FORM_FIELDS = {
+    "title": ("title",),
+    "title_en": ("title_en",),
+    "description": ("description",),
+    "description_en": ("description_en",),
+    "method": ("method",),
+    "options": ("measures",),
+    "settings": ALL_SETTINGS_FIELDS,
+    "eligibility": ("eligibility",),
+    "opens_at": ("opens_at",),
+    "closes_at": ("closes_at",),
+    "interim_results": ("interim_results",),
+    "receipt_lookup": ("receipt_lookup",),
+}
+
+
+def initial_from(consultation):
+    """The form's values for an existing consultation (the edit page)."""
+    settings = consultation.settings or {}
+    default_lookup = default_receipt_lookup(consultation.method, settings)
+    return {
+        "title": consultation.title,
+        "title_en": consultation.title_en,
+        "description": consultation.description,
+        "description_en": consultation.description_en,
+        "method": consultation.method,
+        "measures": list(consultation.options.values_list("measure_id", flat=True)),
+        "max_approvals": settings.get("max_approvals"),
+        "labels": settings.get("labels", "numbers"),
+        "budget_points": settings.get("budget_points", DEFAULT_POINTS_BUDGET),
+        "use_costs": bool(settings.get("use_costs")),
+        "budget": settings.get("budget"),
+        "allow_proposals": settings.get("allow_proposals", True),
+        "eligibility": consultation.eligibility,
+        "opens_at": consultation.opens_at,
+        "closes_at": consultation.closes_at,
+        "interim_results": consultation.interim_results,
+        # "Standard" while it is what the method would choose anyway.
+        "receipt_lookup": "" if consultation.receipt_lookup == default_lookup else consultation.receipt_lookup,
+    }
+
+
 class ConsultationForm(NoColonForm):
-    """A new consultation. Types are checked here; the rules in actions.create_consultation."""
+    """A new consultation, or the set-up of one (the edit page: ``consultation`` with
+    ``editable``, the keys of actions.SETUP_FIELDS that may still change). Types are
+    checked here; the rules in actions.create_consultation and update_consultation."""
 
     title = forms.CharField(label=_("Titel"), max_length=200)
     description = forms.CharField(
@@ -146,6 +200,19 @@ class ConsultationForm(NoColonForm):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Worum es geht und was mit dem Ergebnis geschieht."),
+    )
+    title_en = forms.CharField(
+        label=_("Titel (englisch)"),
+        max_length=200,
+        required=False,
+        help_text=_("Für die englische Seite; leer: dort steht der deutsche Titel."),
+    )
+    description_en = forms.CharField(
+        label=_("Erläuterung (englisch)"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Leer: die englische Seite zeigt die deutsche Erläuterung."),
     )
     method = forms.ChoiceField(label=_("Verfahren"), choices=Method.choices, widget=forms.RadioSelect)
     measures = MeasureChoiceField(
@@ -177,7 +244,12 @@ class ConsultationForm(NoColonForm):
         initial=True,
     )
     eligibility = forms.ChoiceField(
-        label=_("Wer darf teilnehmen?"), choices=Eligibility.choices, widget=forms.RadioSelect
+        label=_("Wer darf teilnehmen?"),
+        choices=Eligibility.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "„offen“ ist ein unverbindliches Stimmungsbild: eine Stimme je Browser, ohne Prüfung, wer abstimmt."
+        ),
     )
     opens_at = forms.DateTimeField(
         label=_("Öffnet am"),
@@ -206,10 +278,53 @@ class ConsultationForm(NoColonForm):
     # Where the actions' error keys land in this form.
     ERROR_FIELDS = {"options": "measures", "settings": None}
 
-    def __init__(self, *args, process, **kwargs):
+    def __init__(self, *args, process, consultation=None, editable=None, lock_reason="", **kwargs):
         super().__init__(*args, **kwargs)
         self.process = process
+        self.consultation = consultation
+        self.editable = editable
+        self.lock_reason = lock_reason
         self.fields["measures"].queryset = Measure.objects.filter(process=process).order_by("title")
+        # Form fields shown as inputs; the others are shown read-only (the edit page of a running one).
+        self.editable_fields = {
+            name for key, names in SETUP_FORM_FIELDS.items() if editable is None or key in editable for name in names
+        }
+        for name, field in self.fields.items():
+            if name not in self.editable_fields:
+                field.required = False
+
+    def method_settings(self):
+        """(method, label, bound fields) for each method's settings, for the fieldsets of the page."""
+        return [(method, label, [self[name] for name in SETTINGS_FIELDS[method]]) for method, label in Method.choices]
+
+    def _sent(self, key):
+        if key in ("opens_at", "closes_at") and not self.data.get(key):
+            # An empty time from a form older than the opening (which set the start) is no wish for none.
+            return False
+        return any(name in self.data for name in SETUP_FORM_FIELDS[key])
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("method") or (self.consultation.method if self.consultation else None)
+        # Settings of the other methods are not used, so their mistakes do not stop the form.
+        for name in ALL_SETTINGS_FIELDS:
+            if name not in SETTINGS_FIELDS.get(method, ()) and name in self._errors:
+                del self._errors[name]
+        # A field shown read-only cannot carry its error: it goes to the top of the form.
+        for name in list(self._errors):
+            if name in self.fields and name not in self.editable_fields:
+                del self._errors[name]
+                self.add_error(
+                    None,
+                    _("„%(field)s“ lässt sich nicht mehr ändern. %(reason)s")
+                    % {"field": self.fields[name].label, "reason": self.lock_reason},
+                )
+        # The page shows times to the minute: an unchanged time keeps its seconds.
+        for name in ("opens_at", "closes_at"):
+            initial = self.initial.get(name)
+            if initial and data.get(name) and data[name] == initial.replace(second=0, microsecond=0):
+                data[name] = initial
+        return data
 
     def settings_for(self, method):
         data = self.cleaned_data
@@ -231,27 +346,34 @@ class ConsultationForm(NoColonForm):
         return {}
 
     def action_data(self):
-        """What actions.create_consultation takes, from the cleaned form."""
+        """What actions.create_consultation (or update_consultation) takes, from the cleaned
+        form. On the edit page a field shown read-only is left out unless it was sent after
+        all (a form from before the consultation opened): then the action says it is fixed."""
         data = self.cleaned_data
-        method = data["method"]
-        return {
-            "title": data["title"],
+        method = data.get("method") or (self.consultation.method if self.consultation else None)
+        full = {
+            "title": data.get("title", ""),
+            "title_en": data.get("title_en", ""),
             "description": data.get("description", ""),
+            "description_en": data.get("description_en", ""),
             "method": method,
-            "eligibility": data["eligibility"],
-            "options": [measure.pk for measure in data["measures"]],
+            "eligibility": data.get("eligibility"),
+            "options": [measure.pk for measure in data.get("measures") or []],
             "settings": self.settings_for(method),
             "opens_at": data.get("opens_at"),
             "closes_at": data.get("closes_at"),
             "interim_results": data.get("interim_results", False),
             "receipt_lookup": data.get("receipt_lookup") or None,
         }
+        if self.editable is None:
+            return full
+        return {key: value for key, value in full.items() if key in self.editable or self._sent(key)}
 
     def add_action_errors(self, error):
         """Puts the errors of actions.create_consultation beside the fields they concern."""
         for key, messages in error.message_dict.items():
             field = self.ERROR_FIELDS.get(key, key)
-            if field not in self.fields:
-                field = None
+            if field not in self.editable_fields:
+                field = None  # unknown, or shown read-only: the message names it
             for message in messages:
                 self.add_error(field, message)

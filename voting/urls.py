@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/paar/", views.pair, name="pair"),
     path("<int:pk>/vorschlag/", views.propose, name="propose"),
     path("<int:pk>/verwaltung/", views.manage, name="manage"),
+    path("<int:pk>/verwaltung/bearbeiten/", views.edit, name="edit"),
     path("<int:pk>/verwaltung/oeffnen/", views.open_now, name="open"),
     path("<int:pk>/verwaltung/planen/", views.schedule, name="schedule"),
     path("<int:pk>/verwaltung/schliessen/", views.close, name="close"),

@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -27,6 +27,7 @@ from participation import rules
 from participation.errors import Conflict, RateLimited, Unauthenticated
 from participation.models import Process
 from participation.security import client_address
+from participation.templatetags.pages import money, number
 from results.actions import latest_snapshot
 from results.compute import counts_of
 
@@ -40,6 +41,7 @@ from .forms import (
     ProposalForm,
     ballot_from_post,
     grade_labels,
+    initial_from,
 )
 from .letters import letters_for
 from .models import Eligibility, Method, Phase, Proposal, ProposalStatus, VoterRecord
@@ -586,13 +588,27 @@ def _state_change(request, pk, action, done):
     return redirect("consultations:manage", pk=consultation.pk)
 
 
+def _confirmed(request, message):
+    """Irreversible steps go ahead only with the ticked box of their form (works without JavaScript)."""
+    if request.POST.get("confirm") == "yes":
+        return True
+    messages.error(request, message)
+    return False
+
+
 @require_POST
 def open_now(request, pk):
+    consultation = _manager_post(request, pk)
+    if not _confirmed(request, _("Bitte bestätigen Sie, dass die Befragung jetzt geöffnet werden soll.")):
+        return redirect("consultations:manage", pk=consultation.pk)
     return _state_change(request, pk, actions.open_consultation, _("Die Befragung ist geöffnet."))
 
 
 @require_POST
 def schedule(request, pk):
+    consultation = _manager_post(request, pk)
+    if not _confirmed(request, _("Bitte bestätigen Sie, dass die Befragung veröffentlicht werden soll.")):
+        return redirect("consultations:manage", pk=consultation.pk)
     return _state_change(
         request, pk, actions.schedule_consultation, _("Die Befragung ist veröffentlicht und öffnet zur geplanten Zeit.")
     )
@@ -601,8 +617,7 @@ def schedule(request, pk):
 @require_POST
 def close(request, pk):
     consultation = _manager_post(request, pk)
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Bitte bestätigen Sie, dass die Befragung endgültig geschlossen werden soll."))
+    if not _confirmed(request, _("Bitte bestätigen Sie, dass die Befragung endgültig geschlossen werden soll.")):
         return redirect("consultations:manage", pk=consultation.pk)
     return _state_change(request, pk, actions.close_consultation, _("Die Befragung ist geschlossen."))
 
@@ -667,7 +682,13 @@ def create(request):
     if not rules.is_facilitator(request.user) or not processes.exists():
         raise Http404
     process = None
-    chooser = ProcessChoiceForm(request.GET or None, processes=processes)
+    query = request.GET.copy()
+    # Links may name the process by its slug (/befragungen/neu/?process=<slug>) as well as by id.
+    wanted = query.get("process", "")
+    if wanted and not wanted.isdigit():
+        found = processes.filter(slug=wanted[:200]).values_list("pk", flat=True).first()
+        query["process"] = str(found) if found else wanted
+    chooser = ProcessChoiceForm(query or None, processes=processes)
     if request.method == "POST":
         # Through the form's field: "abc" or a number beyond 64 bits is not found (404), not a 500.
         posted = ProcessChoiceForm(request.POST, processes=processes)
@@ -693,3 +714,68 @@ def create(request):
     return render(
         request, "consultations/create.html", {"form": form, "process": process, "chooser": chooser}, status=status
     )
+
+
+def settings_summary(consultation):
+    """The method's settings in words, for the read-only view of a running consultation."""
+    settings = consultation.settings or {}
+    method = consultation.method
+    if method == Method.APPROVAL:
+        limit = settings.get("max_approvals")
+        if not limit:
+            return [_("Beliebig viele Zustimmungen")]
+        return [ngettext("Höchstens %(n)d Zustimmung", "Höchstens %(n)d Zustimmungen", limit) % {"n": limit}]
+    if method == Method.SCORE:
+        return [_("Bewertung in Worten") if settings.get("labels") == "words" else _("Bewertung mit Zahlen 0 bis 5")]
+    if method == Method.POINTS:
+        if settings.get("use_costs"):
+            return [_("Bürgerhaushalt mit einem Budget von %(budget)s") % {"budget": money(settings.get("budget"))}]
+        return [_("%(n)s Punkte je Person") % {"n": number(settings.get("budget_points"))}]
+    if method == Method.PAIRWISE:
+        return [
+            _("Eigene Vorschläge erlaubt") if settings.get("allow_proposals", True) else _("Keine eigenen Vorschläge")
+        ]
+    return [_("Keine weiteren Einstellungen")]
+
+
+@never_cache
+def edit(request, pk):
+    """The set-up of a consultation: everything in a draft, texts and the end once it runs
+    (actions.editable_setup); what is fixed is shown read-only with the reason."""
+    consultation = _consultation(request, pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not selectors.can_manage(request.user, consultation):
+        raise Http404
+    editable, reason = actions.editable_setup(consultation)
+    form = ConsultationForm(
+        request.POST if request.method == "POST" else None,
+        process=consultation.process,
+        consultation=consultation,
+        editable=editable,
+        lock_reason=reason,
+        initial=initial_from(consultation),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            _updated, changed = actions.update_consultation(request.user, consultation, form.action_data())
+        except REFUSALS as exc:
+            if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                form.add_action_errors(exc)
+            else:
+                form.add_error(None, _error_from(exc)["message"])
+        else:
+            messages.success(
+                request, _("Die Änderungen sind gespeichert.") if changed else _("Es gab nichts zu ändern.")
+            )
+            return redirect("consultations:manage", pk=consultation.pk)
+    context = {
+        "consultation": consultation,
+        "process": consultation.process,
+        "form": form,
+        "phase": consultation.phase,
+        "lock_reason": reason,
+        "options": _options(consultation),
+        "settings_summary": settings_summary(consultation),
+    }
+    return render(request, "consultations/edit.html", context, status=400 if form.is_bound else 200)

@@ -251,6 +251,7 @@ def test_citizen_page(demo, citizen, path):
         f"/ergebnisse{P}/moderation/",
         "/ergebnisse/{published}/",
         "/befragungen/neu/",
+        "/befragungen/{approval}/verwaltung/bearbeiten/",
         "/befragungen/{pairwise}/verwaltung/",
         "/befragungen/{published}/verwaltung/",
         "/rueckmeldungen/moderation/",

@@ -161,6 +161,8 @@ def test_the_dashboard_publishes_a_snapshot_that_the_public_page_then_shows(resu
     )
     expect(item.get_by_text("Noch nichts veröffentlicht.")).to_be_visible()
     expect(item).to_contain_text("Vorn: Digitales Bürgeramt")
+    # Publishing is irreversible: the box that spells out the consequences must be ticked first.
+    item.get_by_role("checkbox", name="Ja, dieses Ergebnis veröffentlichen").check()
     item.get_by_role("button", name="Ergebnis veröffentlichen").click()
 
     expect(dashboard.get_by_text("Das Ergebnis ist veröffentlicht")).to_be_visible()
@@ -171,6 +173,7 @@ def test_the_dashboard_publishes_a_snapshot_that_the_public_page_then_shows(resu
     assert len(sha256) == 64
 
     # Publishing again with unchanged data gives no second snapshot.
+    item.get_by_role("checkbox", name="Ja, dieses Ergebnis veröffentlichen").check()
     item.get_by_role("button", name="Ergebnis veröffentlichen").click()
     expect(dashboard.get_by_text("Unverändert: Dieses Ergebnis war bereits veröffentlicht.")).to_be_visible()
     expect(

@@ -45,7 +45,7 @@ def test_dashboard_shows_workshops_consultations_and_publish_button(client):
 def test_publishing_from_the_dashboard_creates_a_snapshot(client):
     consultation, facilitator, *_ = closed_consultation(client)
     client.force_login(facilitator)
-    response = client.post(f"/ergebnisse/{consultation.pk}/veroeffentlichen/", follow=True)
+    response = client.post(f"/ergebnisse/{consultation.pk}/veroeffentlichen/", {"confirm": "yes"}, follow=True)
     assert response.redirect_chain[-1][0] == url(consultation)
     snapshot = ResultSnapshot.objects.get(consultation=consultation)
     html = response.content.decode()
@@ -59,11 +59,11 @@ def test_publish_form_refuses_others_and_open_consultations(client):
 
     consultation, facilitator, *_ = closed_consultation(client)
     client.force_login(factories.make_user())
-    assert client.post(f"/ergebnisse/{consultation.pk}/veroeffentlichen/").status_code == 404
+    assert client.post(f"/ergebnisse/{consultation.pk}/veroeffentlichen/", {"confirm": "yes"}).status_code == 404
     assert not ResultSnapshot.objects.exists()
     open_one, owner, _ = make_consultation("ranking")
     client.force_login(owner)
-    html = client.post(f"/ergebnisse/{open_one.pk}/veroeffentlichen/", follow=True).content.decode()
+    html = client.post(f"/ergebnisse/{open_one.pk}/veroeffentlichen/", {"confirm": "yes"}, follow=True).content.decode()
     assert "Nur beendete Befragungen können veröffentlicht werden." in html
     assert not ResultSnapshot.objects.exists()
 

@@ -22,11 +22,11 @@ def rows(w):
     c = w.draft.pk
     return [
         ("get", f"/befragungen/{w.open_ranking.pk}/verwaltung/", {}),
-        ("post", f"/befragungen/{c}/verwaltung/oeffnen/", {}),
+        ("post", f"/befragungen/{c}/verwaltung/oeffnen/", {"confirm": "yes"}),
         ("post", f"/befragungen/{w.open_ranking.pk}/verwaltung/schliessen/", {"confirm": "yes"}),
         ("post", f"/befragungen/{w.pairwise.pk}/verwaltung/vorschlaege/{w.proposal.pk}/aufnehmen/", {}),
         ("post", f"/befragungen/{w.pairwise.pk}/verwaltung/vorschlaege/{w.proposal.pk}/ablehnen/", {}),
-        ("post", f"/ergebnisse/{w.closed_unpublished.pk}/veroeffentlichen/", {}),
+        ("post", f"/ergebnisse/{w.closed_unpublished.pk}/veroeffentlichen/", {"confirm": "yes"}),
         ("get", f"/ergebnisse/prozesse/{w.process.slug}/moderation/", {}),
         ("get", f"/w/{w.workshop.code}/console/", {}),
         ("get", f"/w/{w.draft_workshop.code}/", {}),

@@ -112,7 +112,7 @@ def test_open_and_close_buttons(client):
     client.force_login(facilitator)
     manage = f"/befragungen/{consultation.pk}/verwaltung/"
     assert "Jetzt öffnen" in client.get(manage).content.decode()
-    response = client.post(manage + "oeffnen/", follow=True)
+    response = client.post(manage + "oeffnen/", {"confirm": "yes"}, follow=True)
     assert "Die Befragung ist geöffnet." in response.content.decode()
     consultation.refresh_from_db()
     assert consultation.phase == "open"
@@ -126,7 +126,7 @@ def test_open_and_close_buttons(client):
     consultation.refresh_from_db()
     assert consultation.phase == "closed"
     # A closed consultation cannot be opened again; the page says why.
-    response = client.post(manage + "oeffnen/", follow=True)
+    response = client.post(manage + "oeffnen/", {"confirm": "yes"}, follow=True)
     assert "kann nicht wieder geöffnet werden" in response.content.decode()
     consultation.refresh_from_db()
     assert consultation.phase == "closed"
@@ -138,7 +138,7 @@ def test_schedule_button_publishes_for_the_opening_time(client):
         "score", "open", open_now=False, opens_at=timezone.now() + timedelta(days=2)
     )
     client.force_login(facilitator)
-    client.post(f"/befragungen/{consultation.pk}/verwaltung/planen/")
+    client.post(f"/befragungen/{consultation.pk}/verwaltung/planen/", {"confirm": "yes"})
     consultation.refresh_from_db()
     assert consultation.phase == "scheduled"
     assert client.logout() is None
