@@ -292,6 +292,8 @@ STORAGES = {
 # Serve static files straight from the app folders in development, no collectstatic needed.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files browsers ask for at the site's root, not under /static/: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "frontend" / "root"
 
 # E-mail: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
