@@ -57,6 +57,7 @@ def test_the_home_lists_what_a_facilitator_looks_after(client, facilitator, proc
     assert "Entwurf" in html
     assert "Was zuerst?" in html
     assert f'href="/befragungen/{world["consultation"].pk}/verwaltung/"' in html
+    assert f'href="/befragungen/{world["consultation"].pk}/verwaltung/bearbeiten/"' in html
     assert "2 gemeldete Rückmeldungen warten auf die Moderation." in html
     assert 'href="/rueckmeldungen/moderation/"' in html
     assert f'href="/ergebnisse/prozesse/{process.slug}/moderation/"' in html
