@@ -159,6 +159,7 @@ def test_create_choose_a_method_edit_and_see_the_english_text(browser, site, wid
     expect(page.get_by_text("Die Änderungen sind gespeichert.")).to_be_visible()
 
     # Opening asks for the confirmation first.
+    snap(page, "manage-draft", width)
     page.get_by_role("button", name="Jetzt öffnen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Was machen wir zuerst? ({width})")
     expect(page.get_by_text("Die Befragung ist geöffnet.")).to_have_count(0)
