@@ -36,6 +36,22 @@ def count_label(name):
     return labels.get(name, name)
 
 
+def count_short_label(name):
+    """A count's name short enough for a spreadsheet tab (31 characters)."""
+    labels = {
+        "approval": _("Zustimmungen"),
+        "mean": _("Durchschnittliche Bewertung"),
+        "majority_judgment": _("Mehrheitsurteil"),
+        "schulze": _("Schulze-Methode"),
+        "borda": _("Borda-Punkte"),
+        "copeland": _("Copeland-Punkte"),
+        "first_choices": _("Erste Plätze"),
+        "points": _("Punkte"),
+        "bradley_terry": _("Gewinnchance (Bradley-Terry)"),
+    }
+    return labels.get(name, name)
+
+
 def title_of(item, lang=None):
     """A consultation's or process's title from the result, English where there is one."""
     english = (lang or get_language() or "de").startswith("en")

@@ -11,13 +11,22 @@ import io
 import zipfile
 
 import numpy as np
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from workshops.exports import neutralise
+from workshops.exports import local_time, neutralise
 
 from . import compare, xlsx
 from .ballotfile import BallotFile, collector_paused, is_unlinked
-from .charts import count_label, disagreement_summary, option_titles, ranking_rows, title_of, uncertainty_notes
+from .charts import (
+    count_label,
+    count_short_label,
+    disagreement_summary,
+    option_titles,
+    ranking_rows,
+    title_of,
+    uncertainty_notes,
+)
 from .compute import canonical_bytes, counts_of
 
 FORMATS = ("csv", "xlsx", "json", "pdf")
@@ -52,8 +61,10 @@ def eligibility_label(eligibility):
 # --- tables -------------------------------------------------------------------------
 
 
-def _table(name, title, columns, rows):
-    return {"name": name, "title": title, "columns": columns, "rows": rows}
+def _table(name, title, columns, rows, sheet=None):
+    """A table: ``name`` of its CSV file, ``title``, and ``sheet``, its short name as an
+    XLSX sheet (31 characters at most; the title when not given)."""
+    return {"name": name, "title": title, "columns": columns, "rows": rows, "sheet": sheet or title}
 
 
 def summary_table(result, snapshot=None):
@@ -67,8 +78,8 @@ def summary_table(result, snapshot=None):
         [_("Verfahren"), method_label(consultation["method"])],
         [_("Hauptzählung"), count_label(result["main_count"])],
         [_("Teilnahme"), eligibility_label(consultation["eligibility"])],
-        [_("Beginn"), consultation["opens_at"] or ""],
-        [_("Ende"), consultation["closes_at"] or ""],
+        [_("Beginn"), local_time(consultation["opens_at"])],
+        [_("Ende"), local_time(consultation["closes_at"])],
         [_("Teilnehmende"), turnout["voters"]],
         [
             _("Gezählte Stimmzettel") if consultation["method"] != "pairwise" else _("Gezählte Vergleiche"),
@@ -82,11 +93,13 @@ def summary_table(result, snapshot=None):
     rows += [[_("Vergleich der Zählweisen"), line] for line in disagreement_summary(result)]
     if snapshot is not None:
         rows += [
-            [_("Veröffentlicht am"), snapshot.published_at.isoformat()],
+            [_("Veröffentlicht am"), local_time(snapshot.published_at)],
             [_("SHA-256 des Ergebnisses"), snapshot.sha256],
         ]
     else:
         rows.append([_("Stand"), _("nicht veröffentlichtes Live-Ergebnis")])
+    # The result JSON keeps UTC; the tables for people show the city's local time.
+    rows.append([_("Zeitzone der Zeitangaben"), settings.TIME_ZONE])
     return _table("summary", _("Übersicht"), [_("Angabe"), _("Wert")], rows)
 
 
@@ -95,7 +108,8 @@ def ranking_tables(result):
     for name, count in counts_of(result["count"]):
         rows = ranking_rows(result, name)
         budget = "selected" in count
-        columns = [_("Platz"), _("Maßnahme (ID)"), _("Maßnahme"), _("Wert")]
+        # The value column says what is counted ("Borda-Punkte"), not just "Wert".
+        columns = [_("Platz"), _("Maßnahme (ID)"), _("Maßnahme"), count_label(name)]
         columns += [_("95-%-Intervall von"), _("bis"), _("Platz (95 %) von"), _("bis")]
         if budget:
             columns.append(_("im Budget"))
@@ -106,12 +120,14 @@ def ranking_tables(result):
             if budget:
                 line.append(_("ja") if row["selected"] else _("nein"))
             body.append(line)
-        tables.append(_table(f"ranking_{name}", count_label(name), columns, body))
+        tables.append(_table(f"ranking_{name}", count_label(name), columns, body, count_short_label(name)))
     return tables
 
 
 def turnout_table(result):
-    rows = [[row["hour"], row["voters"], row["cumulative"]] for row in result["turnout"].get("over_time", [])]
+    rows = [
+        [local_time(row["hour"]), row["voters"], row["cumulative"]] for row in result["turnout"].get("over_time", [])
+    ]
     return _table("turnout", _("Beteiligung"), [_("Stunde"), _("neu Teilnehmende"), _("Teilnehmende gesamt")], rows)
 
 
@@ -120,24 +136,34 @@ def ballots_table(result, ballots):
     ranking file is read into a matrix of places (``places``, 0 = not ranked) with
     its ``receipts``, which the renderers write without a Python object per cell."""
     ids = [str(option["id"]) for option in result["options"]]
+    named = measure_names(result)
+    headers = [named[option] for option in ids]
     if isinstance(ballots, BallotFile):
         rankings = ballots.rankings()
         if rankings is not None:
-            table = _table("ballots", _("Stimmzettel"), [_("Quittung"), *ids], [])
+            table = _table("ballots", _("Stimmzettel"), [_("Quittung"), *headers], [])
             table["receipts"] = rankings.receipts
             table["places"] = rankings.places([option["id"] for option in result["options"]])
             return table
         ballots = ballots.document
     method = ballots.get("method")
     if method == "pairwise":
-        rows = [[row["winner"], row["loser"]] for row in ballots.get("comparisons", [])]
-        return _table("ballots", _("Stimmzettel"), [_("bevorzugt (ID)"), _("gegenüber (ID)")], rows)
+        rows = [
+            [named.get(str(row["winner"]), row["winner"]), named.get(str(row["loser"]), row["loser"])]
+            for row in ballots.get("comparisons", [])
+        ]
+        return _table("ballots", _("Stimmzettel"), [_("bevorzugt"), _("gegenüber")], rows)
     if is_unlinked(ballots):
         # No receipt beside a content: the receipts get a table of their own.
         rows = [_content_cells(method, content, ids) for content in ballots.get("contents", [])]
-        return _table("ballots", _("Stimmzettel"), ids, rows)
+        return _table("ballots", _("Stimmzettel"), headers, rows)
     rows = [[row["receipt"], *_content_cells(method, row["content"], ids)] for row in ballots.get("ballots", [])]
-    return _table("ballots", _("Stimmzettel"), [_("Quittung"), *ids], rows)
+    return _table("ballots", _("Stimmzettel"), [_("Quittung"), *headers], rows)
+
+
+def measure_names(result):
+    """{id (str): "Title (#id)"}: a measure named for people, its id kept beside the title."""
+    return {key: f"{title} (#{key})" for key, title in option_titles(result).items()}
 
 
 def _content_cells(method, content, ids):
@@ -246,7 +272,35 @@ def to_csv_zip(all_tables):
     return buffer.getvalue()
 
 
-SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
+SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+SHEET_LENGTH = 31  # what Excel allows
+
+
+def _shorten(text, limit):
+    """``text`` cut to ``limit`` characters between words (at a space or after a hyphen);
+    a single word longer than that is cut where it must be."""
+    if len(text) <= limit:
+        return text
+    spaces = [i for i, char in enumerate(text[: limit + 1]) if char == " "]
+    hyphens = [i + 1 for i, char in enumerate(text[:limit]) if char == "-"]
+    cut = max(spaces + hyphens, default=0)
+    return (text[:cut] if cut else text[:limit]).rstrip(" -")
+
+
+def sheet_names(titles):
+    """One sheet name per title: without the characters Excel refuses, at most 31
+    characters cut between words, and unique (case does not count): "Punkte (2)"."""
+    used, names = set(), []
+    for title in titles:
+        clean = " ".join(title.translate(SHEET_FORBIDDEN).split()).strip("'") or "-"
+        name, n = _shorten(clean, SHEET_LENGTH), 2
+        while name.lower() in used:
+            suffix = f" ({n})"
+            name = _shorten(clean, SHEET_LENGTH - len(suffix)) + suffix
+            n += 1
+        used.add(name.lower())
+        names.append(name)
+    return names
 
 
 def _sheet_rows(table):
@@ -272,17 +326,11 @@ def _cell_value(value):
 
 
 def to_xlsx(all_tables):
-    used = set()
-    sheets = []
-    for table in all_tables:
-        title = table["title"].translate(SHEET_FORBIDDEN)[:31]
-        n = 2
-        while title.lower() in used:
-            suffix = f" ({n})"
-            title = table["title"].translate(SHEET_FORBIDDEN)[: 31 - len(suffix)] + suffix
-            n += 1
-        used.add(title.lower())
-        sheets.append(xlsx.Sheet(title, [_cell(column) for column in table["columns"]], _sheet_rows(table)))
+    names = sheet_names([table.get("sheet") or table["title"] for table in all_tables])
+    sheets = [
+        xlsx.Sheet(name, [_cell(column) for column in table["columns"]], _sheet_rows(table))
+        for name, table in zip(names, all_tables, strict=True)
+    ]
     return xlsx.workbook(sheets)
 
 

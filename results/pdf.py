@@ -31,6 +31,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from workshops.exports import local_time
+
 from .charts import (
     chart_data,
     count_label,
@@ -109,9 +111,12 @@ def _local(moment):
 
 
 def _date(value, style="SHORT_DATETIME_FORMAT"):
-    """An ISO time from the result, in the city's time zone and the reader's format."""
+    """An ISO time from the result, in the city's time zone and the reader's format;
+    a time of day with the zone named (MEZ/MESZ)."""
     if not value:
         return "–"
+    if style == "SHORT_DATETIME_FORMAT":
+        return local_time(value) or "–"
     try:
         return date_format(_local(datetime.fromisoformat(value)), style)
     except (TypeError, ValueError):
@@ -425,8 +430,7 @@ def report(result, snapshot=None, experts=None, receipts_counted_only=False):
     if snapshot is not None:
         flow += [
             _p(
-                _("Veröffentlicht am %(date)s")
-                % {"date": date_format(_local(snapshot.published_at), "SHORT_DATETIME_FORMAT")},
+                _("Veröffentlicht am %(date)s") % {"date": local_time(snapshot.published_at)},
                 body,
             ),
             _p(_("SHA-256 des veröffentlichten Ergebnisses:"), body),

@@ -13,7 +13,10 @@ import io
 import json
 import re
 import zipfile
+from datetime import datetime
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -43,6 +46,29 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def zone_name(moment):
+    """The abbreviation of the city's time zone at this moment (MEZ/MESZ, CET/CEST)."""
+    name = moment.tzname() or ""
+    return {"CET": _("MEZ"), "CEST": _("MESZ")}.get(name, name)
+
+
+def local_time(value, style="SHORT_DATETIME_FORMAT"):
+    """A time for people: in the city's time zone (settings.TIME_ZONE), in the reader's
+    format, with the zone named ("05.12.2026, 10:58 MEZ"). Takes a datetime or an ISO
+    text (as in the result JSON, which stays in UTC); "" for none."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if timezone.is_naive(value):
+        return date_format(value, style)
+    local = timezone.localtime(value)
+    return f"{date_format(local, style)} {zone_name(local)}"
 
 
 def tables(workshop):
@@ -129,6 +155,7 @@ def sheet_titles():
         "likes": _("Likes"),
         "polls": _("Abstimmungen"),
         "poll_options": _("Optionen"),
+        "poll_results": _("Abstimmungsergebnisse"),
         "votes": _("Stimmen"),
     }
 
@@ -163,7 +190,60 @@ def column_titles():
         "position": _("Position"),
         "label": _("Beschriftung"),
         "choice": _("Auswahl (JSON)"),
+        "ballots": _("Abgegebene Stimmen"),
+        "value": _("Ergebnis"),
+        "unit": _("Ergebnis in"),
+        "people": _("Personen"),
+        "mean_rank": _("Mittlerer Platz"),
+        **{f"grade_{grade}": _("Bewertung %(grade)s (Anzahl)") % {"grade": grade} for grade in GRADES},
     }
+
+
+GRADES = range(1, 6)
+
+
+def result_units():
+    """What the result of an option counts, per kind of poll."""
+    return {
+        "single": _("Stimmen"),
+        "multiple": _("Stimmen"),
+        "dots": _("Punkte"),
+        "scale": _("Durchschnitt (1 bis 5)"),
+        "ranking": _("Borda-Punkte"),
+    }
+
+
+def poll_results(data):
+    """The final results of the closed polls for people: one row per option, one column
+    per figure (in the JSON they stay as the poll's ``final_results`` text)."""
+    measures = {row["option"]: row["measure"] for row in data.get("poll_options", [])}
+    units = result_units()
+    rows = []
+    for poll in data.get("polls", []):
+        results = json.loads(poll["final_results"]) if poll.get("final_results") else None
+        for option in (results or {}).get("options", []):
+            distribution = option.get("distribution") or []
+            rows.append(
+                {
+                    "poll": poll["id"],
+                    "question": poll["question"],
+                    "kind": poll["kind"],
+                    "option": option.get("option"),
+                    "label": option.get("label"),
+                    "measure": measures.get(option.get("option")),
+                    "ballots": results.get("votes"),
+                    "value": option.get("value"),
+                    "unit": units.get(poll["kind"], ""),
+                    # dots: who gave the option dots; scale: who rated it
+                    "people": option.get("voters", option.get("count")),
+                    "mean_rank": option.get("mean_rank"),
+                    **{
+                        f"grade_{grade}": distribution[grade - 1] if len(distribution) >= grade else None
+                        for grade in GRADES
+                    },
+                }
+            )
+    return rows
 
 
 # Codes that a spreadsheet shows by their label: (table, column) -> choices.
@@ -173,6 +253,7 @@ CHOICES = {
     ("participants", "role"): ParticipantRole,
     ("cards", "color"): CardColor,
     ("polls", "kind"): PollKind,
+    ("poll_results", "kind"): PollKind,
     ("polls", "state"): PollState,
 }
 
@@ -190,14 +271,35 @@ def shown_name(name):
     return name
 
 
+# Times: ISO text in UTC in the JSON, the city's local time with its zone for people.
+TIME_COLUMNS = ("created", "joined")
+
+
 def readable(data):
-    """The tables for people: {sheet title: (column titles, rows of values)}."""
+    """The tables for people: {sheet title: (column titles, rows of values)}. Times are
+    local with the zone named; poll results are a table of their own, not JSON in a cell."""
     sheets, columns = sheet_titles(), column_titles()
+    if "polls" in data:
+        results = poll_results(data)
+        ordered = {}
+        for name, rows in data.items():
+            if name == "polls":
+                ordered["polls"] = [{k: v for k, v in poll.items() if k != "final_results"} for poll in rows]
+                ordered["poll_results"] = results
+            else:
+                ordered[name] = rows
+        data = ordered
     readable_tables = {}
     for name, rows in data.items():
         keys = list(rows[0]) if rows else []
         labels = {key: dict(CHOICES[(name, key)].choices) for key in keys if (name, key) in CHOICES}
-        body = [[str(labels[k].get(v, v)) if k in labels else v for k, v in row.items()] for row in rows]
+        body = [
+            [
+                str(labels[k].get(v, v)) if k in labels else local_time(v) if k in TIME_COLUMNS else v
+                for k, v in row.items()
+            ]
+            for row in rows
+        ]
         if name == "participants" and "name" in keys:
             at = keys.index("name")
             for row in body:

@@ -218,7 +218,7 @@ def test_every_export_button_downloads_a_file_that_opens(results, new_context):
     book = load_workbook(io.BytesIO(data), read_only=True)
     assert book.sheetnames[0] == "Übersicht"
     rows = list(book["Stimmzettel"].iter_rows(values_only=True))
-    assert rows[0] == ("Quittung", *(str(pk) for pk in results["measures"]))
+    assert rows[0] == ("Quittung", *(f"{t} (#{pk})" for t, pk in zip(MEASURES, results["measures"], strict=True)))
     assert len(rows) == 1 + n_ballots
     assert all(isinstance(place, int) for row in rows[1:] for place in row[1:] if place is not None)
 

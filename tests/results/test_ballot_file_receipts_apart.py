@@ -69,7 +69,8 @@ def test_the_exports_list_no_receipt_beside_a_content(client, budget):
                     for name in archive.namelist()
                 }
             ballots = tables["ballots.csv"]
-            assert ballots[0] == [str(pk) for pk in ids]
+            # Measures are named for people, their ids kept: "Maßnahme A (#12)".
+            assert ballots[0] == [f"Maßnahme {chr(65 + i)} (#{pk})" for i, pk in enumerate(ids)]
             assert len(ballots) == 1 + len(receipts)
             assert tables["receipts.csv"] == [["Quittung"], *([r] for r in sorted(receipts))]
             for name, rows in tables.items():
@@ -78,7 +79,7 @@ def test_the_exports_list_no_receipt_beside_a_content(client, budget):
 
     book = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
     sheet = list(book["Stimmzettel"].iter_rows(values_only=True))
-    assert list(sheet[0]) == [str(pk) for pk in ids]
+    assert list(sheet[0]) == [f"Maßnahme {chr(65 + i)} (#{pk})" for i, pk in enumerate(ids)]
     assert len(sheet) == 1 + len(receipts)
     assert [row[0] for row in book["Quittungen"].iter_rows(values_only=True)] == ["Quittung", *sorted(receipts)]
     for name in book.sheetnames:

@@ -33,19 +33,24 @@ def expected_rows(voters):
     }
 
 
+def headers(ids):
+    """The measure columns: titled for people, the id kept beside the title."""
+    return [f"Maßnahme {chr(65 + i)} (#{pk})" for i, pk in enumerate(ids)]
+
+
 def test_csv_and_xlsx_list_each_ballot_with_its_places(client):
     consultation, _, ids, voters, _ = published_consultation(client, ballots=rankings())
     url = f"/api/consultations/{consultation.pk}/export"
 
     archive = zipfile.ZipFile(io.BytesIO(client.get(url, {"format": "csv"}).content))
     rows = list(csv.reader(io.StringIO(archive.read("ballots.csv").decode("utf-8-sig"))))
-    assert rows[0] == ["Quittung", *map(str, ids)]
+    assert rows[0] == ["Quittung", *headers(ids)]
     from_csv = {row[0]: [int(cell) if cell else None for cell in row[1:]] for row in rows[1:]}
     assert from_csv == expected_rows(voters)
 
     book = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
     sheet = list(book["Stimmzettel"].iter_rows(values_only=True))
-    assert sheet[0] == ("Quittung", *map(str, ids))
+    assert sheet[0] == ("Quittung", *headers(ids))
     assert {row[0]: list(row[1:]) for row in sheet[1:]} == expected_rows(voters)
     assert book["Stimmzettel"].freeze_panes == "A2"
 

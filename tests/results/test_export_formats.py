@@ -84,7 +84,7 @@ def test_xlsx_opens_with_the_summary_first_then_methods_polls_and_ballots(client
     poll = list(book[next(n for n in names if n.startswith("Workshop-Umfrage"))].iter_rows(values_only=True))
     assert (d, "Maßnahme D", 5) in [row[2:] for row in poll[1:]]
     ballots = list(book["Stimmzettel"].iter_rows(values_only=True))
-    assert ballots[0] == ("Quittung", str(a), str(b), str(c), str(d))
+    assert ballots[0] == ("Quittung", *(f"Maßnahme {x} (#{pk})" for x, pk in zip("ABCD", (a, b, c, d), strict=True)))
     assert len(ballots) == 6
 
 
