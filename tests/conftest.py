@@ -13,7 +13,7 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.utils import translation
 
-from . import factories
+from . import factories, readme_walk
 
 STRICT = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -142,9 +142,10 @@ def pytest_terminal_summary(terminalreporter):
 
     write = terminalreporter.write_line
     terminalreporter.section("not tested here (CI tests it)", sep="=", yellow=True)
+    tests = "1 test" if len(reports) == 1 else f"{len(reports)} tests"
     write(
-        f"{len(reports)} tests skipped. CI (`bash .ci/run`: PostgreSQL, Redis, Chromium; "
-        "REQUIRE_SERVICES=1) runs them all. By reason:"
+        f"{tests} skipped. CI (`bash .ci/run`: PostgreSQL, Redis, Chromium; REQUIRE_SERVICES=1) runs them all. "
+        "By reason:"
     )
     groups = skipped_by_reason(reports)
     for reason, files in sorted(groups.items(), key=lambda item: -sum(sum(t.values()) for t in item[1].values())):
@@ -162,6 +163,18 @@ def pytest_terminal_summary(terminalreporter):
                 )
             )
     return result
+
+
+def pytest_collection_modifyitems(config, items):
+    readme_walk.arrange(config, items)  # the README walk last; never inside its own clone
+
+
+def pytest_collection_finish(session):
+    readme_walk.start(session)  # in the background, beside the rest of the suite
+
+
+def pytest_sessionfinish(session):
+    readme_walk.cleanup()
 
 
 @pytest.fixture(scope="session")
