@@ -112,6 +112,11 @@ def _datetime(value, name, errors):
         return None
     if isinstance(value, datetime):
         parsed = value
+        if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            errors[name] = [
+                _("Bitte ein Datum zwischen %(first)d und %(last)d.") % {"first": MIN_YEAR, "last": MAX_YEAR}
+            ]
+            return None
     else:
         # ISO 8601 with a date written with dashes: Python alone would read "111111111111" as 1111-11-11.
         parsed = parse_datetime(value) if isinstance(value, str) and ISO_DATE_START.match(value) else None

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from participation.models import Measure, MeasureOrigin, Process
+from participation.parsers import MAX_INTEGER
 
 from .actions import default_receipt_lookup
 from .ballots import DEFAULT_POINTS_BUDGET, SCORE_MAX, SCORE_MIN
@@ -118,6 +119,16 @@ class AccessCodesForm(NoColonForm):
 
 
 class MeasureChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # An id beyond 64 bits is no measure: refused here, before SQLite fails to bind it (a 500).
+        for pk in value:
+            text = str(pk).strip()
+            if text.lstrip("-").isdigit() and not 1 <= int(text) <= MAX_INTEGER:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:20]}
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, measure):
         notes = []
         if measure.origin == MeasureOrigin.WORKSHOP:
