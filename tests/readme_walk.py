@@ -220,7 +220,7 @@ class Walk:
             "command": command,
             "kind": step,
             "returncode": result.returncode,
-            "stdout": result.stdout[-20000:],
+            "stdout": result.stdout[-200_000:],
             "stderr": result.stderr[-4000:],
             "seconds": round(time.monotonic() - started, 1),
         }

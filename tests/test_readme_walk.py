@@ -57,8 +57,8 @@ def test_the_readme_works_as_written_in_a_fresh_clone_and_shell():
     # The facilitator just created may create a workshop in the demo process.
     assert workshop["returncode"] == 0, detail
     created = json.loads(workshop["stdout"])
-    assert created["title"] == "Smarte Mobilität", detail
     assert re.fullmatch(r"[A-Z0-9]{6}", created["code"]), detail
+    assert created["join_url"].endswith(f"/w/{created['code']}/"), detail
 
     assert bundle["returncode"] == 0, detail
     with zipfile.ZipFile(readme_walk.background["workdir"] / "repo" / "bundle.zip") as zipped:
