@@ -124,3 +124,21 @@ def test_other_sites_and_odd_addresses_are_dropped(client, unsafe):
     verified = client.get(link + "?next=" + quote(unsafe))
     assert verified.status_code == 200 and "E-Mail-Adresse bestätigt" in verified.content.decode()
     assert "Zurück zur Seite, von der Sie kamen" not in verified.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_header_links_come_back_to_the_page_but_drop_a_letters_access_code(client, measure):
+    page = measure.get_absolute_url()
+    html = client.get(page).content.decode()
+    header = html[: html.index("<main")]
+    assert f'href="/konto/registrieren/?next={quote(page)}"' in header
+    assert f'href="/konto/anmelden/?next={quote(page)}"' in header
+    # A consultation opened from a letter's QR code: the code stays out of every link (and mail).
+    consultations = client.get("/befragungen/?code=ACDE-FGHJ-KMNP-QRTU&seite=1").content.decode()
+    header = consultations[: consultations.index("<main")]
+    assert f'href="/konto/registrieren/?next={quote("/befragungen/?seite=1", safe="/")}"' in header
+    assert "ACDE" not in header
+    # Where the way back leads nowhere new: the start page and the account pages.
+    for plain in ("/", "/konto/anmelden/", "/konto/registrieren/"):
+        header = client.get(plain).content.decode().split("<main")[0]
+        assert 'href="/konto/registrieren/"' in header, plain
