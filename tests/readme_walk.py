@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -59,6 +60,13 @@ def readme_commands(text):
         commands.append(pending)
         pending = ""
     return commands
+
+
+def readme_pages(text):
+    """The site paths the README names before its production section (`/massnahmen/` …),
+    without placeholders such as `/w/<code>/console/`."""
+    section = text[: text.index("\n## Production")]
+    return list(dict.fromkeys(re.findall(r"`(/[^`\s<>]*)`", section)))
 
 
 def kind(command):
@@ -110,7 +118,8 @@ class Walk:
         started = time.monotonic()
         try:
             self.clone()
-            commands = readme_commands((self.repo / "README.md").read_text())
+            self.readme = (self.repo / "README.md").read_text()
+            commands = readme_commands(self.readme)
             self.report["commands"] = commands
             unknown = [c for c in commands if kind(c) is None]
             if unknown:
@@ -178,6 +187,17 @@ class Walk:
         self.report["steps"].append(
             {"command": command, "kind": "demo", "seconds": round(time.monotonic() - started), "serving": True}
         )
+        self.report["pages"] = {path: self.status(path) for path in readme_pages(self.readme)}
+
+    def status(self, path):
+        """The status of a page the README names, as a browser ends up (after redirects)."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=30) as answer:  # noqa: S310
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError as error:
+            return str(error)
 
     def start_tests(self, command):
         self.tests_started = time.monotonic()

@@ -23,6 +23,7 @@ def test_the_walk_knows_every_command_of_the_readme_set_up_and_script_sections()
     commands = readme_walk.readme_commands(README)
     kinds = [readme_walk.kind(c) for c in commands]
     assert kinds == ["demo", "test", "create_facilitator", "curl", "curl", "curl", "recount"], commands
+    assert {"/", "/massnahmen/", "/w/", "/api/docs/", "/healthz"} <= set(readme_walk.readme_pages(README))
 
 
 @pytest.mark.slow
@@ -42,6 +43,8 @@ def test_the_readme_works_as_written_in_a_fresh_clone_and_shell():
 
     (demo,) = steps["demo"]
     assert demo["serving"], detail
+    # Every page the README points to answers (sign-in pages for the facilitators' ones).
+    assert report["pages"] == dict.fromkeys(readme_walk.readme_pages(README), 200), detail
 
     (facilitator,) = steps["create_facilitator"]
     assert facilitator["returncode"] == 0, detail
