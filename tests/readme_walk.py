@@ -289,7 +289,9 @@ def arrange(config, items):
 
 def start(session):
     """Start the walk at once if its test is going to run, so it runs beside the suite."""
-    if inside_walk() or not wanted() or not any(i.nodeid == WALK_TEST for i in session.items):
+    if session.config.option.collectonly or inside_walk() or not wanted():
+        return
+    if not any(i.nodeid == WALK_TEST for i in session.items):
         return
     import tempfile
 
