@@ -9,9 +9,8 @@ from django.conf import settings
 from django.http import QueryDict
 from django.urls import reverse, translate_url
 from django.utils.formats import number_format
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from participation import rules
 
@@ -63,7 +62,9 @@ def main_navigation(context):
     if rules.is_facilitator(getattr(request, "user", None)):
         view_name = getattr(match, "view_name", None)
         current = "page" if view_name == "moderation:home" else "true" if view_name in MODERATION_SECTION else ""
-        items.append({"url": reverse("moderation:home"), "label": pgettext_lazy("Bereich", "Moderation"), "current": current})
+        items.append(
+            {"url": reverse("moderation:home"), "label": pgettext_lazy("Bereich", "Moderation"), "current": current}
+        )
     return {"items": items}
 
 
