@@ -104,6 +104,13 @@ def tail(path_or_text, lines=60):
     return "\n".join(text.splitlines()[-lines:])
 
 
+def failures(log, lines=300):
+    """The start of pytest's FAILURES and ERRORS sections, which the tail leaves out."""
+    text = log.read_text(errors="replace")
+    found = re.search(r"^=+ (FAILURES|ERRORS) =+$", text, re.M)
+    return "\n".join(text[found.start() :].splitlines()[:lines]) if found else ""
+
+
 class Walk:
     def __init__(self, workdir):
         self.workdir = Path(workdir)
@@ -216,6 +223,7 @@ class Walk:
                 "returncode": code,
                 "seconds": round(time.monotonic() - self.tests_started),
                 "output": tail(self.workdir / "make-test.log", 150),
+                "failures": failures(self.workdir / "make-test.log"),
             }
         )
 
