@@ -66,7 +66,8 @@ def test_a_facilitator_creates_a_workshop_from_the_home_page(demo, browser, view
         expect(page.locator(".ws-access__link a")).to_have_text(f"{demo.base}/w/{code}/")
         qr = page.locator("img.ws-qr")
         expect(qr).to_be_visible()
-        assert qr.evaluate("img => img.complete && img.naturalWidth > 0")
+        # The QR image loads after the page; wait for it to be drawn (a broken one never is).
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=qr.element_handle())
         shoot(page, "workshop-verwaltung")
         if phone:
             assert_fits_the_phone(page)

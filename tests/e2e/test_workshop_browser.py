@@ -131,7 +131,9 @@ def test_console_runs_phases_clusters_and_a_hidden_poll(live, new_context):
     expect(console.locator("#workshop-app")).to_have_attribute("aria-busy", "false")
     expect(console.locator(".ws-code-big")).to_have_text(code)
     expect(console.locator(".ws-qr")).to_have_attribute("src", f"/api/workshops/{code}/qr.svg")
-    assert console.locator(".ws-qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    console.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=console.locator(".ws-qr").element_handle()
+    )
     expect(console.get_by_role("link", name="Excel (XLSX)")).to_have_attribute(
         "href", f"/api/workshops/{code}/export?format=xlsx&lang=de"
     )
