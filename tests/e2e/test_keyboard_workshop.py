@@ -63,6 +63,7 @@ def assert_focus_visible(page):
 def tab_to(page, locator, limit=80):
     """Tab until ``locator`` has the focus, checking the focus ring on every stop on the way
     (past the last control the focus leaves the page, and the next Tab starts at the top)."""
+    page.wait_for_load_state()  # the focus ring comes from site.css, which must have loaded
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("() => document.activeElement === document.body"):
