@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from participation import rules
 from participation.errors import Conflict, RateLimited, Unauthenticated
-from participation.models import Process
+from participation.moderation_selectors import managed_processes
 from participation.security import client_address
 from participation.templatetags.pages import money, number
 from results.actions import latest_snapshot
@@ -494,12 +494,6 @@ def propose(request, pk):
 # --- facilitators -----------------------------------------------------------------
 
 
-def _managed_processes(user):
-    if user.is_superuser:
-        return Process.objects.order_by("title")
-    return Process.objects.filter(facilitators=user).order_by("title")
-
-
 def turnout_by_hour(consultation):
     """New voters per hour (the register keeps only the hour) and the running total."""
     rows = list(
@@ -678,7 +672,7 @@ def decide(request, pk, proposal_id, decision):
 def create(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    processes = _managed_processes(request.user)
+    processes = managed_processes(request.user)
     if not rules.is_facilitator(request.user) or not processes.exists():
         raise Http404
     process = None
