@@ -9,8 +9,6 @@ commit. A command id seen before is acknowledged again and changes nothing.
 import logging
 from dataclasses import dataclass, field
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -20,7 +18,7 @@ from participation import rules
 from participation.actions import free_measure_slug, record_audit
 from participation.models import FieldOfAction, Measure, MeasureOrigin
 
-from . import selectors
+from . import broadcast, selectors
 from .models import (
     CARD_TEXT_MAX,
     CLUSTER_TITLE_MAX,
@@ -178,19 +176,8 @@ def revoke_lost_facilitators(user_ids):
         if rights_revoked(participant, participant.workshop):
             revoked.setdefault(participant.workshop_id, []).append(participant.pk)
     for workshop_id, ids in revoked.items():
-        close_sockets_of(workshop_id, ids)
+        broadcast.send_revoke(workshop_id, ids)
     return revoked
-
-
-def close_sockets_of(workshop_id, participant_ids):
-    """Every process closes its open sockets of these participants (4401). If the message is
-    lost, their next command is refused (``revoked``) and closes the socket then."""
-    try:
-        async_to_sync(get_channel_layer().group_send)(
-            f"workshop-{workshop_id}", {"type": "workshop.revoke", "participants": list(participant_ids)}
-        )
-    except Exception:
-        log.exception("could not close the sockets of participants of workshop %s", workshop_id)
 
 
 def rights_revoked(participant, workshop):
@@ -764,17 +751,8 @@ def _apply_once(participant_id, command, handler, command_id):
         CommandReceipt.objects.create(participant_id=participant_id, command_id=command_id, seq=seq)
         if ctx.events:
             events = ctx.events
-            transaction.on_commit(lambda: broadcast_events(workshop.pk, events))
+            transaction.on_commit(lambda: broadcast.send_events(workshop.pk, events))
     return Outcome(seq=seq, tally_poll=ctx.tally_poll, events=ctx.events)
-
-
-def broadcast_events(workshop_id, events):
-    """Send committed events to everyone in the workshop. Losing this is safe: clients resync."""
-    layer = get_channel_layer()
-    try:
-        async_to_sync(layer.group_send)(f"workshop-{workshop_id}", {"type": "workshop.events", "events": events})
-    except Exception:
-        log.exception("broadcast of workshop %s events failed; clients will resync", workshop_id)
 
 
 # --- workshops and participants (REST) -------------------------------------------
@@ -823,7 +801,7 @@ def update_workshop(user, workshop, changes):
         workshop.save()
         record_audit(user, "update", workshop, {"fields": sorted(changed)})
         events = ctx.events
-        transaction.on_commit(lambda: broadcast_events(workshop.pk, events))
+        transaction.on_commit(lambda: broadcast.send_events(workshop.pk, events))
     return workshop, sorted(changed)
 
 
@@ -896,9 +874,9 @@ def anonymise_participants(participants, name):
         # and then logs the old name: look again after the commit, queued behind it for the lock.
         transaction.on_commit(lambda: _rename_in_events(workshop_ids, names, lock=True), robust=True)
         for workshop_id, events in frames.items():
-            transaction.on_commit(lambda w=workshop_id, e=events: broadcast_events(w, e), robust=True)
+            transaction.on_commit(lambda w=workshop_id, e=events: broadcast.send_events(w, e), robust=True)
             gone = [pk for pk, w in rows if w == workshop_id]
-            transaction.on_commit(lambda w=workshop_id, g=gone: close_sockets_of(w, g), robust=True)
+            transaction.on_commit(lambda w=workshop_id, g=gone: broadcast.send_revoke(w, g), robust=True)
     return len(rows)
 
 

@@ -40,7 +40,7 @@ from django.db import connection, connections, transaction
 
 from participation import rules
 
-from . import presence, selectors
+from . import broadcast, presence, selectors
 from .actions import (
     CommandError,
     apply_command,
@@ -350,13 +350,12 @@ async def _flush_tally(key):
             return  # another process's tally, counted after these votes, reached this process
     tally = await database(_poll_tally)(poll_id)
     if tally is not None:
-        message = {"type": "workshop.tally", "tally": tally, "generation": generation}
-        await layer.group_send(f"workshop-{workshop_id}", message)
+        await broadcast.asend_tally(workshop_id, tally, generation)
 
 
 async def _flush_presence(workshop_id):
     presence = await database(_presence)(workshop_id)
-    await get_channel_layer().group_send(f"workshop-{workshop_id}", {"type": "workshop.presence", **presence})
+    await broadcast.asend_presence(workshop_id, presence)
 
 
 class VoteBatcher:
@@ -494,7 +493,7 @@ class Hub:
         layer = get_channel_layer()
         self.workshop = workshop  # for its id: the hub does not follow its other fields
         self.workshop_id = workshop.pk
-        self.group = workshop.group_name
+        self.group = broadcast.group_name(workshop.pk)
         self.last_seq = workshop.last_seq
         self.channel = await layer.new_channel()
         await layer.group_add(self.group, self.channel)
@@ -717,7 +716,6 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.participant_id = participant.pk
         self.is_facilitator = participant.is_facilitator
         self.workshop = workshop
-        self.group = workshop.group_name
         loop_state().server.opened(self.presence_key, workshop.pk, participant.pk, self.presence_epoch)
 
     async def disconnect(self, code):

@@ -92,10 +92,6 @@ class Workshop(models.Model):
     def get_absolute_url(self):
         return reverse("workshops:board", args=[self.code])
 
-    @property
-    def group_name(self):
-        return f"workshop-{self.pk}"
-
 
 class ParticipantRole(models.TextChoices):
     FACILITATOR = "facilitator", _("Moderation")

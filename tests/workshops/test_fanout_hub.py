@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from workshops import actions
+from workshops import broadcast
 
 from .wsutil import add_participant, connect_ready, setup_workshop
 
@@ -80,7 +80,7 @@ async def test_a_lost_last_broadcast_still_arrives(monkeypatch):
     workshop, _ = await setup_workshop()
     anna, _ = await connect_ready(workshop, await add_participant(workshop, "Anna"))
     ben, _ = await connect_ready(workshop, await add_participant(workshop, "Ben"))
-    monkeypatch.setattr(actions, "broadcast_events", lambda *args: None)
+    monkeypatch.setattr(broadcast, "send_events", lambda *args: None)
     ack = await anna.command("card.add", text="niemand hört es")
     assert ack["type"] == "ack"
     # No later event reveals the gap; the process's hub notices by itself.

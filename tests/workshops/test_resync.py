@@ -58,17 +58,17 @@ async def test_sync_from_the_future_or_far_behind_gets_a_snapshot(settings):
 
 async def test_a_lost_broadcast_is_filled_in_from_the_database(monkeypatch):
     """If the channel layer drops an event, the next one reveals the gap and the server fills it."""
-    from workshops import actions
+    from workshops import broadcast
 
     workshop, _ = await setup_workshop()
     anna = await add_participant(workshop, "Anna")
     ben = await add_participant(workshop, "Ben")
     a, _ = await connect_ready(workshop, anna)
     b, _ = await connect_ready(workshop, ben)
-    real = actions.broadcast_events
-    monkeypatch.setattr(actions, "broadcast_events", lambda *args: None)
+    real = broadcast.send_events
+    monkeypatch.setattr(broadcast, "send_events", lambda *args: None)
     await a.command("card.add", text="verschluckt")
-    monkeypatch.setattr(actions, "broadcast_events", real)
+    monkeypatch.setattr(broadcast, "send_events", real)
     await a.command("card.add", text="danach")
     first = await b.event("card.added")
     second = await b.event("card.added")
