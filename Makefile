@@ -23,7 +23,7 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt | $(PY)
 
 install: $(VENV)/.runtime-installed
 
-# Development mode for manage.py in any shell, not only under make: participation/settings.py
+# Development mode for manage.py in any shell, not only under make: config/settings.py
 # reads .env when it is there (the environment wins). Written once, never overwritten;
 # a production machine has no .env, so there a missing SECRET_KEY still stops the start.
 .env:
@@ -35,7 +35,7 @@ demo: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (facilitator: see README)"
-	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) participation.asgi:application
+	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

@@ -66,10 +66,28 @@ CONNECT_ATTEMPTS = 8
 # --- small helpers ------------------------------------------------------------------
 
 
+PORTS = None  # range of ports for the servers (--ports); None: any free one
+_handed_out = []
+
+
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port on 127.0.0.1: the next of ``PORTS`` that binds (in turn, so that two
+    servers created before either starts get different ones), or any."""
+    ports = [0]
+    if PORTS:
+        start = PORTS.index(_handed_out[-1]) + 1 if _handed_out else 0
+        ports = list(PORTS[start:]) + list(PORTS[:start])
+    for port in ports:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            port = sock.getsockname()[1]
+            if PORTS:
+                _handed_out.append(port)
+            return port
+    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def percentile(values, q):
@@ -223,7 +241,7 @@ class Database:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def django_env(database_url, redis_url=None, settings="participation.settings"):
+def django_env(database_url, redis_url=None, settings="config.settings"):
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     env.update(
         DEBUG="0",
@@ -317,7 +335,7 @@ class Server:
         return ""
 
 
-def daphne(name, env, workdir, app="participation.asgi:application", server="daphne"):
+def daphne(name, env, workdir, app="config.asgi:application", server="daphne"):
     if server == "uvicorn":
         # An experiment (--server uvicorn): the same application on uvicorn's
         # websockets-based protocol instead of Daphne's Twisted/autobahn one.
@@ -780,7 +798,7 @@ def platform_urls(servers, setup):
 async def run_platform(target, size, args, workdir, database):
     redis_url = args.redis_url if target.startswith("redis") else None
     env = django_env(database.url, redis_url)
-    app = "participation.asgi:application"
+    app = "config.asgi:application"
     count = 2 if target.startswith("redis") else 1
     servers = [daphne(f"{target}-{n}", env, workdir, app, args.server) for n in range(count)]
     try:
@@ -913,6 +931,10 @@ def table(results):
 
 
 async def main(args):
+    global PORTS
+    if args.ports:
+        first, _, last = args.ports.partition("-")
+        PORTS = range(int(first), int(last or first) + 1)
     sizes = [int(s) for s in args.sizes.split(",")]
     targets = args.targets.split(",")
     workdir = tempfile.mkdtemp(prefix="bench-fanout-")
@@ -975,6 +997,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--server", choices=["daphne", "uvicorn"], default="daphne", help="ASGI server (the platform runs Daphne)"
     )
+    parser.add_argument("--ports", default="", help="servers' ports, e.g. 8600-8699 (default: any free port)")
     parser.add_argument("--output", default=str(BENCH_DIR / "results" / "workshop_fanout.json"))
     return parser.parse_args(argv)
 

@@ -56,7 +56,7 @@ def test_a_connection_pool_is_used_when_the_database_url_asks_for_it():
         "import django; django.setup(); from django.db import connection; "
         "connection.ensure_connection(); print(type(connection.pool).__name__, connection.settings_dict['OPTIONS'])"
     )
-    env = {**os.environ, "DATABASE_URL": pooled, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "participation.settings"}
+    env = {**os.environ, "DATABASE_URL": pooled, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True
     )

@@ -7,7 +7,7 @@ import threading
 import pytest
 from channels.testing import HttpCommunicator
 
-from participation.asgi import application, django_asgi_app
+from config.asgi import application, django_asgi_app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOST = [(b"host", b"localhost")]

@@ -46,7 +46,7 @@ class Producer:
 @pytest.fixture(autouse=True)
 def twisteds_own_write():
     """Each test starts from Twisted's own write (another test may have imported
-    participation.asgi under a reactor) and leaves the process as it found it."""
+    config.asgi under a reactor) and leaves the process as it found it."""
     was_installed = direct_writes._installed
     direct_writes.uninstall()
     original = abstract.FileDescriptor.write
@@ -160,7 +160,7 @@ def test_a_half_closing_connection_is_left_alone(patched, pair):
 def test_daphne_processes_get_direct_writes():
     script = (
         "import daphne.server\n"  # installs Twisted's asyncio reactor, as `daphne` does
-        "import participation.asgi\n"
+        "import config.asgi\n"
         "from twisted.internet import abstract\n"
         "print(abstract.FileDescriptor.write.__module__)\n"
     )

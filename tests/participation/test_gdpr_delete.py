@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from django.test import override_settings
 
+from config.retention import purge_personal_data
 from participation import actions
 from participation.models import AuditLogEntry, Feedback, FeedbackReport, User
-from participation.retention import purge_personal_data
 from tests import factories
 from workshops import selectors
 from workshops.models import CardLike, Comment, PollVote

@@ -13,7 +13,7 @@ GOOD_SECRET = "k8#Zq2!vLw9@pR4$tY7^uI1&oP3*aS5(dF6)gH0_jK-lZxCvBnM"
 
 def run_django(env_overrides, code="import django; django.setup(); print('started')"):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG"}}
-    env["DJANGO_SETTINGS_MODULE"] = "participation.settings"
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env.update(env_overrides)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRINT = "import runpy; s = runpy.run_path('participation/settings.py'); print(s['DEBUG'], s['PORT'], s['SITE_URL'])"
+PRINT = "import runpy; s = runpy.run_path('config/settings.py'); print(s['DEBUG'], s['PORT'], s['SITE_URL'])"
 
 
 def settings_in(folder, env_file=None, **environ):
     """Load a copy of settings.py whose checkout is ``folder`` (so its .env is ``folder/.env``)."""
-    (folder / "participation").mkdir()
-    shutil.copy(ROOT / "participation" / "settings.py", folder / "participation" / "settings.py")
+    (folder / "config").mkdir()
+    shutil.copy(ROOT / "config" / "settings.py", folder / "config" / "settings.py")
     if env_file is not None:
         (folder / ".env").write_text(env_file)
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), **environ}

@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import HttpCommunicator
 from django.db import connection
 
-from participation.asgi import application
+from config.asgi import application
 from tests.voting.helpers import make_consultation
 from voting import actions
 from voting.models import Ballot, VoterRecord

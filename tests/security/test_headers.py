@@ -8,7 +8,7 @@ import re
 import pytest
 from channels.testing import WebsocketCommunicator
 
-from participation.asgi import application
+from config.asgi import application
 from tests import factories
 
 from ..participation.test_settings import GOOD_SECRET, run_django

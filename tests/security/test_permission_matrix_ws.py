@@ -21,7 +21,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client as HttpClient
 
-from participation.asgi import application
+from config.asgi import application
 from participation.models import Role
 from tests import factories
 from workshops import actions

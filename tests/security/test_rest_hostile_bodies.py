@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 
-from participation.asgi import application
+from config.asgi import application
 from participation.parsers import MAX_DEPTH
 from voting import actions as voting
 from voting.models import Ballot, VoterRecord

@@ -199,7 +199,7 @@ async def test_behind_the_proxy_the_fast_lane_and_django_count_the_same_client(m
     from channels.testing import HttpCommunicator
     from django.db import connection
 
-    from participation.asgi import application
+    from config.asgi import application
 
     if connection.vendor != "postgresql":
         pytest.skip("the fast lane works on PostgreSQL only")

@@ -11,7 +11,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from participation.asgi import application
+from config.asgi import application
 from workshops.auth import origin_allowed
 from workshops.tickets import issue_ticket
 

@@ -11,7 +11,7 @@ from channels.testing import HttpCommunicator
 from django.core.cache import cache
 from django.db import connection
 
-from participation.asgi import application
+from config.asgi import application
 from voting import actions
 
 from .helpers import make_consultation

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 
-from participation.asgi import application, django_asgi_app
+from config.asgi import application, django_asgi_app
 from voting import actions, fast_lane
 from voting.models import AccessCode, Ballot, ConsultationOption, VoterRecord
 

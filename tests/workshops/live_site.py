@@ -82,7 +82,7 @@ class LiveDatabase:
 def server_env(database_url):
     env = dict(os.environ)
     env.update(DEBUG="1", DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
-    env.setdefault("DJANGO_SETTINGS_MODULE", "participation.settings")
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     return env
 
 
@@ -128,7 +128,7 @@ class Server:
     def start(self):
         log = open(self.log_path, "wb")  # noqa: SIM115 - the child keeps writing to it
         self.process = subprocess.Popen(
-            [DAPHNE, "-b", "127.0.0.1", "-p", str(self.port), *self.options, "participation.asgi:application"],
+            [DAPHNE, "-b", "127.0.0.1", "-p", str(self.port), *self.options, "config.asgi:application"],
             cwd=BASE_DIR,
             env=self.env,
             stdout=log,

@@ -6,7 +6,7 @@ import itertools
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from participation.asgi import application
+from config.asgi import application
 from workshops.actions import create_workshop, join_workshop
 from workshops.models import ParticipantRole
 from workshops.tickets import issue_ticket

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Feedback, Process
+from participation.models import Feedback, Process
 
 # Participants of a purged workshop are "Teilnehmende 3": distinct, so a board still reads as a conversation.
 PSEUDONYM_PREFIX = "Teilnehmende "

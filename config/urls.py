@@ -4,7 +4,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health, language_views
+from participation import health, language_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

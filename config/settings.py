@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "workshops",
     "voting",
     "results",
+    "config",  # the composition root, installed for its management commands
 ]
 
 MIDDLEWARE = [
@@ -187,8 +188,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "participation.urls"
-ASGI_APPLICATION = "participation.asgi.application"
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -236,7 +237,7 @@ if REDIS_URL:
             # opening or closing together failed their group_add/discard).
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
-                # Each process reads a workshop's group once (workshops/consumers.py, Hub),
+                # Each process reads a workshop's group once (workshops/consumers/hub.py),
                 # so a process inbox holds one message per broadcast, not one per socket.
                 "capacity": 10_000,
                 "expiry": 30,
@@ -348,7 +349,7 @@ SPECTACULAR_SETTINGS = {
     # Every operation's error answers (400/401/403/404/409/429) are documented in one place.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "participation.schema.add_error_responses",
+        "config.schema.add_error_responses",
     ],
 }
 
@@ -376,7 +377,7 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Days after a process's end date until participants' personal data are removed
-# (python manage.py purge_personal_data, run daily; see participation/retention.py).
+# (python manage.py purge_personal_data, run daily; see config/retention.py).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 180, minimum=0)
 
 # How long an e-mail verification link stays valid.

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from participation.retention import purge_personal_data
+from config.retention import purge_personal_data
 
 
 class Command(BaseCommand):
