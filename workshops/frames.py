@@ -5,6 +5,7 @@ thousands of levels deep (it raises RecursionError, which is not a ValueError), 
 and ``Infinity``, ``1e400`` (read as infinity), integers of hundreds of digits, and
 duplicate keys (the last one wins, another parser may take the first). Each of these is
 refused here with an error code from docs/protocol.md; nothing else sees the frame.
+The server's own frames are written by ``encode``; its close codes are below.
 """
 
 import json
@@ -15,6 +16,10 @@ MAX_FRAME_CHARS = 16_000
 MAX_DEPTH = 16
 # I-JSON: integers an IEEE double holds exactly; every id, seq and count fits.
 MAX_INTEGER = 2**53 - 1
+
+CLOSE_UNAUTHORISED = 4401
+CLOSE_NOT_FOUND = 4404
+CLOSE_SERVER_ERROR = 1011
 
 
 class FrameError(Exception):
@@ -96,3 +101,8 @@ def command_id(command):
     """The frame's ``id`` if it is one the answer may echo (a string or a whole number)."""
     raw = command.get("id")
     return raw if isinstance(raw, str | int) and not isinstance(raw, bool) else None
+
+
+def encode(frame):
+    """A server frame as compact JSON text."""
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))

@@ -15,8 +15,7 @@ import urllib.request
 
 import pytest
 
-from workshops import consumers
-from workshops.consumers import loop_state
+from workshops.consumers import consumer, loop_state
 from workshops.models import Card, ParticipantRole, WorkshopEvent
 
 from ..workshops.live_site import LiveClient, LiveSite
@@ -135,7 +134,7 @@ async def test_an_exception_while_reading_a_frame_closes_cleanly_and_releases_hu
     def broken(text):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(consumers, "parse_frame", broken)
+    monkeypatch.setattr(consumer, "parse_frame", broken)
     await client.ws.send_to(text_data='{"type":"ping"}')
     assert await closed_with(client) == {"type": "websocket.close", "code": 1011}
     monkeypatch.undo()
@@ -154,7 +153,7 @@ async def test_an_exception_in_a_handler_closes_cleanly_and_releases_hub_and_pre
     async def broken(self, message):
         raise KeyError("unforeseen")
 
-    monkeypatch.setattr(consumers.WorkshopConsumer, "websocket_receive", broken)
+    monkeypatch.setattr(consumer.WorkshopConsumer, "websocket_receive", broken)
     await a.ws.send_to(text_data='{"type":"ping"}')
     assert await closed_with(a) == {"type": "websocket.close", "code": 1011}
     monkeypatch.undo()
@@ -171,15 +170,15 @@ async def test_an_exception_in_a_handler_closes_cleanly_and_releases_hub_and_pre
 async def test_an_exception_while_connecting_closes_cleanly_and_counts_the_socket_out(monkeypatch):
     workshop, _ = await setup_workshop()
     anna = await add_participant(workshop, "Anna")
-    real = consumers._snapshot
+    real = consumer._snapshot
 
     def broken(participant, cache):
         raise RuntimeError("the snapshot failed")
 
-    monkeypatch.setattr(consumers, "_snapshot", broken)
+    monkeypatch.setattr(consumer, "_snapshot", broken)
     client = await connect(workshop, anna)
     assert await closed_with(client) == {"type": "websocket.close", "code": 1011}
-    monkeypatch.setattr(consumers, "_snapshot", real)
+    monkeypatch.setattr(consumer, "_snapshot", real)
     await asyncio.sleep(0.05)
     assert workshop.code not in loop_state().hubs
     assert await online_count_seen_by_newcomer(workshop) == 1
