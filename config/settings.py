@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "workshops",
     "voting",
     "results",
+    "facilitation",
     "config",  # the composition root, installed for its management commands
 ]
 

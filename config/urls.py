@@ -17,7 +17,7 @@ urlpatterns += i18n_patterns(
     path("konto/", include(("participation.account_urls", "accounts"))),
     path("", include(("participation.page_urls", "pages"))),
     path("rueckmeldungen/", include(("participation.feedback_urls", "feedback"))),
-    path("moderation/", include(("participation.moderation_urls", "moderation"))),
+    path("moderation/", include(("facilitation.urls", "moderation"))),
     path("w/", include(("workshops.urls", "workshops"))),
     path("befragungen/", include(("voting.urls", "consultations"))),
     path("ergebnisse/", include(("results.urls", "results"))),

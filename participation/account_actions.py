@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from . import extensions
 from .models import AuditLogEntry, Feedback, FeedbackReport, Role, User
 
 VERIFICATION_SALT = "participation.accounts.verify-email"
@@ -148,17 +149,14 @@ def delete_account(user, password):
     """
     if not user.check_password(password):
         raise ValidationError({"password": _("Das Passwort ist nicht richtig.")})
-    from workshops.actions import DELETED_ACCOUNT_NAME, anonymise_participants
-    from workshops.models import Participant
-
     with transaction.atomic():
         feedback_ids = [str(pk) for pk in Feedback.objects.filter(author=user).values_list("pk", flat=True)]
         for feedback_id in feedback_ids:
             AuditLogEntry.objects.filter(target_type="feedback", target_id=feedback_id).update(
                 target_repr=f"Rückmeldung #{feedback_id}"
             )
-        # Contributions to a shared board stay (others built on them); the name on them goes.
-        anonymise_participants(Participant.objects.filter(user=user), DELETED_ACCOUNT_NAME)
+        # What the apps above keep of the account (workshops: the name on the boards).
+        extensions.erase_account(user)
         user.delete()
 
 
@@ -215,56 +213,6 @@ def export_user_data(user):
             {"feedback_id": report.feedback_id, "reason": report.reason, "created": _iso(report.created)}
             for report in reports
         ],
-        "workshops": _workshop_participation(user),
-        "consultations": _consultations_voted(user),
+        # Workshop participation and consultations voted in, from the apps that keep them.
+        **extensions.personal_data(user),
     }
-
-
-def _workshop_participation(user):
-    """Each workshop the account took part in: the name and role used there, and what the
-    person wrote, liked and voted on the board (the likes and votes of others are not theirs)."""
-    from workshops.models import Card, CardLike, Comment, Participant, PollVote
-
-    participation = []
-    for participant in Participant.objects.filter(user=user).select_related("workshop__process").order_by("pk"):
-        workshop = participant.workshop
-        cards = Card.objects.filter(author=participant).order_by("pk")
-        comments = Comment.objects.filter(author=participant).order_by("pk")
-        likes = CardLike.objects.filter(participant=participant).select_related("card").order_by("card_id")
-        votes = PollVote.objects.filter(participant=participant).select_related("poll").order_by("poll_id")
-        votes = votes.prefetch_related("poll__options")
-        participation.append(
-            {
-                "workshop": {"id": workshop.pk, "title": workshop.title, "process": workshop.process.title},
-                "display_name": participant.display_name,
-                "role": participant.role,
-                "joined": _iso(participant.created),
-                "cards": [
-                    {"id": c.pk, "text": c.text, "anonymous": c.anonymous, "created": _iso(c.created)} for c in cards
-                ],
-                "comments": [
-                    {"id": c.pk, "card": c.card_id, "text": c.text, "created": _iso(c.created)} for c in comments
-                ],
-                "likes": [{"card": like.card_id, "card_text": like.card.text} for like in likes],
-                "poll_votes": [
-                    {
-                        "poll": vote.poll_id,
-                        "question": vote.poll.question,
-                        "options": {str(option.pk): option.label for option in vote.poll.options.all()},
-                        "choice": vote.choice,
-                        "updated": _iso(vote.updated),
-                    }
-                    for vote in votes
-                ],
-            }
-        )
-    return participation
-
-
-def _consultations_voted(user):
-    """The consultations the register lists this account in. Only that: the ballot box holds
-    no link to a voter, so no ballot can be (or is) part of a person's data."""
-    from voting.models import Consultation
-
-    voted = Consultation.objects.filter(voters__user=user).select_related("process").order_by("pk").distinct()
-    return [{"id": c.pk, "title": c.title, "process": c.process.title} for c in voted]

@@ -1,13 +1,9 @@
-"""Reads for the facilitators' home: the processes someone manages and, per process, its
-workshops, consultations, feedback awaiting moderation and results."""
+"""Reads of moderation on the ground floor: the processes someone manages and the reported
+feedback per process. The facilitators' home (facilitation/) builds on them."""
 
 from collections import Counter
 
-from django.db.models import Count, Exists, OuterRef, Q
-
-from results.models import ResultSnapshot
-from voting.models import Consultation
-from workshops.models import Workshop
+from django.db.models import Q
 
 from . import rules
 from .models import Feedback, Process
@@ -22,7 +18,7 @@ def managed_processes(user):
     return Process.objects.filter(facilitators=user).order_by("title", "pk")
 
 
-def _flagged_counts(processes):
+def flagged_counts(processes):
     """Reported feedback (what the queue shows first) per process, wherever it hangs."""
     ids = [process.pk for process in processes]
     rows = Feedback.objects.filter(flagged=True).filter(
@@ -32,27 +28,3 @@ def _flagged_counts(processes):
     for row in rows.values_list("process_id", "measure__process_id", "project__process_id", "lab__process_id"):
         counts[next(pk for pk in row if pk is not None)] += 1
     return counts
-
-
-def facilitator_home(user):
-    """One entry per managed process, with what a facilitator looks after in it."""
-    processes = list(managed_processes(user))
-    workshops = (
-        Workshop.objects.filter(process__in=processes)
-        .annotate(participant_count=Count("participants"))
-        .order_by("-created", "-pk")
-    )
-    consultations = (
-        Consultation.objects.filter(process__in=processes)
-        .annotate(published=Exists(ResultSnapshot.objects.filter(consultation=OuterRef("pk"))))
-        .order_by("-created", "-pk")
-    )
-    flagged = _flagged_counts(processes)
-    entries = {process.pk: {"process": process, "workshops": [], "consultations": []} for process in processes}
-    for workshop in workshops:
-        entries[workshop.process_id]["workshops"].append(workshop)
-    for consultation in consultations:
-        entries[consultation.process_id]["consultations"].append(consultation)
-    for pk, entry in entries.items():
-        entry["flagged"] = flagged[pk]
-    return list(entries.values())

@@ -125,10 +125,3 @@ def projects_of_lab(lab):
 def labs_of_project(project):
     """The published labs a project is linked to."""
     return labs().filter(projects=project)
-
-
-def consultations_of(process):
-    """The process's consultations that the public may see (not drafts)."""
-    from voting.models import Consultation, ConsultationState
-
-    return Consultation.objects.filter(process=process).exclude(state=ConsultationState.DRAFT).order_by("-created")

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import extensions, selectors
 from .models import FieldOfAction, MeasureOrigin, MeasureStatus, OwnerKind, Process, ProjectStatus
 
 PAGE_SIZE = 30
@@ -123,7 +123,7 @@ def process_detail(request, slug):
         "process": process,
         "fields": selectors.fields_for(process),
         "labs": selectors.labs(process),
-        "consultations": selectors.consultations_of(process),
+        **extensions.process_sections(process),  # the consultations (voting)
     }
     return render(request, "pages/process_detail.html", context)
 

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class VotingConfig(AppConfig):
     name = "voting"
+
+    def ready(self):
+        from . import extensions
+
+        extensions.register()

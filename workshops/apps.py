@@ -5,4 +5,6 @@ class WorkshopsConfig(AppConfig):
     name = "workshops"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import extensions, signals  # noqa: F401 - signals connects the receivers
+
+        extensions.register()

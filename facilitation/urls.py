@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from . import moderation_views
+from . import views
 
 urlpatterns = [
-    path("", moderation_views.home, name="home"),
+    path("", views.home, name="home"),
 ]

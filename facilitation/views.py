@@ -7,8 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import rules
-from .moderation_selectors import facilitator_home
+from participation import rules
+
+from .selectors import facilitator_home
 
 
 @never_cache

@@ -1,0 +1,1 @@
+"""The facilitators' home (/moderation/): reads across workshops, consultations and results, above them all."""

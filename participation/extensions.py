@@ -1,0 +1,40 @@
+"""Extension points of the ground floor, for what an account or a process has in the apps above.
+
+participation never imports workshops or voting (tests/test_layering.py). Where an account
+or a process page must reach their data, those apps register a function here, in their
+``AppConfig.ready()``, under a key: registering again under the same key replaces it.
+Order is the order of registration, i.e. of INSTALLED_APPS.
+"""
+
+_account_erasers = {}
+_personal_data = {}
+_process_sections = {}
+
+
+def register_account_eraser(key, erase):
+    """``erase(user)`` removes what ties the app's data to an account about to be deleted.
+    It runs inside the deletion's transaction, before the account row goes."""
+    _account_erasers[key] = erase
+
+
+def register_personal_data(key, read):
+    """``read(user)`` gives the app's part of an account's data export, under ``key``."""
+    _personal_data[key] = read
+
+
+def register_process_section(key, read):
+    """``read(process)`` gives what the public process page shows of the app, as ``key`` in its context."""
+    _process_sections[key] = read
+
+
+def erase_account(user):
+    for erase in _account_erasers.values():
+        erase(user)
+
+
+def personal_data(user):
+    return {key: read(user) for key, read in _personal_data.items()}
+
+
+def process_sections(process):
+    return {key: read(process) for key, read in _process_sections.items()}
