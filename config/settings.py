@@ -170,6 +170,7 @@ INSTALLED_APPS = [
     "voting",
     "results",
     "facilitation",
+    "demo",
     "config",  # the composition root, installed for its management commands
 ]
 

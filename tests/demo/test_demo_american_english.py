@@ -2,7 +2,7 @@
 
 import re
 
-from participation import demo_data, demo_participation
+from demo import content
 
 # British spellings and words the texts used; each with its American form in the comment.
 BRITISH = [
@@ -63,12 +63,10 @@ def english_texts(value, english=False):
 
 
 def test_english_demo_texts_use_american_spelling():
+    demo = content.read()
     texts = list(
-        english_texts([demo_data.PROCESS, demo_data.FIELDS, demo_data.MEASURES, demo_data.PROJECTS, demo_data.LABS])
+        english_texts([demo.process, demo.fields, demo.measures, demo.projects, demo.labs, demo.consultations])
     )
-    texts += [
-        value for name, value in vars(demo_participation).items() if name.endswith("_EN") and isinstance(value, str)
-    ]
     assert len(texts) > 100
     found = set()
     for text in texts:

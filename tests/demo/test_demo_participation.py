@@ -3,30 +3,35 @@
 import pytest
 from django.core.management import call_command
 
-from participation import demo_participation
+from demo import content
 from results.models import ResultSnapshot
 from voting.models import Ballot, Consultation
 from workshops.models import Card, Workshop
 
 pytestmark = pytest.mark.django_db
 
+DEMO = content.read()
+WORKSHOP = DEMO.workshop
+OPEN, CLOSED = DEMO.consultations
+VOTERS = CLOSED["synthetic_ballots"]["voters"]
+
 
 def test_demo_has_a_workshop_an_open_consultation_and_a_published_result(client, settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=None)
-    workshop = Workshop.objects.get(code=demo_participation.WORKSHOP_CODE)
-    assert Card.objects.filter(workshop=workshop).count() == len(demo_participation.WORKSHOP_CARDS)
+    workshop = Workshop.objects.get(code=WORKSHOP["code"])
+    assert Card.objects.filter(workshop=workshop).count() == len(WORKSHOP["card"])
     assert client.get(f"/w/{workshop.code}/").status_code == 200
-    open_one = Consultation.objects.get(title=demo_participation.OPEN_TITLE)
+    open_one = Consultation.objects.get(title=OPEN["title"])
     assert open_one.phase == "open"
     assert client.get(f"/befragungen/{open_one.pk}/").status_code == 200
-    closed = Consultation.objects.get(title=demo_participation.CLOSED_TITLE)
+    closed = Consultation.objects.get(title=CLOSED["title"])
     snapshot = ResultSnapshot.objects.get(consultation=closed)
-    assert snapshot.content["turnout"]["ballots"] == demo_participation.SYNTHETIC_VOTERS
-    assert Ballot.objects.filter(consultation=closed).count() == demo_participation.SYNTHETIC_VOTERS
+    assert snapshot.content["turnout"]["ballots"] == VOTERS
+    assert Ballot.objects.filter(consultation=closed).count() == VOTERS
     page = client.get(f"/ergebnisse/{closed.pk}/")
     assert page.status_code == 200 and snapshot.sha256 in page.content.decode()
 
     call_command("load_demo", stdout=None)  # a second run adds nothing
-    assert Ballot.objects.count() == demo_participation.SYNTHETIC_VOTERS
+    assert Ballot.objects.count() == VOTERS
     assert ResultSnapshot.objects.count() == 1 and Workshop.objects.count() == 1

@@ -1,5 +1,6 @@
 """manage.py load_demo: the Heilbronn demo process, loaded idempotently."""
 
+import dataclasses
 from io import StringIO
 
 import pytest
@@ -8,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 
-from participation import demo_data, rules
+from demo import content
+from participation import rules
 from participation.models import (
     AuditLogEntry,
     Feedback,
@@ -24,8 +26,9 @@ from participation.models import (
 )
 from tests import factories
 
-FACILITATOR = demo_data.DEMO_ACCOUNTS["facilitator"]
-CITIZEN = demo_data.DEMO_ACCOUNTS["citizen"]
+DEMO = content.read()
+FACILITATOR = DEMO.accounts["facilitator"]
+CITIZEN = DEMO.accounts["citizen"]
 SLUG = "gesamtkonzept-digitalisierung"
 
 # Generously around the city of Heilbronn (centre about 49.142 N, 9.219 E).
@@ -196,7 +199,7 @@ def test_demo_citizen_logs_in_and_has_commented_on_measures(client):
     citizen = User.objects.get(username=CITIZEN["username"])
     assert citizen.role == Role.CITIZEN and citizen.email_verified and not citizen.is_staff
     feedback = Feedback.objects.filter(author=citizen)
-    assert feedback.count() == len(demo_data.FEEDBACK) >= 3
+    assert feedback.count() == len(DEMO.feedback) >= 3
     assert all(f.measure.process.slug == SLUG and f.status == FeedbackStatus.VISIBLE for f in feedback)
 
 
@@ -279,8 +282,8 @@ def test_refuses_to_run_without_debug_unless_allowed(settings):
 
 @pytest.mark.django_db
 def test_invalid_demo_data_loads_nothing_at_all(monkeypatch):
-    broken_lab = {**demo_data.LABS[1], "boundary": [[49.14, 9.21]]}
-    monkeypatch.setattr(demo_data, "LABS", [demo_data.LABS[0], broken_lab])
+    broken_lab = {**DEMO.labs[1], "boundary": [[49.14, 9.21]]}
+    monkeypatch.setattr(content, "read", lambda: dataclasses.replace(DEMO, labs=[DEMO.labs[0], broken_lab]))
 
     with pytest.raises(CommandError, match="invalid"):
         load()

@@ -1,0 +1,192 @@
+"""Writes the demo content (``demo.content``) into the database.
+
+Every object of the process is matched by its natural key (process slug; process
+and slug for fields, measures, projects and labs; username for accounts), so a
+second run creates nothing new. A row is saved only when its demo values differ
+from the database, which restores demo content someone edited and leaves
+untouched rows alone. Nothing is ever deleted, and links are only added, never
+removed. The workshop and the consultations are created once through the apps'
+actions (found again by code and title) and then left as they are: votes are
+never re-cast.
+"""
+
+import random
+from collections import Counter
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from participation.actions import AuditAction, record_audit
+from participation.management.commands.create_facilitator import facilitator_group
+from participation.models import Feedback, FieldOfAction, LivingLab, Measure, Process, Project, Role, User
+from results.actions import publish
+from voting import actions as voting
+from voting.models import Consultation
+from workshops.actions import apply_command, create_workshop, join_workshop
+from workshops.models import ParticipantRole, Workshop
+
+
+class DemoLoader:
+    def __init__(self, content):
+        self.content = content
+        self.tally = Counter()
+
+    def load(self):
+        """Create or restore the demo; returns the process. Run it inside a transaction."""
+        content = self.content
+        process = self.sync(Process, {"slug": content.process["slug"]}, _values(content.process))
+        fields = {
+            item["slug"]: self.sync(FieldOfAction, {"process": process, "slug": item["slug"]}, _values(item))
+            for item in content.fields
+        }
+        measures = {
+            item["slug"]: self.sync(
+                Measure,
+                {"process": process, "slug": item["slug"]},
+                {**_values(item, "field"), "field": fields[item["field"]]},
+            )
+            for item in content.measures
+        }
+        projects = {
+            item["slug"]: self.sync(
+                Project,
+                {"process": process, "slug": item["slug"]},
+                {**_values(item, "field"), "field": fields[item["field"]]},
+            )
+            for item in content.projects
+        }
+        for item in content.labs:
+            lab = self.sync(LivingLab, {"process": process, "slug": item["slug"]}, _values(item, "projects"))
+            lab.projects.add(*(projects[slug] for slug in item["projects"]))
+
+        facilitator = self.sync_account(content.accounts["facilitator"], Role.FACILITATOR, staff=True)
+        self.make_facilitator(facilitator, process)
+        citizen = self.sync_account(content.accounts["citizen"], Role.CITIZEN, staff=False)
+        for item in content.feedback:
+            # Feedback has no slug: author, target and text together identify it.
+            self.sync(Feedback, {"author": citizen, "measure": measures[item["measure"]], "text": item["text"]}, {})
+
+        if not Workshop.objects.filter(code=content.workshop["code"]).exists():
+            self.workshop(content.workshop, process, facilitator)
+            self.tally["created"] += 1
+        for item in content.consultations:
+            if not Consultation.objects.filter(process=process, title=item["title"]).exists():
+                self.consultation(item, process, measures, facilitator)
+                self.tally["created"] += 1
+        return process
+
+    # The process and its content, restored on every run
+
+    def sync(self, model, lookup, values):
+        """Create the object, or bring the fields in ``values`` back to the demo state."""
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj, state = model(**lookup, **values), "created"
+        else:
+            changed = [name for name, value in values.items() if getattr(obj, name) != value]
+            if not changed:
+                self.tally["unchanged"] += 1
+                return obj
+            for name in changed:
+                setattr(obj, name, values[name])
+            state = "updated"
+        obj.full_clean()
+        obj.save()
+        self.tally[state] += 1
+        return obj
+
+    def sync_account(self, account, role, staff):
+        user = User.objects.filter(username=account["username"]).first()
+        state = "created" if user is None else "updated"
+        user = user or User(username=account["username"])
+        values = {
+            "email": account["email"],
+            "first_name": account["first_name"],
+            "last_name": account["last_name"],
+            "role": role,
+            "is_staff": staff,
+            "is_active": True,
+            "email_verified": True,
+        }
+        changed = [name for name, value in values.items() if getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, values[name])
+        # Re-hashing on every run would change the row each time; only a wrong password is reset.
+        if not user.check_password(account["password"]):
+            user.set_password(account["password"])
+            changed.append("password")
+        if state == "created" or changed:
+            user.full_clean()
+            user.save()
+            self.tally[state] += 1
+        else:
+            self.tally["unchanged"] += 1
+        return user
+
+    def make_facilitator(self, user, process):
+        # Permissions are normally created after migrate; make sure the group finds them in any case.
+        create_permissions(apps.get_app_config("participation"), verbosity=0)
+        create_permissions(apps.get_app_config("workshops"), verbosity=0)
+        user.groups.add(facilitator_group())
+        if not process.facilitators.filter(pk=user.pk).exists():
+            process.facilitators.add(user)
+            record_audit(None, AuditAction.UPDATE, process, {"facilitator_added": user.get_username()})
+        Token.objects.get_or_create(user=user)
+
+    # Participation, created once
+
+    def workshop(self, item, process, facilitator):
+        workshop = create_workshop(
+            facilitator,
+            process,
+            item["title"],
+            agenda=item["agenda"],
+            dots_per_participant=item["dots_per_participant"],
+        )
+        # The README and the tests join the demo workshop by its well-known code.
+        Workshop.objects.filter(pk=workshop.pk).update(code=item["code"])
+        workshop.code = item["code"]
+        chief = join_workshop(workshop, facilitator, item["facilitator"], ParticipantRole.FACILITATOR)
+        for cluster in item["cluster"]:
+            apply_command(chief.pk, {"type": "cluster.add", "id": cluster["id"], "title": cluster["title"]})
+        clusters = dict(
+            zip((c["id"] for c in item["cluster"]), workshop.clusters.values_list("pk", flat=True), strict=True)
+        )
+        for card in item["card"]:
+            expert = join_workshop(workshop, None, card["author"], ParticipantRole.EXPERT)
+            command = {"type": "card.add", "id": card["id"], "text": card["text"], "cluster": clusters[card["cluster"]]}
+            apply_command(expert.pk, {**command, "x": card["x"]})
+
+    def consultation(self, item, process, measures, facilitator):
+        data = {
+            key: item[key]
+            for key in ("title", "title_en", "description", "description_en", "method", "settings", "eligibility")
+            if key in item
+        }
+        data["options"] = [measures[slug].pk for slug in item["options"]]
+        if "closes_after_days" in item:
+            data["closes_at"] = timezone.now() + timezone.timedelta(days=item["closes_after_days"])
+        consultation = voting.create_consultation(facilitator, process, data)
+        voting.open_consultation(facilitator, consultation)
+        if "synthetic_ballots" in item:
+            _cast_synthetic_approvals(consultation, data["options"], item["synthetic_ballots"], item["settings"])
+            voting.close_consultation(facilitator, consultation)
+            publish(facilitator, consultation)
+
+
+def _cast_synthetic_approvals(consultation, options, spec, settings):
+    """Seeded voters with plausible preferences: each approves an option with its weight."""
+    rng = random.Random(spec["seed"])  # noqa: S311 - demo data, not security
+    weights = spec["weights"][: len(options)]
+    most = settings["max_approvals"]
+    for n in range(spec["voters"]):
+        chosen = [m for m, w in zip(options, weights, strict=False) if rng.random() < w][:most] or [options[0]]
+        voter = voting.Voter(consultation.pk, browser_hash=f"demo-voter-{n:04d}")
+        voting.cast_ballot(consultation, voter, {"approve": chosen})
+
+
+def _values(item, *relations):
+    """The model fields of a demo item: everything but the natural key and the relations."""
+    return {key: value for key, value in item.items() if key != "slug" and key not in relations}
