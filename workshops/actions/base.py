@@ -1,0 +1,188 @@
+"""What every workshop command shares: the refusal (``CommandError``), the outcome, the
+context a handler writes its events to, the checks of a command's fields and of the actor's rights."""
+
+from dataclasses import dataclass, field
+
+from participation import rules
+
+from ..models import (
+    Card,
+    CardColor,
+    Cluster,
+    Phase,
+    Poll,
+    WorkshopEvent,
+    WorkshopState,
+)
+
+COMMAND_ID_MAX = 64
+BOARD_PHASES = {Phase.COLLECT, Phase.CLUSTER}
+COORDINATE_LIMIT = 100_000
+
+
+class CommandError(Exception):
+    """A refused command: sent back as an ``error`` frame; nothing was changed."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Outcome:
+    seq: int | None
+    duplicate: bool = False
+    tally_poll: int | None = None
+    events: list = field(default_factory=list)
+
+
+class Context:
+    """What a handler works with: the locked workshop, the actor, and the events it emits."""
+
+    def __init__(self, workshop, participant):
+        self.workshop = workshop
+        self.participant = participant
+        self.events = []
+        self.tally_poll = None
+
+    def emit(self, name, data):
+        self.workshop.last_seq += 1
+        event = WorkshopEvent.objects.create(
+            workshop=self.workshop, seq=self.workshop.last_seq, name=name, data=data, actor=self.participant
+        )
+        self.events.append(event.as_frame())
+        return event
+
+
+# --- input checks -------------------------------------------------------------
+
+
+def _text(command, name, limit, required=True):
+    value = command.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise CommandError("invalid", f"'{name}' must be a text.")
+    value = value.strip()
+    if required and not value:
+        raise CommandError("invalid", f"'{name}' must not be empty.")
+    if len(value) > limit:
+        raise CommandError("too_long", f"'{name}' is longer than {limit} characters.")
+    return value
+
+
+def _id(command, name, required=True):
+    value = command.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise CommandError("invalid", f"'{name}' must be a positive integer id.")
+    return value
+
+
+def _number(command, name):
+    value = command.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > COORDINATE_LIMIT or value != value:
+        raise CommandError("invalid", f"'{name}' must be a number between -{COORDINATE_LIMIT} and {COORDINATE_LIMIT}.")
+    return float(value)
+
+
+def _bool(command, name):
+    value = command.get(name)
+    if not isinstance(value, bool):
+        raise CommandError("invalid", f"'{name}' must be true or false.")
+    return value
+
+
+def _color(command):
+    value = command.get("color")
+    if value not in CardColor.values:
+        raise CommandError("invalid", f"'color' must be one of {', '.join(CardColor.values)}.")
+    return value
+
+
+def _card(ctx, command):
+    card_id = _id(command, "card")
+    card = Card.objects.filter(pk=card_id, workshop=ctx.workshop).select_related("author").first()
+    if card is None:
+        raise CommandError("not_found", f"There is no card {card_id} in this workshop.")
+    return card
+
+
+def _cluster(ctx, command, name="cluster", required=True):
+    cluster_id = _id(command, name, required=required)
+    if cluster_id is None:
+        return None
+    cluster = Cluster.objects.filter(pk=cluster_id, workshop=ctx.workshop).first()
+    if cluster is None:
+        raise CommandError("not_found", f"There is no cluster {cluster_id} in this workshop.")
+    return cluster
+
+
+def _poll(ctx, command):
+    poll_id = _id(command, "poll")
+    poll = Poll.objects.filter(pk=poll_id, workshop=ctx.workshop).prefetch_related("options").first()
+    if poll is None:
+        raise CommandError("not_found", f"There is no poll {poll_id} in this workshop.")
+    return poll
+
+
+# --- rights -------------------------------------------------------------------
+
+
+def rights_revoked(participant, workshop):
+    """A participant whose rights have ended, at once and whatever ticket it holds: its
+    account was deleted (``removed``), or it is a facilitator whose person no longer manages
+    the process (removed from its facilitators, deactivated, no longer a facilitator account)."""
+    if participant.removed:
+        return True
+    if not participant.is_facilitator:
+        return False
+    return not rules.can_manage_process(participant.user, workshop.process)
+
+
+def _require_facilitator(ctx):
+    if not ctx.participant.is_facilitator:
+        raise CommandError("forbidden", "Only the facilitator may do this.")
+
+
+def _require_writer(ctx):
+    if not ctx.participant.may_write:
+        raise CommandError("forbidden", "Observers cannot change the board.")
+    if ctx.workshop.state != WorkshopState.LIVE and not ctx.participant.is_facilitator:
+        raise CommandError("wrong_phase", "The workshop is not live.")
+
+
+def _require_board_open(ctx):
+    """Board changes: in the collect and cluster phases, while not locked (facilitators always)."""
+    _require_writer(ctx)
+    if ctx.participant.is_facilitator:
+        if ctx.workshop.phase == Phase.CLOSED:
+            raise CommandError("wrong_phase", "The workshop is closed.")
+        return
+    if ctx.workshop.phase not in BOARD_PHASES:
+        raise CommandError("wrong_phase", f"The board cannot be changed in the phase '{ctx.workshop.phase}'.")
+    if ctx.workshop.board_locked:
+        raise CommandError("locked", "The facilitator has locked the board.")
+
+
+def _require_author_or_facilitator(ctx, card):
+    if not ctx.participant.is_facilitator and card.author_id != ctx.participant.pk:
+        raise CommandError("forbidden", "Only the author or the facilitator may change this card.")
+
+
+def _require_cluster_rights(ctx):
+    _require_board_open(ctx)
+    if not (ctx.participant.is_facilitator or ctx.workshop.participants_may_cluster):
+        raise CommandError("forbidden", "Only the facilitator may manage clusters in this workshop.")
+
+
+def check_command_id(command):
+    command_id = command.get("id")
+    if not isinstance(command_id, str | int) or isinstance(command_id, bool) or not str(command_id).strip():
+        raise CommandError("invalid", "Every command needs an 'id' (a text of up to 64 characters).")
+    command_id = str(command_id)
+    if len(command_id) > COMMAND_ID_MAX:
+        raise CommandError("invalid", f"The command 'id' is longer than {COMMAND_ID_MAX} characters.")
+    return command_id
