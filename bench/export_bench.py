@@ -165,7 +165,7 @@ def timed(figures, name, function, *args):
 def run(args):
     from participation.models import User
     from results import actions as result_actions
-    from results import compute, exports, opendata
+    from results import compute, exports, opendata, selectors
     from results.models import ResultSnapshot
     from results.recount import recount_bundle
     from voting.models import Consultation
@@ -185,11 +185,11 @@ def run(args):
     figures = {}
     timed(figures, "consultation_result", compute.consultation_result, consultation)
     snapshot, _created = timed(figures, "publish", result_actions.publish, facilitator, consultation)
-    snapshot = result_actions.latest_snapshot(consultation)
+    snapshot = selectors.latest_snapshot(consultation)
 
     def export(fmt):
         # What ExportView does for a published snapshot: the ballot file only for CSV and XLSX.
-        snapshot = result_actions.latest_snapshot(consultation)
+        snapshot = selectors.latest_snapshot(consultation)
         result = snapshot.result
         ballots = snapshot.ballot_data if fmt in exports.WITH_BALLOTS else None
         polls = compute.expert_polls(consultation.process)
@@ -199,7 +199,7 @@ def run(args):
     sizes = {}
     for fmt in exports.FORMATS:
         sizes[fmt] = len(timed(figures, f"export_{fmt}", export, fmt))
-    bundle = timed(figures, "open_data_zip", lambda: opendata.bundle(result_actions.latest_snapshot(consultation)))
+    bundle = timed(figures, "open_data_zip", lambda: opendata.bundle(selectors.latest_snapshot(consultation)))
     sizes["open_data_zip"] = len(bundle)
     report = timed(figures, "recount", recount_bundle, bundle, snapshot.sha256)
     print(f"  recount status: {report.status}")

@@ -11,24 +11,13 @@ from participation.errors import Conflict
 from voting.mixing import seal_ballot_box
 from voting.models import Consultation, Phase
 
-from . import compute
+from . import compute, selectors
 from .models import ResultSnapshot
 
 
 class AuditAction:
     PUBLISH = "result.publish"
     EXPORT = "result.export"
-
-
-def latest_snapshot(consultation):
-    """The snapshot the public sees. The ballot file (megabytes for a city-wide vote)
-    and the parsed content load only when used; ``result`` reads the canonical bytes."""
-    return (
-        ResultSnapshot.objects.filter(consultation=consultation)
-        .defer("ballots", "content")
-        .order_by("-published_at", "-id")
-        .first()
-    )
 
 
 def publish(user, consultation):
@@ -52,7 +41,7 @@ def publish(user, consultation):
         content = compute.result_from_inputs(ballots, meta, options)
         canonical = compute.canonical_bytes(content)
         sha256 = compute.sha256_hex(canonical)
-        latest = latest_snapshot(consultation)
+        latest = selectors.latest_snapshot(consultation)
         if latest is not None and latest.sha256 == sha256:
             return latest, False
         snapshot = ResultSnapshot(

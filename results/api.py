@@ -20,11 +20,10 @@ from participation import rules
 from participation.models import Process
 from participation.negotiation import ExportContentNegotiation
 from voting import selectors as voting_selectors
-from voting.actions import CODE_ALPHABET, RECEIPT_LENGTH, format_code, normalise_code
-from voting.models import Phase, ReceiptLookup
+from voting.actions import RECEIPT_LENGTH
+from voting.models import ReceiptLookup
 
-from . import actions, compute, exports, opendata
-from .models import ResultSnapshot
+from . import actions, compute, exports, opendata, presenters, selectors
 
 
 def _consultation(request, pk):
@@ -41,7 +40,7 @@ def snapshot_summary(snapshot):
 
 def _published(consultation):
     """The latest snapshot, or 404: the public never learns whether anything else exists."""
-    snapshot = actions.latest_snapshot(consultation)
+    snapshot = selectors.latest_snapshot(consultation)
     if snapshot is None:
         raise Http404
     return snapshot
@@ -61,11 +60,7 @@ class ConsultationResultsView(APIView):
     def get(self, request, pk):
         consultation = _consultation(request, pk)
         if _manages(request, consultation):
-            snapshots = (
-                ResultSnapshot.objects.filter(consultation=consultation)
-                .only("id", "sha256", "published_at")
-                .order_by("-published_at", "-id")
-            )
+            snapshots = selectors.snapshots_of(consultation)
             return Response(
                 {
                     "live": True,
@@ -74,10 +69,10 @@ class ConsultationResultsView(APIView):
                     "snapshots": [snapshot_summary(s) for s in snapshots],
                 }
             )
-        snapshot = actions.latest_snapshot(consultation)
+        snapshot = selectors.latest_snapshot(consultation)
         if snapshot is not None:
             return Response({"live": False, "result": snapshot.result, "snapshot": snapshot_summary(snapshot)})
-        if consultation.interim_results and consultation.phase == Phase.OPEN:
+        if selectors.interim_results_open(consultation):
             return Response({"live": True, "result": compute.consultation_result(consultation), "snapshot": None})
         raise Http404
 
@@ -104,26 +99,12 @@ class PublishView(APIView):
         return Response(body, status=201 if created else 200)
 
 
-def counted_only(consultation, ballot):
-    """Whether a found receipt may say only "counted": when the consultation says so,
-    and always for an unlinked file, which does not know the content."""
-    return consultation.receipt_lookup == ReceiptLookup.COUNTED or "content" not in ballot
-
-
 def counted_message():
     return _(
         "Ein Stimmzettel mit dieser Quittung wurde gezählt. Es ist der zuletzt abgegebene Stimmzettel: Wer "
         "seine Stimme ändert, erhält eine neue Quittung. Den Inhalt zeigen wir nicht, damit niemand mit der "
         "Quittung beweisen kann, wie er abgestimmt hat."
     )
-
-
-def normalised_receipt(raw):
-    """A receipt as printed (XXXX-XXXX-XXXX), from whatever the citizen typed; None if it cannot be one."""
-    code = normalise_code(raw)
-    if len(code) != RECEIPT_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
-        return None
-    return format_code(code)
 
 
 class BallotsView(APIView):
@@ -144,15 +125,15 @@ class BallotsView(APIView):
         raw = request.query_params.get("receipt")
         if raw is None:
             return HttpResponse(snapshot.ballots.encode("utf-8"), content_type="application/json")
-        receipt = normalised_receipt(raw)
+        receipt = presenters.normalised_receipt(raw)
         if receipt is None:
             return Response(
                 {"receipt": [f"A receipt has {RECEIPT_LENGTH} letters and digits, e.g. ACDE-FGHJ-KMNP."]}, status=400
             )
-        ballot = compute.find_receipt(snapshot, receipt)
+        ballot = selectors.find_receipt(snapshot, receipt)
         if ballot is None:
             raise Http404
-        if counted_only(consultation, ballot):
+        if presenters.counted_only(consultation, ballot):
             return Response({"receipt": receipt, "counted": True, "message": counted_message()})
         return Response(ballot)
 
@@ -190,7 +171,7 @@ class ExportView(APIView):
         if source not in (None, "published", "live"):
             return Response({"source": [_("Verwenden Sie published oder live.")]}, 400)
         manager = _manages(request, consultation)
-        snapshot = None if source == "live" else actions.latest_snapshot(consultation)
+        snapshot = None if source == "live" else selectors.latest_snapshot(consultation)
         if snapshot is None and (not manager or source == "published"):
             raise Http404
         if snapshot is not None:
@@ -252,4 +233,4 @@ class ProcessResultsView(APIView):
         manager = rules.can_manage_process(request.user, process)
         if not (process.published or manager):
             raise Http404
-        return Response(compute.process_result(process, manager))
+        return Response(selectors.process_result(process, manager))

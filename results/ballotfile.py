@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import orjson
 
+from voting.ballots import content_for_count
 from voting.tally.common import option_columns
 from voting.tally.ranking import FlatRankings
 
@@ -169,9 +170,16 @@ class BallotFile:
         parsed = self.rankings() if method == "ranking" else None
         if parsed is not None:
             return parsed.ballots
-        from .compute import data_from_ballot_file
-
         return data_from_ballot_file(method, self.document)
+
+
+def data_from_ballot_file(method, ballots):
+    """A parsed ballot file as the tally functions take it, in the file's order."""
+    if method == "pairwise":
+        return [(row["winner"], row["loser"]) for row in ballots["comparisons"]]
+    if is_unlinked(ballots):
+        return [content_for_count(method, content) for content in ballots["contents"]]
+    return [content_for_count(method, row["content"]) for row in ballots["ballots"]]
 
 
 @dataclass

@@ -16,40 +16,21 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .compute import counts_of
+from voting.models import Eligibility, Method
+from voting.tally.registry import counts_of
+from voting.tally.registry import label as count_label
 
 # --- reading a result ---------------------------------------------------------------
 
 
-def count_label(name):
-    labels = {
-        "approval": _("Zustimmungen"),
-        "mean": _("Durchschnittliche Bewertung (0 bis 5)"),
-        "majority_judgment": _("Mehrheitsurteil: Median der Bewertungen"),
-        "schulze": _("Schulze-Methode: Zahl der geschlagenen Maßnahmen"),
-        "borda": _("Borda-Punkte"),
-        "copeland": _("Copeland-Punkte"),
-        "first_choices": _("Erste Plätze"),
-        "points": _("Punkte"),
-        "bradley_terry": _("Gewinnchance gegen eine zufällige andere Maßnahme (%)"),
-    }
-    return labels.get(name, name)
+def method_label(method):
+    """A method's name from the model (an unknown value as it is)."""
+    return str(Method(method).label) if method in Method.values else method
 
 
-def count_short_label(name):
-    """A count's name short enough for a spreadsheet tab (31 characters)."""
-    labels = {
-        "approval": _("Zustimmungen"),
-        "mean": _("Durchschnittliche Bewertung"),
-        "majority_judgment": _("Mehrheitsurteil"),
-        "schulze": _("Schulze-Methode"),
-        "borda": _("Borda-Punkte"),
-        "copeland": _("Copeland-Punkte"),
-        "first_choices": _("Erste Plätze"),
-        "points": _("Punkte"),
-        "bradley_terry": _("Gewinnchance (Bradley-Terry)"),
-    }
-    return labels.get(name, name)
+def eligibility_label(eligibility):
+    """Who may take part, from the model (an unknown value as it is)."""
+    return str(Eligibility(eligibility).label) if eligibility in Eligibility.values else eligibility
 
 
 def title_of(item, lang=None):

@@ -15,24 +15,11 @@ import math
 
 import numpy as np
 
+from voting.tally import registry
+
 DECIMALS = 6
 # How many of the largest place differences are named.
 TOP_DIFFERENCES = 3
-
-COUNT_NAMES = {
-    "schulze": {"de": "Schulze", "en": "Schulze"},
-    "borda": {"de": "Borda", "en": "Borda"},
-    "copeland": {"de": "Copeland", "en": "Copeland"},
-    "first_choices": {"de": "Erststimmen", "en": "first choices"},
-    "mean": {"de": "Mittelwert", "en": "mean"},
-    "majority_judgment": {"de": "Mehrheitsurteil", "en": "majority judgment"},
-}
-# The counts of a method with several, the deciding one first.
-SEVERAL_COUNTS = {
-    "ranking": ("schulze", "borda", "copeland", "first_choices"),
-    "score": ("mean", "majority_judgment"),
-}
-
 
 # --- helpers ------------------------------------------------------------------------
 
@@ -69,7 +56,7 @@ def _label(labels, option, lang: str) -> str:
 
 
 def _count_name(name: str, lang: str) -> str:
-    return COUNT_NAMES.get(name, {}).get(lang, name)
+    return registry.summary_name(name, lang)
 
 
 def _decimal(value: float, lang: str) -> str:
@@ -93,7 +80,7 @@ def _counts_in(count) -> list[tuple[str, dict]]:
     """The named counts inside a method's count, the deciding one first."""
     if not isinstance(count, dict):
         return []
-    names = SEVERAL_COUNTS.get(count.get("method"))
+    names = registry.several_counts(count.get("method"))
     if names:
         return [(name, count[name]) for name in names if isinstance(count.get(name), dict)]
     if "ranking" in count:

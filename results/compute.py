@@ -13,15 +13,14 @@ import json
 import math
 import re
 from decimal import Decimal
-from functools import lru_cache
 
 import numpy as np
 import orjson
-from django.db.models import Count, TextField
+from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from voting import counting
-from voting.ballots import content_for_count
+from voting import selectors as voting_selectors
 from voting.models import (
     AccessCode,
     Ballot,
@@ -32,24 +31,20 @@ from voting.models import (
     ReceiptLookup,
     VoterRecord,
 )
+from voting.tally.registry import main_count, main_count_name
 
 from . import compare, uncertainty
 from .ballotfile import (
     BALLOTS_SCHEMA,
     BallotFile,
     collector_paused,
-    is_unlinked,
+    data_from_ballot_file,
     ranking_file,
     unlinked_document,
 )
 
 SCHEMA = "heilbronn-participation/consultation-result/1"
 REPLICATES = 1000
-
-# The count each method is decided by; the others are shown beside it.
-MAIN_COUNT = {"approval": "approval", "score": "mean", "ranking": "schulze", "points": "points"}
-MAIN_COUNT_PAIRWISE = "bradley_terry"
-
 
 # --- canonical JSON -----------------------------------------------------------------
 
@@ -90,34 +85,6 @@ def _finite(value):
 
 def _iso(moment):
     return moment.isoformat() if moment else None
-
-
-# --- the count's parts --------------------------------------------------------------
-
-
-def counts_of(count):
-    """The named counts inside a method's count, main count first: [(name, count)].
-
-    A method's count is either one ranking (approval, points, pairwise) or holds
-    several (score: mean and majority judgment; ranking: Schulze, Borda, ...).
-    """
-    if not isinstance(count, dict):
-        return []
-    if "ranking" in count:
-        return [(count.get("method") or "count", count)]
-    parts = [(name, part) for name, part in count.items() if isinstance(part, dict) and "ranking" in part]
-    main = main_count_name(count.get("method"))
-    parts.sort(key=lambda item: item[0] != main)
-    return parts
-
-
-def main_count_name(method):
-    return MAIN_COUNT_PAIRWISE if method == Method.PAIRWISE else MAIN_COUNT.get(method, method)
-
-
-def main_count(count):
-    parts = counts_of(count)
-    return parts[0][1] if parts else {}
 
 
 # --- plain data from the database ---------------------------------------------------
@@ -218,15 +185,6 @@ def _ranking_file_from_text(consultation_id, rows):
 _NOT_IN_RECEIPT = re.compile(r'["\\\x00-\x1f]')
 
 
-def data_from_ballot_file(method, ballots):
-    """The ballot file as the tally functions take it, in the file's order."""
-    if method == Method.PAIRWISE:
-        return [(row["winner"], row["loser"]) for row in ballots["comparisons"]]
-    if is_unlinked(ballots):
-        return [content_for_count(method, content) for content in ballots["contents"]]
-    return [content_for_count(method, row["content"]) for row in ballots["ballots"]]
-
-
 def options_data(consultation):
     rows = (
         ConsultationOption.objects.filter(consultation=consultation)
@@ -257,17 +215,10 @@ def costs_from_options(options):
 
 def turnout_over_time(consultation):
     """Voters who first voted in each hour (only hours with voters), and the running total."""
-    rows = (
-        VoterRecord.objects.filter(consultation=consultation)
-        .values("first_voted_hour")
-        .annotate(n=Count("id"))
-        .order_by("first_voted_hour")
-    )
-    total, series = 0, []
-    for row in rows:
-        total += row["n"]
-        series.append({"hour": _iso(row["first_voted_hour"]), "voters": row["n"], "cumulative": total})
-    return series
+    return [
+        {"hour": _iso(row["hour"]), "voters": row["new"], "cumulative": row["total"]}
+        for row in voting_selectors.turnout_by_hour(consultation)
+    ]
 
 
 def meta_data(consultation, ballots_sha256):
@@ -431,129 +382,19 @@ def citizen_scores(result):
     return {int(k): v for k, v in scores.items() if isinstance(v, int | float)}
 
 
-# --- reading published snapshots -----------------------------------------------------
-
-
-_UNLINKED = object()  # in the index of an unlinked file: counted, content unknown
-
-
-@lru_cache(maxsize=8)
-def _receipt_index(ballots_sha256):
-    """{receipt: content, the ballot's index in a ranking file's arrays, or _UNLINKED}."""
-    from .models import ResultSnapshot
-
-    text = ResultSnapshot.objects.filter(ballots_sha256=ballots_sha256).values_list("ballots", flat=True).first()
-    if not text:
-        return {}, None
-    ballots = BallotFile(text.encode("utf-8"))
-    if ballots.unlinked:
-        return dict.fromkeys(ballots.document.get("receipts", []), _UNLINKED), None
-    rankings = ballots.rankings()
-    if rankings is not None:
-        return {receipt: index for index, receipt in enumerate(rankings.receipts)}, rankings.ballots
-    return {row["receipt"]: row["content"] for row in ballots.document.get("ballots", [])}, None
-
-
-def find_receipt(snapshot, receipt):
-    """The ballot with this receipt in a snapshot's ballot file, or None:
-    ``{"receipt", "content"}``, or only ``{"receipt"}`` in an unlinked file, which
-    does not know a receipt's content. The index is cached by the file's hash: a
-    published file never changes."""
-    index, rankings = _receipt_index(snapshot.ballots_sha256)
-    found = index.get(receipt)
-    if found is None:
-        return None
-    if found is _UNLINKED:
-        return {"receipt": receipt}
-    content = {"ranking": rankings[found]} if rankings is not None else found
-    return {"receipt": receipt, "content": content}
-
-
-# --- experts beside citizens for a whole process ----------------------------------------
+# --- the live count alone ------------------------------------------------------------------
 
 
 def live_count(consultation):
     """The count alone (no bootstrap): enough for the citizens' scores."""
+    return live_count_result(consultation)["count"]
+
+
+def live_count_result(consultation):
+    """The live count without bootstrap and how many ballots (or comparisons) it counted:
+    ``{"count", "turnout": {"ballots"}}``, what the consultation page's tables read."""
     options = options_data(consultation)
     data = live_ballot_file(consultation).count_data(consultation.method)
     ids = [option["id"] for option in options]
-    return plain(
-        counting.count_data(consultation.method, consultation.settings, ids, data, costs_from_options(options))
-    )
-
-
-def process_result(process, manager):
-    """Experts (closed workshop polls) beside citizens (each consultation's main
-    count) for the measures of a process. The public sees published snapshots only;
-    facilitators also live counts, marked ``live``."""
-    from participation.models import Measure
-    from voting.models import Consultation, ConsultationState
-
-    from .actions import latest_snapshot
-
-    polls = expert_polls(process, include_hidden=manager)
-    experts = expert_scores(polls)
-    measures = {m.pk: m for m in Measure.objects.filter(process=process).select_related("field").order_by("pk")}
-    if not manager:
-        public = set(Measure.objects.published().filter(process=process).values_list("pk", flat=True))
-        measures = {pk: m for pk, m in measures.items() if pk in public}
-    fields = {pk: m.field_id for pk, m in measures.items()}
-    labels = {pk: {"de": m.title, "en": m.title_en or m.title} for pk, m in measures.items()}
-
-    consultations = []
-    for consultation in (
-        Consultation.objects.filter(process=process).exclude(state=ConsultationState.DRAFT).order_by("created", "pk")
-    ):
-        snapshot = latest_snapshot(consultation)
-        if snapshot is not None:
-            result = snapshot.result
-            count, live = result["count"], False
-        elif manager:
-            count, live = live_count(consultation), True
-        else:
-            continue
-        citizens = {m: s for m, s in citizen_scores({"count": count}).items() if m in measures}
-        shared_experts = {m: s for m, s in experts.items() if m in citizens}
-        consultations.append(
-            {
-                "id": consultation.pk,
-                "title": consultation.title,
-                "title_en": consultation.title_en,
-                "method": consultation.method,
-                "main_count": main_count_name(consultation.method),
-                "phase": consultation.phase,
-                "live": live,
-                "snapshot": None
-                if snapshot is None
-                else {"id": snapshot.pk, "sha256": snapshot.sha256, "published_at": snapshot.published_at.isoformat()},
-                "citizens": citizens,
-                "comparison": compare.experts_vs_citizens(shared_experts, citizens, fields, labels)
-                if len(shared_experts) >= 2
-                else None,
-            }
-        )
-    return plain(
-        {
-            "process": {"id": process.pk, "title": process.title, "title_en": process.title_en},
-            "measures": [
-                {
-                    "id": m.pk,
-                    "title": m.title,
-                    "title_en": m.title_en,
-                    "field": m.field_id,
-                    "field_title": m.field.title if m.field else None,
-                    "experts": experts.get(m.pk),
-                    "citizens": {str(c["id"]): c["citizens"][m.pk] for c in consultations if m.pk in c["citizens"]},
-                }
-                for m in measures.values()
-                if m.pk in experts or any(m.pk in c["citizens"] for c in consultations)
-            ],
-            "experts": {
-                "polls": [
-                    {key: poll[key] for key in ("poll", "workshop", "question", "kind", "votes")} for poll in polls
-                ],
-                "scores": {m: s for m, s in experts.items() if m in measures},
-            },
-            "consultations": consultations,
-        }
-    )
+    count = counting.count_data(consultation.method, consultation.settings, ids, data, costs_from_options(options))
+    return {"count": plain(count), "turnout": {"ballots": len(data)}}

@@ -14,20 +14,22 @@ import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from voting.tally.registry import counts_of, short_label
+from voting.tally.registry import label as count_label
 from workshops.exports import local_time, neutralise
 
 from . import compare, xlsx
 from .ballotfile import BallotFile, collector_paused, is_unlinked
 from .charts import (
-    count_label,
-    count_short_label,
     disagreement_summary,
+    eligibility_label,
+    method_label,
     option_titles,
     ranking_rows,
     title_of,
     uncertainty_notes,
 )
-from .compute import canonical_bytes, counts_of
+from .compute import canonical_bytes
 
 FORMATS = ("csv", "xlsx", "json", "pdf")
 WITH_BALLOTS = ("csv", "xlsx")
@@ -38,24 +40,6 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 EXTENSIONS = {"csv": "zip", "xlsx": "xlsx", "json": "json", "pdf": "pdf"}
-
-
-def method_label(method):
-    return {
-        "approval": _("Zustimmung"),
-        "score": _("Bewertung"),
-        "ranking": _("Rangfolge"),
-        "points": _("Punkte verteilen"),
-        "pairwise": _("Paarvergleich"),
-    }.get(method, method)
-
-
-def eligibility_label(eligibility):
-    return {
-        "account": _("bestätigtes Konto"),
-        "access_code": _("Zugangscode"),
-        "open": _("offen (unverbindlich)"),
-    }.get(eligibility, eligibility)
 
 
 # --- tables -------------------------------------------------------------------------
@@ -120,7 +104,7 @@ def ranking_tables(result):
             if budget:
                 line.append(_("ja") if row["selected"] else _("nein"))
             body.append(line)
-        tables.append(_table(f"ranking_{name}", count_label(name), columns, body, count_short_label(name)))
+        tables.append(_table(f"ranking_{name}", count_label(name), columns, body, short_label(name)))
     return tables
 
 

@@ -31,21 +31,23 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from voting.tally.registry import counts_of
+from voting.tally.registry import label as count_label
 from workshops.exports import local_time
 
 from .charts import (
     chart_data,
-    count_label,
     disagreement_summary,
+    eligibility_label,
     layout,
+    method_label,
     number,
     ranking_rows,
     title_of,
     uncertainty_explanation,
     uncertainty_notes,
 )
-from .compute import REPLICATES, counts_of
-from .exports import eligibility_label, method_label
+from .compute import REPLICATES
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF")
 

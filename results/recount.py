@@ -16,6 +16,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from voting.ballots import BallotError, normalise
+from voting.tally import registry
 
 from .ballotfile import (
     BallotFile,
@@ -34,7 +35,7 @@ from .compute import (
 )
 
 REQUIRED = ("manifest.json", "ballots.json", "result.json", "consultation.json")
-METHODS = ("approval", "score", "ranking", "points", "pairwise")
+METHODS = tuple(registry.METHODS)
 MAX_FILE_BYTES = 1 << 30
 MAX_DIFFERENCES = 20
 SHOWN_DIFFERENCES = 6

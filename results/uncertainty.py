@@ -61,6 +61,7 @@ import numpy as np
 import orjson
 
 from voting import tally
+from voting.tally import registry
 from voting.tally.common import option_columns, unique_options
 from voting.tally.pairwise import ALPHA, TIE_DECIMALS, win_chances
 from voting.tally.ranking import FlatRankings, RankedProfile
@@ -75,14 +76,8 @@ _LOW, _HIGH = 25, 975
 # Replicates per chunk where a statistic needs an (r, n, n, ...) array.
 _CHUNK = 64
 
-# The counts of each method, the one that decides first (as in results.compute).
-COUNTS = {
-    "approval": ("approval",),
-    "score": ("mean", "majority_judgment"),
-    "ranking": ("schulze", "borda", "copeland", "first_choices"),
-    "points": ("points",),
-    "pairwise": ("bradley_terry",),
-}
+# The counts of each method, the one that decides first (voting.tally.registry).
+COUNTS = {method: entry.keys for method, entry in registry.METHODS.items()}
 
 
 # --- public functions ------------------------------------------------------------------

@@ -1,11 +1,10 @@
 """Results pages: published results for everyone, the process dashboard for its
-facilitators. Thin views; the reads are in results.selectors."""
+facilitators. Thin views: the reads are in results.selectors, what the pages show
+of them in results.presenters."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -13,25 +12,7 @@ from django.views.decorators.http import require_POST
 from participation.errors import Conflict
 from voting.models import Consultation
 
-from . import actions, selectors
-
-
-def _export_links(consultation, live=False):
-    base = reverse("api:consultation-export", args=[consultation.pk])
-    # The download speaks the page's language, whatever the browser prefers.
-    suffix = ("&source=live" if live else "") + f"&lang={get_language()}"
-    links = [
-        (label, f"{base}?format={fmt}{suffix}")
-        for fmt, label in (
-            ("csv", "CSV (ZIP)"),
-            ("xlsx", "XLSX"),
-            ("json", "JSON"),
-            ("pdf", "PDF"),
-        )
-    ]
-    if not live:
-        links.append((_("Offene Daten (ZIP)"), reverse("api:consultation-open-data", args=[consultation.pk])))
-    return links
+from . import actions, presenters, selectors
 
 
 def result_list(request):
@@ -41,34 +22,31 @@ def result_list(request):
 def result_detail(request, pk):
     consultation, snapshot = selectors.published_snapshot(pk)
     result = snapshot.result
-    page = selectors.result_page(result)
+    page = presenters.result_page(result)
     # The SVG is built server-side with every text escaped (results.charts.ranking_svg).
     page["chart"] = mark_safe(page["chart"])  # noqa: S308
-    lookup = selectors.receipt_lookup(snapshot, request.GET.get("receipt"), consultation)
+    lookup = presenters.receipt_lookup(snapshot, request.GET.get("receipt"), consultation)
     if lookup and lookup["found"] and not lookup["counted_only"]:
-        lookup["lines"] = selectors.ballot_lines(result, lookup["content"])
+        lookup["lines"] = presenters.ballot_lines(result, lookup["content"])
     context = {
         "consultation": consultation,
         "snapshot": snapshot,
         "page": page,
         "lookup": lookup,
-        "downloads": _export_links(consultation),
+        "downloads": presenters.export_links(consultation),
     }
     return render(request, "results/detail.html", context)
 
 
 def process_results(request, slug):
     process = selectors.public_process(slug, request.user)
-    return render(request, "results/process.html", selectors.process_comparison(process))
+    return render(request, "results/process.html", presenters.process_comparison(process))
 
 
 @never_cache
 def dashboard(request, slug):
     process = selectors.managed_process(slug, request.user)
-    context = selectors.dashboard(process)
-    for item in context["consultations"]:
-        item["exports"] = _export_links(item["consultation"], live=True)
-    return render(request, "results/dashboard.html", context)
+    return render(request, "results/dashboard.html", presenters.dashboard(process))
 
 
 @require_POST

@@ -1,45 +1,17 @@
-"""From a consultation's ballot box to its count: reads plain data out of the
-database and hands it to the pure functions in ``voting.tally``."""
+"""Counting from plain data: the one entry to the pure functions in ``voting.tally``
+that the live result, a published snapshot and a recount all use. The ballot box is
+read in one place, ``results.compute.live_ballot_file``."""
 
-from .ballots import content_for_count
-from .models import Ballot, ConsultationOption, Method, PairwiseVote, Phase
-
-
-def results_visible_to_public(consultation):
-    """A published snapshot (the final result), or interim results while open when
-    the consultation allows them. A closed consultation shows nothing until published."""
-    from results.actions import latest_snapshot
-
-    if latest_snapshot(consultation) is not None:
-        return True
-    return consultation.interim_results and consultation.phase == Phase.OPEN
+from .models import ConsultationOption
 
 
 def options_of(consultation):
+    """The measure ids on the ballot, in ballot order."""
     return list(
         ConsultationOption.objects.filter(consultation=consultation)
         .order_by("position", "id")
         .values_list("measure_id", flat=True)
     )
-
-
-def ballot_data(consultation):
-    """The ballots as the tally functions take them (pairwise: the comparisons)."""
-    if consultation.method == Method.PAIRWISE:
-        rows = PairwiseVote.objects.filter(consultation=consultation).exclude(choice=PairwiseVote.Choice.SKIP)
-        return [
-            (left, right) if choice == PairwiseVote.Choice.LEFT else (right, left)
-            for left, right, choice in rows.values_list("left_id", "right_id", "choice")
-        ]
-    contents = Ballot.objects.filter(consultation=consultation).values_list("content", flat=True)
-    return [content_for_count(consultation.method, content) for content in contents]
-
-
-def costs_of(consultation):
-    rows = ConsultationOption.objects.filter(consultation=consultation).values_list(
-        "measure_id", "measure__estimated_cost"
-    )
-    return {measure: cost for measure, cost in rows if cost is not None}
 
 
 def count_data(method, settings, options, data, costs=None):
@@ -60,17 +32,3 @@ def jsonable(value):
     if hasattr(value, "item"):  # numpy scalar
         return value.item()
     return value
-
-
-def count(consultation):
-    options = options_of(consultation)
-    data = ballot_data(consultation)
-    result = count_data(consultation.method, consultation.settings, options, data, costs_of(consultation))
-    return {
-        "consultation": consultation.pk,
-        "method": consultation.method,
-        "phase": consultation.phase,
-        "options": options,
-        "turnout": {"voters": consultation.voters.count(), "ballots": len(data)},
-        "count": jsonable(result),
-    }

@@ -1,14 +1,16 @@
-"""Reads of consultations: what is visible to whom, the next pair to compare."""
+"""Reads of consultations: what is visible to whom, the measures on the ballot, the
+next pair to compare, the register's turnout by hour."""
 
 import random
 import secrets
+from itertools import accumulate
 
 from django.db.models import Count, Q
 
 from participation import rules
 from participation.models import Measure
 
-from .models import Consultation, ConsultationOption, ConsultationState, PairwiseVote
+from .models import Consultation, ConsultationOption, ConsultationState, PairwiseVote, VoterRecord
 
 
 def visible_consultations(user):
@@ -56,3 +58,24 @@ def next_pair(consultation, voter, rng=None):
         "right": measure_card(measures[right]),
         "request_id": secrets.token_urlsafe(12),
     }
+
+
+def ballot_measures(consultation):
+    """The measures on the ballot, in ballot order."""
+    return [option.measure for option in consultation.options.select_related("measure__process").order_by("position")]
+
+
+def turnout_by_hour(consultation):
+    """New voters per hour (the register keeps only the hour) and the running total:
+    ``[{"hour", "new", "total"}]``, only hours with voters."""
+    rows = list(
+        VoterRecord.objects.filter(consultation=consultation)
+        .values("first_voted_hour")
+        .annotate(n=Count("id"))
+        .order_by("first_voted_hour")
+    )
+    totals = accumulate(row["n"] for row in rows)
+    return [
+        {"hour": row["first_voted_hour"], "new": row["n"], "total": total}
+        for row, total in zip(rows, totals, strict=True)
+    ]

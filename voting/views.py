@@ -9,7 +9,6 @@ views call the actions as well.
 """
 
 import secrets
-from itertools import accumulate
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -18,7 +17,6 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -27,11 +25,8 @@ from participation import rules
 from participation.errors import Conflict, RateLimited, Unauthenticated
 from participation.moderation_selectors import managed_processes
 from participation.security import client_address
-from participation.templatetags.pages import money, number
-from results.actions import latest_snapshot
-from results.compute import counts_of
 
-from . import actions, counting, selectors
+from . import actions, presenters, selectors
 from .api import browser_token, with_browser_cookie
 from .forms import (
     AccessCodesForm,
@@ -44,7 +39,7 @@ from .forms import (
     initial_from,
 )
 from .letters import letters_for
-from .models import Eligibility, Method, Phase, Proposal, ProposalStatus, VoterRecord
+from .models import Eligibility, Method, Phase, Proposal, ProposalStatus
 
 # How many one-time tokens of the access-code form a session keeps (several open tabs).
 CODE_FORM_TOKENS = 20
@@ -57,10 +52,6 @@ CODE_FORM_SESSION_KEY = "consultations:code-forms"
 def _consultation(request, pk):
     """A consultation this user may see: drafts only for their facilitators, else 404."""
     return get_object_or_404(selectors.visible_consultations(request.user), pk=pk)
-
-
-def _options(consultation):
-    return [option.measure for option in consultation.options.select_related("measure__process").order_by("position")]
 
 
 def _error(status, message, field=None):
@@ -112,207 +103,11 @@ def _known_voter(request, consultation):
     return None
 
 
-def _ballot_values(consultation, content):
-    """Per measure id, what the form shows for a stored or sent ballot."""
-    if not content:
-        return {}
-    values = {}
-    if "approve" in content:
-        for pk in content["approve"]:
-            values[int(pk)] = {"checked": True}
-    elif "scores" in content:
-        for pk, grade in content["scores"].items():
-            values[int(pk)] = {"grade": grade}
-    elif "points" in content:
-        for pk, points in content["points"].items():
-            values[int(pk)] = {"points": points, "checked": bool(points)}
-    elif "ranking" in content:
-        for place, group in enumerate(content["ranking"], start=1):
-            for pk in group:
-                values[int(pk)] = {"place": place}
-    return values
-
-
-def _results(consultation):
-    """The count as tables for the page, or None while voting.counting cannot count yet."""
-    try:
-        result = counting.count(consultation)
-    except NotImplementedError:
-        return None
-    return present_results(result, {m.pk: m.title_t for m in _options(consultation)})
-
-
-def _published_results(snapshot):
-    """The published snapshot's counts as tables: exactly the published numbers."""
-    result = snapshot.result
-    english = (get_language() or "de").startswith("en")
-    titles = {
-        int(option["id"]): (option.get("title_en") if english and option.get("title_en") else option["title"])
-        for option in result.get("options", [])
-    }
-    return present_results(result, titles)
-
-
-RESULT_NAMES = {
-    "approval": gettext_lazy("Zustimmungen"),
-    "mean": gettext_lazy("Durchschnittliche Bewertung"),
-    "score_mean": gettext_lazy("Durchschnittliche Bewertung"),
-    "majority_judgment": gettext_lazy("Mehrheitsurteil (Median der Bewertungen)"),
-    "points": gettext_lazy("Punkte"),
-    "schulze": gettext_lazy("Schulze-Methode (Hauptergebnis)"),
-    "borda": gettext_lazy("Borda-Punkte"),
-    "copeland": gettext_lazy("Copeland-Punkte"),
-    "first_choices": gettext_lazy("Erste Plätze"),
-    "bradley_terry": gettext_lazy("Chance in Prozent, gegen eine zufällige andere Maßnahme zu gewinnen"),
-}
-
-
-def _number(value):
-    if isinstance(value, float):
-        return round(value, 2)
-    return value
-
-
-def present_results(result, titles):
-    """Tables (label, ballots, rows of place, measure, value) for each ranking in a count.
-
-    Reads the count of voting.counting.count: {"count": {...}, "turnout": {...}}; a
-    count has a "ranking" of tie groups and "scores", or holds several such counts
-    (score: mean and majority judgment; ranking: Schulze, Borda, Copeland ...).
-    """
-    if not isinstance(result, dict):
-        return []
-    count = result.get("count", result)
-    if not isinstance(count, dict) or (result.get("turnout") or {}).get("ballots") == 0:
-        return []
-    tables = []
-    # The deciding count first, as on the results page.
-    for key, part in counts_of(count):
-        scores = {str(k): v for k, v in (part.get("scores") or {}).items()}
-        selected = {str(pk) for pk in part.get("selected") or []}
-        rows = []
-        # A place is 1 + the measures strictly ahead (1, 2, 2, 4), as in the published result.
-        place = 1
-        for group in part.get("ranking") or []:
-            for pk in group:
-                rows.append(
-                    {
-                        "place": place,
-                        "title": titles.get(int(pk), str(pk)),
-                        "value": _number(scores.get(str(pk))),
-                        "selected": str(pk) in selected,
-                    }
-                )
-            place += len(group)
-        name = part.get("method") or key
-        tables.append(
-            {
-                "label": RESULT_NAMES.get(name, name),
-                "ballots": part.get("ballots", part.get("comparisons")),
-                "rows": rows,
-                "with_selection": "selected" in part,
-            }
-        )
-    return tables
-
-
-def client_strings():
-    """Texts the ballot scripts show, in the active language. {name} is filled in by the script."""
-    return {
-        "submit_failed": _("Die Stimme wurde nicht gespeichert."),
-        "network_error": _("Keine Verbindung zum Server. Bitte versuchen Sie es noch einmal."),
-        "error_400": _("Bitte prüfen Sie Ihre Eingabe."),
-        "error_401": _("Für diese Befragung melden Sie sich bitte mit einem bestätigten Konto an."),
-        "error_403": _("Sie dürfen hier nicht abstimmen, oder der Zugangscode ist nicht gültig."),
-        "error_404": _("Es gibt keine gespeicherte Stimme zu Ihrem Zugang."),
-        "error_409": _("Die Befragung nimmt gerade keine Stimmen an."),
-        "error_429": _("Zu viele Versuche. Bitte warten Sie etwas und versuchen Sie es dann erneut."),
-        "error_500": _("Ein Fehler auf dem Server; es wurde nichts gespeichert. Bitte erneut versuchen."),
-        "server_says": _("Hinweis des Servers: {detail}"),
-        "login": _("Jetzt anmelden"),
-        "code_missing": _("Bitte geben Sie den Zugangscode aus Ihrem Brief ein."),
-        "saved_new": _("Ihre Stimme ist gespeichert."),
-        "saved_changed": _("Ihre geänderte Stimme ist gespeichert."),
-        "saved_same": _("Ihre Stimme war bereits genau so gespeichert; es hat sich nichts geändert."),
-        "loading": _("Wird geladen …"),
-        "change_loaded": _("Ihre gespeicherte Stimme ist eingetragen. Ändern Sie sie und geben Sie sie erneut ab."),
-        # approval
-        "approval_count": _("{n} von höchstens {max} gewählt"),
-        "approval_count_free": _("{n} gewählt"),
-        "approval_limit": _("Sie können höchstens {max} Maßnahmen wählen. Entfernen Sie zuerst ein Häkchen."),
-        # score
-        "score_missing": _("Bitte bewerten Sie mindestens eine Maßnahme."),
-        # points
-        "points_left": _("Noch {left} von {total} Punkten übrig"),
-        "points_over": _("{over} Punkte zu viel verteilt – höchstens {total}"),
-        "points_missing": _("Bitte verteilen Sie mindestens einen Punkt."),
-        "points_invalid": _("Bitte nur ganze Zahlen ab 0 eintragen."),
-        "budget_total": _("Gewählt: {total} von {budget} (noch {left} frei)"),
-        "budget_over": _("„{title}“ kostet {cost} und passt nicht mehr ins Budget (noch {left} frei)."),
-        "budget_missing": _("Bitte wählen Sie mindestens eine Maßnahme."),
-        # ranking
-        "ranking_missing": _("Bitte ordnen Sie mindestens eine Maßnahme ein."),
-        "ranked_title": _("Ihre Rangfolge"),
-        "unranked_title": _("Nicht eingeordnet"),
-        "rank_place": _("Platz {place}"),
-        "rank_up": _("„{title}“ nach oben"),
-        "rank_down": _("„{title}“ nach unten"),
-        "rank_tie": _("„{title}“ gleichauf mit vorheriger"),
-        "rank_remove": _("„{title}“ nicht einordnen"),
-        "rank_add": _("„{title}“ einordnen"),
-        "up": _("nach oben"),
-        "down": _("nach unten"),
-        "tie": _("gleichauf mit vorheriger"),
-        "remove": _("nicht einordnen"),
-        "add": _("einordnen"),
-        "rank_now": _("„{title}“: Platz {place} von {total}"),
-        "rank_removed": _("„{title}“ ist nicht mehr eingeordnet."),
-        "ranked_none": _(
-            "Noch keine Maßnahme eingeordnet. Wählen Sie unten „einordnen“ – zuerst, was Ihnen am wichtigsten ist."
-        ),
-        "unranked_none": _("Alle Maßnahmen sind eingeordnet."),
-        # pairwise
-        "pair_saved": _("Gespeichert."),
-        "pair_shown": _("Neues Paar: „{left}“ oder „{right}“."),
-        "pair_count_one": _("Sie haben {n} Paar verglichen."),
-        "pair_count_other": _("Sie haben {n} Paare verglichen."),
-        "pair_none": _("Es gibt noch nicht genug Maßnahmen für einen Vergleich."),
-        "proposal_sent": _(
-            "Danke! Ihr Vorschlag „{title}“ ist eingegangen. Die Moderation prüft ihn, bevor er in den Vergleich kommt."
-        ),
-        "proposal_missing": _("Bitte geben Sie Ihrem Vorschlag einen Titel."),
-    }
-
-
-def _page_data(request, consultation, options, current, preview):
-    pk = consultation.pk
-    return {
-        "id": pk,
-        "method": consultation.method,
-        "eligibility": consultation.eligibility,
-        "settings": consultation.settings,
-        "accepting": consultation.is_accepting,
-        "preview": preview,
-        "options": [
-            {"id": m.pk, "title": m.title_t, "cost": None if m.estimated_cost is None else float(m.estimated_cost)}
-            for m in options
-        ],
-        "current": current,
-        "api": {
-            "ballot": reverse("api:consultation-ballot", args=[pk]),
-            "pairs_next": reverse("api:consultation-pair-next", args=[pk]),
-            "pairs": reverse("api:consultation-pairs", args=[pk]),
-            "proposals": reverse("api:consultation-proposals", args=[pk]),
-        },
-        "login_url": f"{reverse('accounts:login')}?next={request.path}",
-    }
-
-
 def _render_detail(
     request, consultation, *, status=200, error=None, cast_result=None, sent=None, access_code="", **extra
 ):
     """The consultation page: explanation, ballot (or its outcome), results when allowed."""
-    options = _options(consultation)
+    options = selectors.ballot_measures(consultation)
     phase = consultation.phase
     can_manage = selectors.can_manage(request.user, consultation)
     current = None
@@ -345,13 +140,9 @@ def _render_detail(
     extra.pop("pair_voter", None)
     preview = phase in (Phase.DRAFT, Phase.SCHEDULED) and can_manage
     show_ballot = phase == Phase.OPEN or preview
-    values = _ballot_values(consultation, sent if sent is not None else (current or {}).get("ballot"))
+    values = presenters.ballot_values(consultation, sent if sent is not None else (current or {}).get("ballot"))
     blank = {"checked": False, "grade": None, "points": None, "place": None}
     items = [{"measure": m, **blank, **values.get(m.pk, {})} for m in options]
-    snapshot = latest_snapshot(consultation)
-    # Public: the published snapshot, else interim results while open (when allowed). The
-    # facilitators also see the unpublished count of a closed consultation.
-    results_visible = counting.results_visible_to_public(consultation) or (can_manage and phase == Phase.CLOSED)
     context = {
         "consultation": consultation,
         "phase": phase,
@@ -370,13 +161,9 @@ def _render_detail(
         "budget_points": consultation.settings.get("budget_points"),
         "pair": pair,
         "proposal_form": extra.pop("proposal_form", None) or ProposalForm(),
-        "results_visible": results_visible,
-        "results": _published_results(snapshot) if snapshot else (_results(consultation) if results_visible else None),
-        "snapshot": snapshot,
-        "awaiting_publication": phase == Phase.CLOSED and snapshot is None,
         "login_url": f"{reverse('accounts:login')}?next={request.path}",
-        "page_data": _page_data(request, consultation, options, current, preview),
-        "strings": client_strings(),
+        "page_data": presenters.page_data(request, consultation, options, current, preview),
+        "strings": presenters.client_strings(),
         **extra,
     }
     response = render(request, "consultations/detail.html", context, status=status)
@@ -420,7 +207,7 @@ def cast(request, pk):
     sent = None
     new_token = None if browser_token(request) else _new_browser_token(consultation)
     try:
-        sent = ballot_from_post(consultation, _options(consultation), request.POST)
+        sent = ballot_from_post(consultation, selectors.ballot_measures(consultation), request.POST)
         actions.limit_ballots_from(consultation, client_address(request))
         voter = _voter(request, consultation, code, new_token)
         result = actions.cast_ballot(consultation, voter, sent)
@@ -494,21 +281,6 @@ def propose(request, pk):
 # --- facilitators -----------------------------------------------------------------
 
 
-def turnout_by_hour(consultation):
-    """New voters per hour (the register keeps only the hour) and the running total."""
-    rows = list(
-        VoterRecord.objects.filter(consultation=consultation)
-        .values("first_voted_hour")
-        .annotate(n=Count("id"))
-        .order_by("first_voted_hour")
-    )
-    totals = accumulate(row["n"] for row in rows)
-    return [
-        {"hour": row["first_voted_hour"], "new": row["n"], "total": total}
-        for row, total in zip(rows, totals, strict=True)
-    ]
-
-
 def _code_form_token(request):
     token = secrets.token_urlsafe(16)
     tokens = request.session.get(CODE_FORM_SESSION_KEY, [])[-(CODE_FORM_TOKENS - 1) :]
@@ -543,9 +315,9 @@ def manage(request, pk, codes_form=None, status=200):
     context = {
         "consultation": consultation,
         "phase": phase,
-        "options": _options(consultation),
+        "options": selectors.ballot_measures(consultation),
         "turnout": consultation.voters.count(),
-        "turnout_hours": turnout_by_hour(consultation),
+        "turnout_hours": selectors.turnout_by_hour(consultation),
         "ballots": consultation.ballots.count() if consultation.method != Method.PAIRWISE else None,
         "comparisons": consultation.pairwise_votes.count() if consultation.method == Method.PAIRWISE else None,
         "code_batches": list(
@@ -556,7 +328,6 @@ def manage(request, pk, codes_form=None, status=200):
         "decided_proposals": list(
             Proposal.objects.filter(consultation=consultation).exclude(status=ProposalStatus.PENDING)
         ),
-        "results": _results(consultation) if phase != Phase.DRAFT else None,
         "may_open": phase in (Phase.DRAFT, Phase.SCHEDULED),
         "may_schedule": phase == Phase.DRAFT and consultation.opens_at is not None,
         "may_close": phase in (Phase.OPEN, Phase.SCHEDULED),
@@ -710,28 +481,6 @@ def create(request):
     )
 
 
-def settings_summary(consultation):
-    """The method's settings in words, for the read-only view of a running consultation."""
-    settings = consultation.settings or {}
-    method = consultation.method
-    if method == Method.APPROVAL:
-        limit = settings.get("max_approvals")
-        if not limit:
-            return [_("Beliebig viele Zustimmungen")]
-        return [ngettext("Höchstens %(n)d Zustimmung", "Höchstens %(n)d Zustimmungen", limit) % {"n": limit}]
-    if method == Method.SCORE:
-        return [_("Bewertung in Worten") if settings.get("labels") == "words" else _("Bewertung mit Zahlen 0 bis 5")]
-    if method == Method.POINTS:
-        if settings.get("use_costs"):
-            return [_("Bürgerhaushalt mit einem Budget von %(budget)s") % {"budget": money(settings.get("budget"))}]
-        return [_("%(n)s Punkte je Person") % {"n": number(settings.get("budget_points"))}]
-    if method == Method.PAIRWISE:
-        return [
-            _("Eigene Vorschläge erlaubt") if settings.get("allow_proposals", True) else _("Keine eigenen Vorschläge")
-        ]
-    return [_("Keine weiteren Einstellungen")]
-
-
 @never_cache
 def edit(request, pk):
     """The set-up of a consultation: everything in a draft, texts and the end once it runs
@@ -769,7 +518,7 @@ def edit(request, pk):
         "form": form,
         "phase": consultation.phase,
         "lock_reason": reason,
-        "options": _options(consultation),
-        "settings_summary": settings_summary(consultation),
+        "options": selectors.ballot_measures(consultation),
+        "settings_summary": presenters.settings_summary(consultation),
     }
     return render(request, "consultations/edit.html", context, status=400 if form.is_bound else 200)

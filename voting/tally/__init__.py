@@ -7,7 +7,8 @@ strings. Ballots are expected to be validated already (``voting.ballots``); ids
 that are not options are ignored, and empty input gives an empty count.
 
 Each method has a module of its own and a ``count_*`` function giving all its
-counts; :func:`count` picks the right one.
+counts; :func:`count` picks the right one from ``registry`` (the counts of
+each method, their keys and names).
 
 - approval: :func:`count_approval`
 - score: :func:`count_score` (both :func:`score_mean` and :func:`majority_judgment`)
@@ -22,6 +23,7 @@ from .common import rank_groups
 from .pairwise import bradley_terry, next_pair
 from .points import count_points
 from .ranking import borda, condorcet_winner, copeland, count_ranking, first_choices, margin_matrix, schulze
+from .registry import METHODS
 from .score import count_score, majority_judgment, score_mean
 
 __all__ = [
@@ -48,17 +50,12 @@ __all__ = [
 def count(method: str, options, data, *, costs=None, budget=None) -> dict:
     """The full count of one consultation: ``data`` are its ballots, or for
     ``pairwise`` its comparisons."""
-    if method == "approval":
-        return count_approval(options, data)
-    if method == "score":
-        return count_score(options, data)
-    if method == "ranking":
-        return count_ranking(options, data)
+    entry = METHODS.get(method)
+    if entry is None:
+        raise ValueError(f"Unknown counting method {method!r}.")
     if method == "points":
         return count_points(options, data, costs=costs, budget=budget)
-    if method == "pairwise":
-        return bradley_terry(options, data)
-    raise ValueError(f"Unknown counting method {method!r}.")
+    return entry.tally(options, data)
 
 
 def count_consultation(method: str, settings: dict, options, data, costs=None) -> dict:

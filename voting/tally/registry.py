@@ -1,0 +1,174 @@
+"""The counts of each method, in one place: their key, their names and the tally
+function that makes them, the deciding count first.
+
+The key is the count's name in a method's count and in the published result
+(``{"method": "ranking", "schulze": {...}, "borda": {...}}``). Every reader of a
+count (the result's core, the bootstrap, the comparison of counts, the pages,
+charts, exports and the PDF) takes the list and the names from here.
+
+Names, by where they are shown:
+
+- ``label``: the results page, its charts, the exports' columns and the PDF;
+- ``short_label``: a spreadsheet tab (31 characters at most);
+- ``table_label``: the tables on the consultation page;
+- ``summary_name``: the published comparison of counts (German and English, not
+  translated at runtime: it is part of the hashed result).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .approval import count_approval
+from .pairwise import bradley_terry
+from .points import count_points
+from .ranking import borda, copeland, count_ranking, first_choices, schulze
+from .score import count_score, majority_judgment, score_mean
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    label: str
+    short_label: str
+    table_label: str
+    tally: object  # (options, data) -> this count alone
+    summary_name: dict | None = None
+
+
+@dataclass(frozen=True)
+class MethodCounts:
+    method: str
+    tally: object  # (options, data) -> the method's whole count
+    counts: tuple  # of Count, the deciding one first
+
+    @property
+    def main(self):
+        return self.counts[0]
+
+    @property
+    def keys(self):
+        return tuple(count.key for count in self.counts)
+
+
+APPROVAL = Count("approval", _("Zustimmungen"), _("Zustimmungen"), _("Zustimmungen"), count_approval)
+MEAN = Count(
+    "mean",
+    _("Durchschnittliche Bewertung (0 bis 5)"),
+    _("Durchschnittliche Bewertung"),
+    _("Durchschnittliche Bewertung"),
+    score_mean,
+    {"de": "Mittelwert", "en": "mean"},
+)
+MAJORITY_JUDGMENT = Count(
+    "majority_judgment",
+    _("Mehrheitsurteil: Median der Bewertungen"),
+    _("Mehrheitsurteil"),
+    _("Mehrheitsurteil (Median der Bewertungen)"),
+    majority_judgment,
+    {"de": "Mehrheitsurteil", "en": "majority judgment"},
+)
+SCHULZE = Count(
+    "schulze",
+    _("Schulze-Methode: Zahl der geschlagenen Maßnahmen"),
+    _("Schulze-Methode"),
+    _("Schulze-Methode (Hauptergebnis)"),
+    schulze,
+    {"de": "Schulze", "en": "Schulze"},
+)
+BORDA = Count("borda", _("Borda-Punkte"), _("Borda-Punkte"), _("Borda-Punkte"), borda, {"de": "Borda", "en": "Borda"})
+COPELAND = Count(
+    "copeland",
+    _("Copeland-Punkte"),
+    _("Copeland-Punkte"),
+    _("Copeland-Punkte"),
+    copeland,
+    {"de": "Copeland", "en": "Copeland"},
+)
+FIRST_CHOICES = Count(
+    "first_choices",
+    _("Erste Plätze"),
+    _("Erste Plätze"),
+    _("Erste Plätze"),
+    first_choices,
+    {"de": "Erststimmen", "en": "first choices"},
+)
+POINTS = Count("points", _("Punkte"), _("Punkte"), _("Punkte"), count_points)
+BRADLEY_TERRY = Count(
+    "bradley_terry",
+    _("Gewinnchance gegen eine zufällige andere Maßnahme (%)"),
+    _("Gewinnchance (Bradley-Terry)"),
+    _("Chance in Prozent, gegen eine zufällige andere Maßnahme zu gewinnen"),
+    bradley_terry,
+)
+
+METHODS = {
+    "approval": MethodCounts("approval", count_approval, (APPROVAL,)),
+    "score": MethodCounts("score", count_score, (MEAN, MAJORITY_JUDGMENT)),
+    "ranking": MethodCounts("ranking", count_ranking, (SCHULZE, BORDA, COPELAND, FIRST_CHOICES)),
+    "points": MethodCounts("points", count_points, (POINTS,)),
+    "pairwise": MethodCounts("pairwise", bradley_terry, (BRADLEY_TERRY,)),
+}
+COUNTS = {count.key: count for entry in METHODS.values() for count in entry.counts}
+
+
+def count_keys(method):
+    """The keys of a method's counts, the deciding one first; () for an unknown method."""
+    entry = METHODS.get(method)
+    return entry.keys if entry else ()
+
+
+def main_count_name(method):
+    """The key of the count a method is decided by (an unknown method: its own name)."""
+    entry = METHODS.get(method)
+    return entry.main.key if entry else method
+
+
+def several_counts(method):
+    """The keys of a method whose count holds several counts, else None."""
+    keys = count_keys(method)
+    return keys if len(keys) > 1 else None
+
+
+def _name(key, attribute):
+    count = COUNTS.get(key)
+    return str(getattr(count, attribute)) if count else key
+
+
+def label(key):
+    return _name(key, "label")
+
+
+def short_label(key):
+    return _name(key, "short_label")
+
+
+def table_label(key):
+    return _name(key, "table_label")
+
+
+def summary_name(key, lang):
+    count = COUNTS.get(key)
+    names = (count.summary_name if count else None) or {}
+    return names.get(lang, key)
+
+
+def counts_of(count):
+    """The named counts inside a method's count, main count first: [(key, count)].
+
+    A method's count is either one ranking (approval, points, pairwise) or holds
+    several (score: mean and majority judgment; ranking: Schulze, Borda, ...).
+    """
+    if not isinstance(count, dict):
+        return []
+    if "ranking" in count:
+        return [(count.get("method") or "count", count)]
+    parts = [(name, part) for name, part in count.items() if isinstance(part, dict) and "ranking" in part]
+    main = main_count_name(count.get("method"))
+    parts.sort(key=lambda item: item[0] != main)
+    return parts
+
+
+def main_count(count):
+    parts = counts_of(count)
+    return parts[0][1] if parts else {}
