@@ -14,11 +14,12 @@ import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from participation import xlsx
 from voting.tally.registry import counts_of, short_label
 from voting.tally.registry import label as count_label
 from workshops.exports import local_time, neutralise
 
-from . import compare, xlsx
+from . import compare
 from .ballotfile import BallotFile, collector_paused, is_unlinked
 from .charts import (
     disagreement_summary,

@@ -10,7 +10,16 @@ from django.db.models import Count, Q
 from participation import rules
 from participation.models import Measure
 
-from .models import Consultation, ConsultationOption, ConsultationState, PairwiseVote, VoterRecord
+from .models import (
+    Consultation,
+    ConsultationOption,
+    ConsultationState,
+    Method,
+    PairwiseVote,
+    Proposal,
+    ProposalStatus,
+    VoterRecord,
+)
 
 
 def visible_consultations(user):
@@ -79,3 +88,21 @@ def turnout_by_hour(consultation):
         {"hour": row["first_voted_hour"], "new": row["n"], "total": total}
         for row, total in zip(rows, totals, strict=True)
     ]
+
+
+def management_figures(consultation):
+    """What the facilitators' page counts: turnout (also by hour), the box (ballots, or
+    comparisons of a pairwise consultation), access codes per batch, proposals."""
+    pairwise = consultation.method == Method.PAIRWISE
+    proposals = Proposal.objects.filter(consultation=consultation)
+    return {
+        "turnout": consultation.voters.count(),
+        "turnout_hours": turnout_by_hour(consultation),
+        "ballots": None if pairwise else consultation.ballots.count(),
+        "comparisons": consultation.pairwise_votes.count() if pairwise else None,
+        "code_batches": list(
+            consultation.access_codes.values("batch").annotate(n=Count("id"), used=Count("voter")).order_by("batch")
+        ),
+        "proposals": list(proposals.filter(status=ProposalStatus.PENDING)),
+        "decided_proposals": list(proposals.exclude(status=ProposalStatus.PENDING)),
+    }

@@ -1,5 +1,7 @@
-"""Consultation pages (namespace "consultations"): thin views over voting.actions and
-voting.selectors.
+"""Consultation pages (namespace "consultations"): thin views over voting.actions,
+voting.selectors and voting.presenters. The results part of the consultation and
+management pages comes from results' template tags (``{% load results %}``):
+voting does not import results, which sits above it.
 
 The ballot works without JavaScript as a plain form POST (``cast``, ``pair``,
 ``propose``); frontend/static/js/ballot*.js enhances the same form and submits it to
@@ -13,7 +15,6 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +40,7 @@ from .forms import (
     initial_from,
 )
 from .letters import letters_for
-from .models import Eligibility, Method, Phase, Proposal, ProposalStatus
+from .models import Eligibility, Method, Phase, Proposal
 
 # How many one-time tokens of the access-code form a session keeps (several open tabs).
 CODE_FORM_TOKENS = 20
@@ -316,18 +317,8 @@ def manage(request, pk, codes_form=None, status=200):
         "consultation": consultation,
         "phase": phase,
         "options": selectors.ballot_measures(consultation),
-        "turnout": consultation.voters.count(),
-        "turnout_hours": selectors.turnout_by_hour(consultation),
-        "ballots": consultation.ballots.count() if consultation.method != Method.PAIRWISE else None,
-        "comparisons": consultation.pairwise_votes.count() if consultation.method == Method.PAIRWISE else None,
-        "code_batches": list(
-            consultation.access_codes.values("batch").annotate(n=Count("id"), used=Count("voter")).order_by("batch")
-        ),
+        **selectors.management_figures(consultation),
         "codes_form": codes_form,
-        "proposals": list(Proposal.objects.filter(consultation=consultation, status=ProposalStatus.PENDING)),
-        "decided_proposals": list(
-            Proposal.objects.filter(consultation=consultation).exclude(status=ProposalStatus.PENDING)
-        ),
         "may_open": phase in (Phase.DRAFT, Phase.SCHEDULED),
         "may_schedule": phase == Phase.DRAFT and consultation.opens_at is not None,
         "may_close": phase in (Phase.OPEN, Phase.SCHEDULED),

@@ -18,7 +18,8 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+
+from participation import xlsx
 
 from .actions import DELETED_ACCOUNT_NAME
 from .models import (
@@ -322,17 +323,11 @@ def _csv_zip(data):
 
 
 def _xlsx(data):
-    book = Workbook()
-    book.remove(book.active)
-    for title, columns, rows in readable(data).values():
-        sheet = book.create_sheet(title=title[:31])
-        if columns:
-            sheet.append(columns)
-            for row in rows:
-                sheet.append([neutralise(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    sheets = [
+        xlsx.Sheet(title[:31], columns, xlsx.value_rows([neutralise(v) for v in row] for row in rows), frozen=False)
+        for title, columns, rows in readable(data).values()
+    ]
+    return xlsx.workbook(sheets)
 
 
 def export(workshop, fmt):

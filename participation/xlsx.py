@@ -1,5 +1,5 @@
-"""A small XLSX writer for the result exports: sheets of numbers and text, a bold,
-frozen header row, written as a stream into the ZIP.
+"""The one XLSX writer (result exports, workshop exports): sheets of numbers and
+text with a header row, written as a stream into the ZIP.
 
 openpyxl builds an object per cell: 100,000 ballots of 50 measures took over a
 minute. This writes the sheet XML directly (inline strings, no shared-string
@@ -60,22 +60,32 @@ def row(number, cells):
 
 
 class Sheet:
-    """A sheet: its title, the header (bold, frozen) and an iterable of row XML
-    strings for rows 2, 3, ... (see :func:`row`)."""
+    """A sheet: its title, the header and an iterable of row XML strings for rows
+    2, 3, ... (see :func:`row` and :func:`value_rows`). ``frozen``: the header is bold
+    and stays in view; else a plain first row. An empty header writes no first row."""
 
-    def __init__(self, title, header, rows):
+    def __init__(self, title, header, rows, frozen=True):
         self.title = title
         self.header = header
         self.rows = rows
+        self.frozen = frozen
+
+
+def value_rows(rows, first=2):
+    """Rows of plain values (see :func:`cell`) as row XML, from row ``first`` on."""
+    for number, values in enumerate(rows, start=first):
+        yield row(number, [cell(value) for value in values])
 
 
 def _sheet_parts(sheet):
-    yield (
-        HEAD + f'<worksheet xmlns="{MAIN}"><sheetViews><sheetView workbookViewId="0">'
+    pane = (
+        '<sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        "</sheetView></sheetViews><sheetData>"
+        "</sheetView></sheetViews>"
     )
-    yield row(1, [cell(value, bold=True) for value in sheet.header])
+    yield HEAD + f'<worksheet xmlns="{MAIN}">{pane if sheet.frozen else ""}<sheetData>'
+    if sheet.header:
+        yield row(1, [cell(value, bold=sheet.frozen) for value in sheet.header])
     yield from sheet.rows
     yield "</sheetData></worksheet>"
 
