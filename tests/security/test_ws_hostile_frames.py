@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from workshops.consumers import consumer, loop_state
+from workshops.consumers import consumer, joining, loop_state
 from workshops.models import Card, ParticipantRole, WorkshopEvent
 
 from ..workshops.live_site import LiveClient, LiveSite
@@ -170,15 +170,15 @@ async def test_an_exception_in_a_handler_closes_cleanly_and_releases_hub_and_pre
 async def test_an_exception_while_connecting_closes_cleanly_and_counts_the_socket_out(monkeypatch):
     workshop, _ = await setup_workshop()
     anna = await add_participant(workshop, "Anna")
-    real = consumer._snapshot
+    real = joining.snapshot
 
     def broken(participant, cache):
         raise RuntimeError("the snapshot failed")
 
-    monkeypatch.setattr(consumer, "_snapshot", broken)
+    monkeypatch.setattr(joining, "snapshot", broken)
     client = await connect(workshop, anna)
     assert await closed_with(client) == {"type": "websocket.close", "code": 1011}
-    monkeypatch.setattr(consumer, "_snapshot", real)
+    monkeypatch.setattr(joining, "snapshot", real)
     await asyncio.sleep(0.05)
     assert workshop.code not in loop_state().hubs
     assert await online_count_seen_by_newcomer(workshop) == 1

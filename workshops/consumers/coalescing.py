@@ -16,7 +16,8 @@ VOTE_BATCH_MAX = 500
 _background = set()
 
 
-def _spawn(coro):
+def spawn(coro):
+    """Run ``coro`` in the background, keeping a reference until it is done."""
     task = asyncio.ensure_future(coro)
     _background.add(task)
     task.add_done_callback(_background.discard)
@@ -49,11 +50,11 @@ class Coalescer:
 
     def _settled(self, key):
         self.settling.pop(key, None)
-        _spawn(self._run(key))
+        spawn(self._run(key))
 
     def _fire(self, key):
         self.pending.discard(key)
-        _spawn(self._run(key))
+        spawn(self._run(key))
 
     async def _run(self, key):
         try:
@@ -85,7 +86,7 @@ class VoteBatcher:
             self.timer = None
         batch, self.pending = self.pending, []
         if batch:
-            _spawn(self._run(batch))
+            spawn(self._run(batch))
 
     async def _run(self, batch):
         try:

@@ -15,10 +15,10 @@ from ..actions import CommandError, apply_command
 from ..frames import CLOSE_SERVER_ERROR, CLOSE_UNAUTHORISED, FrameError, encode, parse_frame
 from ..frames import command_id as frame_command_id
 from ..models import normalise_code
-from .coalescing import _spawn
+from . import joining
+from .coalescing import spawn
 from .database import database
 from .hub import Hub
-from .joining import _join, _snapshot
 from .loop import loop_state
 
 log = logging.getLogger(__name__)
@@ -30,9 +30,11 @@ RATE_PER_SECOND = 10.0
 
 class WorkshopConsumer(AsyncWebsocketConsumer):
     async def dispatch(self, message):
-        # Channels 4.2+ hops into the one sync thread before every message to close
-        # stale database connections. All database work of this consumer runs through
-        # ``database``, which looks after its own connections, so the hop is skipped.
+        # Channels' own dispatch first hops into the one sync thread to run
+        # close_old_connections: ~90 µs of CPU per frame, and a burst of votes queues on that
+        # one thread (docs/architecture.md, "Fan-out inside a process"). The database
+        # work of this consumer runs on ``database`` threads, which look after their own
+        # connections, so it calls the handler itself.
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -84,7 +86,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             hub.add(self)
             try:
                 async with self.order:
-                    outcome, workshop, snapshot = await database(_join)(self.scope, code, key, server.server_id, hub)
+                    joined = await database(joining.join)(self.scope, code, key, server.server_id, hub)
+                    outcome, workshop, snapshot = joined
                     if not isinstance(outcome, int):
                         self.admit(outcome, workshop)
                         await self.send_snapshot_text(*snapshot)
@@ -92,13 +95,13 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 hub.remove(self)  # e.g. the database is away: this socket fails, the hub stays clean
                 raise
         else:
-            outcome, workshop, _ = await database(_join)(self.scope, code, key, server.server_id)
+            outcome, workshop, _ = await database(joining.join)(self.scope, code, key, server.server_id)
             if not isinstance(outcome, int):
                 self.admit(outcome, workshop)
                 self.hub = await Hub.for_workshop(code, workshop)
                 self.hub.add(self)
                 async with self.order:
-                    await self.send_snapshot_text(*await database(_snapshot)(self.participant_id, self.hub.cache))
+                    await self.send_snapshot()
         if isinstance(outcome, int):
             self.presence_key = None  # none written (or deleted again)
             if self.hub is not None:
@@ -124,7 +127,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         if not hasattr(self, "releasing"):
             return  # ``connect`` never began
         if self.releasing is None:
-            self.releasing = _spawn(self._release())
+            self.releasing = spawn(self._release())
         await asyncio.shield(self.releasing)
 
     async def _release(self):
@@ -161,7 +164,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         await self.send_text(text)
 
     async def send_snapshot(self):
-        await self.send_snapshot_text(*await database(_snapshot)(self.participant_id, self.hub.cache))
+        await self.send_snapshot_text(*await database(joining.snapshot)(self.participant_id, self.hub.cache))
 
     # --- what the hub hands over ------------------------------------------------------
 
@@ -192,7 +195,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
 
     def drain_soon(self):
         if self.ready and self.backlog and self.draining is None and not self.busy:
-            self.draining = _spawn(self.drain())
+            self.draining = spawn(self.drain())
 
     async def drain(self):
         try:

@@ -1,13 +1,14 @@
 """Where the sockets' database work runs: not on Channels' one shared sync thread but on
 ``DB_THREADS`` threads per process, so that commands of different sockets run side by side.
 The order per socket is kept because a consumer handles one frame at a time; the order
-across sockets comes from the workshop row lock in ``actions``."""
+across sockets comes from the workshop row lock in ``actions``. ``database(func)`` is
+asgiref's ``sync_to_async`` on these threads."""
 
 import concurrent.futures
 import queue
 import threading
 
-from asgiref.sync import SyncToAsync
+from asgiref.sync import sync_to_async
 from django.db import connections
 
 DB_THREADS = 4
@@ -49,6 +50,7 @@ class DatabaseThreads(concurrent.futures.Executor):
             if not future.set_running_or_notify_cancel():
                 continue
             try:
+                replace_broken_connections()
                 result = fn(*args, **kwargs)
             except BaseException as error:  # handed to the awaiting coroutine
                 future.set_exception(error)
@@ -78,20 +80,18 @@ def close_database_threads():
     _threads.close_connections()
 
 
-class _InDatabaseThread(SyncToAsync):
-    """``database_sync_to_async`` on the workshop threads: a connection that saw an
-    error or was left outside autocommit is replaced; a healthy one is kept."""
-
-    def thread_handler(self, loop, *args, **kwargs):
-        for conn in connections.all(initialized_only=True):
-            if conn.connection is not None and (
-                conn.get_autocommit() != conn.settings_dict["AUTOCOMMIT"]
-                or (conn.errors_occurred and not conn.is_usable())
-            ):
-                conn.close()
-            conn.errors_occurred = False
-        return super().thread_handler(loop, *args, **kwargs)
+def replace_broken_connections():
+    """Before each job: a connection that saw an error and no longer works, or was left
+    outside autocommit, is closed (the job opens a new one); a healthy one is kept.
+    Django's ``close_old_connections`` would also close every connection after each job
+    (``CONN_MAX_AGE`` is 0), which the threads avoid on purpose."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and (
+            conn.get_autocommit() != conn.settings_dict["AUTOCOMMIT"] or (conn.errors_occurred and not conn.is_usable())
+        ):
+            conn.close()
+        conn.errors_occurred = False
 
 
 def database(func):
-    return _InDatabaseThread(func, thread_sensitive=False, executor=_threads)
+    return sync_to_async(func, thread_sensitive=False, executor=_threads)

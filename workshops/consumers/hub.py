@@ -13,7 +13,7 @@ from .. import broadcast, selectors
 from ..frames import CLOSE_UNAUTHORISED, encode
 from ..models import Workshop
 from ..redis_layer import raise_if_cancelling
-from .coalescing import _spawn
+from .coalescing import spawn
 from .database import database
 from .joining import SnapshotCache
 from .loop import loop_state
@@ -75,7 +75,7 @@ class Hub:
         self.last_seq = workshop.last_seq
         self.channel = await layer.new_channel()
         await layer.group_add(self.group, self.channel)
-        self.task = _spawn(self.run())
+        self.task = spawn(self.run())
         self.ready.set_result(True)
 
     def add(self, consumer):
@@ -86,7 +86,7 @@ class Hub:
         if not self.members and self.ready.done() and loop_state().hubs.get(self.code) is self:
             # The last local socket left: unsubscribe (a socket joining later starts a new hub).
             del loop_state().hubs[self.code]
-            _spawn(self.stop())
+            spawn(self.stop())
 
     async def stop(self):
         if self.task is not None:
@@ -98,7 +98,7 @@ class Hub:
 
     async def run(self):
         layer = get_channel_layer()
-        helpers = [_spawn(self.check_regularly()), _spawn(self.deliver_inbox())]
+        helpers = [spawn(self.check_regularly()), spawn(self.deliver_inbox())]
         try:
             while True:
                 message = await layer.receive(self.channel)

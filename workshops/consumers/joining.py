@@ -51,7 +51,7 @@ def _authenticate(scope, workshop):
     return existing.order_by("-role").first()
 
 
-def _join(scope, code, key, server_id, hub=None):
+def join(scope, code, key, server_id, hub=None):
     """Find the workshop and the participant and write the socket's presence row (``key``
     on server ``server_id``); with the hub
     (the socket is already registered with it), also read the snapshot, so that
@@ -81,13 +81,13 @@ def _join(scope, code, key, server_id, hub=None):
 def _snapshot_or_count_out(participant, cache, key):
     # The socket is counted in but not yet admitted: if the snapshot fails, nobody else counts it out.
     try:
-        return _snapshot(participant, cache)
+        return snapshot(participant, cache)
     except BaseException:
         presence.check_out(key)
         raise
 
 
-def _snapshot(participant, cache):
+def snapshot(participant, cache):
     """The snapshot frame as text. The part every participant of a kind shares is taken
     from ``cache`` when no broadcast reached this process since it was read and it is at
     most ``SNAPSHOT_SHARED_MAX_AGE`` old (its online part: a crashed process's lease may

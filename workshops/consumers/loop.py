@@ -20,7 +20,6 @@ TALLY_SOCKETS_PER_SECOND = 10_000
 # last coalesced one, the final count still arrives.
 TALLY_SETTLE = 1.0
 PRESENCE_INTERVAL = 1.0
-# Sockets joining within this many seconds share the snapshot's common part (with who is online).
 # Every presence frame goes to every socket; in a big room (and above all while it
 # fills up) it comes at most this many times a second per local socket, i.e. every
 # PRESENCE_INTERVAL s up to PRESENCE_SOCKETS_PER_SECOND sockets, every 4 s at 4x that.
@@ -99,8 +98,3 @@ def loop_state():
     if state is None:
         state = _loop_states[loop] = LoopState()
     return state
-
-
-def coalescers():
-    state = loop_state()
-    return state.tallies, state.presence
