@@ -79,6 +79,7 @@ from urllib.parse import urlparse, urlunparse
 
 BENCH_DIR = Path(__file__).resolve().parent
 BASE_DIR = BENCH_DIR.parent
+sys.path.insert(0, str(BASE_DIR))  # deploy.topology
 BIN_DIR = Path(sys.executable).parent
 FACILITATOR = "bench-facilitator"
 FACILITATOR_PASSWORD = "Bench-" + secrets.token_urlsafe(18)
@@ -227,6 +228,8 @@ def django_env(database_url, redis_url=None):
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="config.settings",
         PYTHONUNBUFFERED="1",
+        # The proxy of --server topology, and the client that reports open-ballot voters' addresses.
+        TRUSTED_PROXIES="127.0.0.1",
     )
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -428,6 +431,7 @@ class Stats:
         self.receipts = {}  # voter -> receipt of the last acknowledgement
         self.last = {}  # voter -> last acknowledged ballot
         self.unknown = set()  # voters with a request that got no answer
+        self.cookies = {}  # voter -> browser cookie (open consultations)
         self.mismatched = []  # answers that contradict what was sent
         self.first_sent = None
         self.last_done = None
@@ -442,13 +446,15 @@ class RawClient:
     def __init__(self):
         self.connections = {}  # origin -> (reader, writer)
 
-    async def put_json(self, url, payload):
+    async def put_json(self, url, payload, headers=None):
+        """(status, body, the value of Set-Cookie or None)."""
         parts = urlparse(url)
         origin = (parts.hostname, parts.port or 80)
         body = json.dumps(payload).encode()
+        extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
         head = (
             f"PUT {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
-            f"Accept: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            f"Accept: application/json\r\n{extra}Content-Length: {len(body)}\r\n\r\n"
         ).encode()
         connection = self.connections.get(origin)
         if connection is None:
@@ -458,7 +464,7 @@ class RawClient:
             writer.write(head + body)
             status_line = await reader.readuntil(b"\r\n")
             status = int(status_line.split()[1])
-            length, close = None, False
+            length, close, cookie = None, False, None
             while True:
                 line = await reader.readuntil(b"\r\n")
                 if line == b"\r\n":
@@ -469,6 +475,8 @@ class RawClient:
                     length = int(value)
                 elif name == "connection" and value.strip().lower() == "close":
                     close = True
+                elif name == "set-cookie":
+                    cookie = value.strip().split(";", 1)[0]
                 elif name == "transfer-encoding":
                     raise ConnectionError(f"unexpected transfer-encoding {value.strip()}")
             if length is None:
@@ -479,7 +487,7 @@ class RawClient:
             raise
         if close:
             self.close(origin)
-        return status, answer
+        return status, answer, cookie
 
     def close(self, origin=None):
         for key in [origin] if origin is not None else list(self.connections):
@@ -488,20 +496,38 @@ class RawClient:
                 connection[1].close()
 
 
-async def put_ballot(session, url, code, ballot, stats, kind, voter, timeout):
+def voter_request(eligibility, credential, voter, stats):
+    """The payload's extra keys and the headers that make ``voter`` eligible."""
+    if eligibility == "access_code":
+        return {"access_code": credential}, {}
+    if eligibility == "account":
+        return {}, {"Authorization": f"Token {credential}"}
+    # Open: one browser (its cookie, once set) behind one of many addresses of a city, as a
+    # trusted proxy in front of the servers reports it (X-Forwarded-For).
+    headers = {"X-Forwarded-For": f"10.{voter // 65536 % 256}.{voter // 256 % 256}.{voter % 256}"}
+    if voter in stats.cookies:
+        headers["Cookie"] = stats.cookies[voter]
+    return {}, headers
+
+
+async def put_ballot(session, url, credential, ballot, stats, kind, voter, timeout, eligibility="access_code"):
     import aiohttp
 
     began = time.perf_counter()
     if stats.first_sent is None:
         stats.first_sent = began
-    payload = {"access_code": code, "ballot": ballot}
+    extra, headers = voter_request(eligibility, credential, voter, stats)
+    payload = {**extra, "ballot": ballot}
+    cookie = None
     try:
         if isinstance(session, RawClient):
-            status, body = await asyncio.wait_for(session.put_json(url, payload), timeout.total)
+            status, body, cookie = await asyncio.wait_for(session.put_json(url, payload, headers), timeout.total)
         else:
-            async with session.put(url, json=payload, timeout=timeout) as response:
+            async with session.put(url, json=payload, headers=headers, timeout=timeout) as response:
                 body = await response.read()
                 status = response.status
+                raw_cookie = response.headers.get("Set-Cookie")
+                cookie = raw_cookie.split(";", 1)[0] if raw_cookie else None
     except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError, aiohttp.ClientError) as error:
         status = type(error).__name__
         body = b""
@@ -513,6 +539,8 @@ async def put_ballot(session, url, code, ballot, stats, kind, voter, timeout):
     if not isinstance(status, int):
         stats.unknown.add(voter)
         return False
+    if cookie and eligibility == "open":
+        stats.cookies[voter] = cookie
     if status not in (200, 201):
         return False
     data = json.loads(body)
@@ -534,7 +562,7 @@ async def put_ballot(session, url, code, ballot, stats, kind, voter, timeout):
     return True
 
 
-async def fire(origins, consultation_id, codes, ballots, followups, args):
+async def fire(origins, consultation_id, credentials, ballots, followups, args, eligibility="access_code"):
     """Send every voter's ballot (and follow-ups) with ``args.concurrency`` in flight."""
     import aiohttp
 
@@ -542,7 +570,7 @@ async def fire(origins, consultation_id, codes, ballots, followups, args):
     paths = [f"{origin}/api/consultations/{consultation_id}/ballot" for origin in origins]
     timeout = aiohttp.ClientTimeout(total=args.request_timeout)
     connector = aiohttp.TCPConnector(limit=args.concurrency, limit_per_host=0, force_close=False)
-    next_voter = iter(range(len(codes)))
+    next_voter = iter(range(len(credentials)))
     turn = [0]
     deadline = time.monotonic() + args.time_limit
 
@@ -555,10 +583,14 @@ async def fire(origins, consultation_id, codes, ballots, followups, args):
             for voter in next_voter:
                 if time.monotonic() > deadline:
                     return
-                ok = await put_ballot(session, url(), codes[voter], ballots[voter], stats, "first", voter, timeout)
+                ok = await put_ballot(
+                    session, url(), credentials[voter], ballots[voter], stats, "first", voter, timeout, eligibility
+                )
                 if ok and voter in followups:
                     kind, ballot = followups[voter]
-                    await put_ballot(session, url(), codes[voter], ballot, stats, kind, voter, timeout)
+                    await put_ballot(
+                        session, url(), credentials[voter], ballot, stats, kind, voter, timeout, eligibility
+                    )
         finally:
             if isinstance(session, RawClient):
                 session.close()
@@ -566,7 +598,7 @@ async def fire(origins, consultation_id, codes, ballots, followups, args):
     if args.client == "raw":
         await asyncio.gather(*(worker(RawClient()) for _ in range(args.concurrency)))
         return stats
-    async with aiohttp.ClientSession(connector=connector) as session:
+    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as session:
         await asyncio.gather(*(worker(session) for _ in range(args.concurrency)))
     return stats
 
@@ -580,7 +612,9 @@ async def api(session, method, url, token, payload=None, expect=(200, 201)):
         return json.loads(body) if body else None
 
 
-async def create_consultation(origin, setup, token, args):
+async def create_consultation(origin, setup, token, args, eligibility="access_code"):
+    """The consultation's id and one credential per voter: an access code, an account's
+    token (made by ``_setup``) or nothing (open: the browser cookie comes with the first answer)."""
     import aiohttp
 
     async with aiohttp.ClientSession() as session:
@@ -593,12 +627,16 @@ async def create_consultation(origin, setup, token, args):
                 "process": setup["process"],
                 "title": "Welche Smart-City-Maßnahmen zuerst? (Lasttest)",
                 "method": args.method,
-                "eligibility": "access_code",
+                "eligibility": eligibility,
                 "options": setup["measures"],
             },
         )
         cid = consultation["id"]
         await api(session, "POST", f"{origin}/api/consultations/{cid}/open", token)
+        if eligibility == "account":
+            return cid, setup["tokens"]
+        if eligibility == "open":
+            return cid, [None] * args.voters
         codes = []
         while len(codes) < args.voters:
             count = min(CODES_PER_REQUEST, args.voters - len(codes))
@@ -636,21 +674,56 @@ async def fetch_results(origin, cid, token):
         return 200, json.loads(body)
 
 
-def one_run(databases, template, n_processes, variant, args, workdir):
+class TopologyServer:
+    """The production topology (deploy/topology.py) as one server of this script:
+    nginx, gunicorn with ``--processes`` workers, one Daphne."""
+
+    def __init__(self, n_processes, env, workdir, threads=1):
+        from deploy.topology import Topology
+
+        self.topology = Topology(env, workdir, ports=range(8400, 8500), workers=n_processes, threads=threads)
+        self.origin = self.topology.origin
+        self.process = None
+
+    def start(self):
+        self.topology.start()
+        self.process = self.topology.processes["gunicorn"]
+        return self
+
+    def wait_ready(self):
+        return self
+
+    def cpu(self):
+        return sum(self.topology.cpu().values())
+
+    def cpu_by_part(self):
+        return self.topology.cpu()
+
+    def stop(self):
+        self.topology.stop()
+
+
+def one_run(databases, template, n_processes, variant, args, workdir, eligibility="access_code"):
     """One measurement: fresh database, servers, ballots, checks. Always cleans up."""
-    name = databases.create(f"p{n_processes}_{variant}", template=template)
+    name = databases.create(f"p{n_processes}_{variant}_{eligibility}", template=template)
     env = django_env(databases.url(name, pool=args.db_pool), args.redis_url or None)
     servers = []
     profiler = None
     try:
-        setup = run_here(env, "_setup", str(args.options))
+        accounts = args.voters if eligibility == "account" else 0
+        setup = run_here(env, "_setup", str(args.options), str(accounts))
         token = manage(env, "create_facilitator", FACILITATOR, "--password", FACILITATOR_PASSWORD,
                        "--process", setup["slug"]).strip().splitlines()[-1]  # fmt: skip
-        servers = [Server(n, env, workdir, args.server).start() for n in range(n_processes)]
+        if args.server == "topology":
+            run_dir = Path(workdir) / f"p{n_processes}-{variant}-{eligibility}"
+            run_dir.mkdir(parents=True, exist_ok=True)
+            servers = [TopologyServer(n_processes, env, run_dir, args.threads).start()]
+        else:
+            servers = [Server(n, env, workdir, args.server).start() for n in range(n_processes)]
         for server in servers:
             server.wait_ready()
         origins = [s.origin for s in servers]
-        cid, codes = asyncio.run(create_consultation(origins[0], setup, token, args))
+        cid, codes = asyncio.run(create_consultation(origins[0], setup, token, args, eligibility))
 
         rng = random.Random(args.seed)
         options = setup["measures"]
@@ -666,18 +739,20 @@ def one_run(databases, template, n_processes, variant, args, workdir):
         asyncio.run(warm_up(origins, cid))
 
         background = background_load()
-        tag = f"p{n_processes}-{variant}"
+        tag = f"p{n_processes}-{variant}-{eligibility}"
         profiler = Profiler(args.profile_dir, tag, [s.process.pid for s in servers])
         server_cpu0 = [s.cpu() for s in servers]
         client_cpu0 = time.process_time()
         postgres0 = postgres_cpu()
         busy0 = machine_busy_seconds()
         wall0 = time.perf_counter()
-        stats = asyncio.run(fire(origins, cid, codes, ballots, followups, args))
+        parts0 = servers[0].cpu_by_part() if args.server == "topology" else {}
+        stats = asyncio.run(fire(origins, cid, codes, ballots, followups, args, eligibility))
         wall = time.perf_counter() - wall0
         busy = machine_busy_seconds() - busy0
         client_cpu = time.process_time() - client_cpu0
         server_cpu = sum(s.cpu() - c for s, c in zip(servers, server_cpu0, strict=True))
+        parts = {k: round(v - parts0[k], 1) for k, v in servers[0].cpu_by_part().items()} if parts0 else {}
         postgres = postgres_cpu_since(postgres0)
         profiler.stop()
 
@@ -708,6 +783,8 @@ def one_run(databases, template, n_processes, variant, args, workdir):
         return {
             "processes": n_processes,
             "variant": variant,
+            "eligibility": eligibility,
+            "server": args.server,
             "voters": len(codes),
             "requests": requests,
             "accepted": stats.created,
@@ -722,6 +799,13 @@ def one_run(databases, template, n_processes, variant, args, workdir):
             "by_kind": {f"{k}:{s}": v for (k, s), v in sorted(stats.kinds.items(), key=str)},
             "errors": sum(v for k, v in stats.statuses.items() if k not in (200, 201)),
             "background_cores": background,
+            # CPU of the servers (and of PostgreSQL, the client, the machine) per accepted ballot.
+            "cpu_ms_per_ballot": {
+                "servers": round(server_cpu * 1000 / stats.created, 2) if stats.created else None,
+                "postgres": round(postgres * 1000 / stats.created, 2) if stats.created else None,
+                "machine": round(busy * 1000 / stats.created, 2) if stats.created else None,
+            },
+            "cpu_s_by_part": parts,
             "cpu_s": {
                 "servers": round(server_cpu, 1),
                 "client": round(client_cpu, 1),
@@ -750,12 +834,15 @@ def django_command(argv):
 
     django.setup()
     if argv[0] == "_setup":
-        print(json.dumps(_setup(int(argv[1]))))
+        print(json.dumps(_setup(int(argv[1]), int(argv[2]) if len(argv) > 2 else 0)))
     elif argv[0] == "_check":
         print(json.dumps(_check(json.loads(Path(argv[1]).read_text()))))
 
 
-def _setup(n_options):
+def _setup(n_options, accounts=0):
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
     from participation.models import Measure, Process
 
     process = Process.objects.create(title="Lasttest Befragung", slug="lasttest-befragung", published=True)
@@ -769,7 +856,18 @@ def _setup(n_options):
         )
         for n in range(n_options)
     ]
-    return {"process": process.pk, "slug": process.slug, "measures": [m.pk for m in measures]}
+    # Voters with an account: confirmed e-mail addresses, signed in by API token.
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"voter{n}", email=f"voter{n}@example.org", email_verified=True)
+        for n in range(accounts)
+    )
+    tokens = Token.objects.bulk_create(Token(key=secrets.token_hex(20), user=user) for user in users)
+    return {
+        "process": process.pk,
+        "slug": process.slug,
+        "measures": [m.pk for m in measures],
+        "tokens": [t.key for t in tokens],
+    }
 
 
 def _same_count(own, published):
@@ -858,13 +956,16 @@ def _check(data):
 
 def table(results):
     lines = [
-        "| processes | variant | requests | accepted/s | requests/s | p50 ms | p95 ms | p99 ms "
-        "| errors | CPU s servers / PostgreSQL / client / machine | background cores | integrity |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- |",
+        "| eligibility | processes | variant | requests | accepted/s | requests/s | p50 ms | p95 ms | p99 ms "
+        "| errors | CPU ms/ballot servers / PostgreSQL / machine "
+        "| CPU s servers / PostgreSQL / client / machine | background cores | integrity |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | ---: | --- |",
     ]
     for r in results:
         if "failure" in r:
-            lines.append(f"| {r['processes']} | {r['variant']} | failed: {r['failure'][:120]} |")
+            lines.append(
+                f"| {r.get('eligibility')} | {r['processes']} | {r['variant']} | failed: {r['failure'][:120]} |"
+            )
             continue
         errors = {k: v for k, v in r["statuses"].items() if k not in ("200", "201")}
         error_text = ", ".join(f"{k}: {v}" for k, v in errors.items()) or "0"
@@ -875,9 +976,11 @@ def table(results):
             if check["ok"]
             else "FAILED: " + "; ".join(check["problems"])
         )
+        per = r["cpu_ms_per_ballot"]
         lines.append(
-            f"| {r['processes']} | {r['variant']} | {r['requests']} | {r['accepted_per_s']} | {r['requests_per_s']} "
-            f"| {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {error_text} "
+            f"| {r['eligibility']} | {r['processes']} | {r['variant']} | {r['requests']} | {r['accepted_per_s']} "
+            f"| {r['requests_per_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {error_text} "
+            f"| {per['servers']} / {per['postgres']} / {per['machine']} "
             f"| {cpu['servers']} / {cpu['postgres_long_lived']} / {cpu['client']} / {cpu['machine']} "
             f"of {cpu['available']} "
             f"| {r['background_cores']} | {integrity} |"
@@ -891,33 +994,34 @@ def main(args):
             import psycopg_pool  # noqa: F401
         except ImportError:
             raise SystemExit("--db-pool needs psycopg-pool: .venv/bin/pip install psycopg-pool==3.3.3") from None
-    if args.server == "gunicorn" and not (BIN_DIR / "gunicorn").exists():
-        raise SystemExit("--server gunicorn needs gunicorn: .venv/bin/pip install gunicorn==27.0.1")
+    if args.server in ("gunicorn", "topology") and not (BIN_DIR / "gunicorn").exists():
+        raise SystemExit("--server gunicorn needs gunicorn: make install (requirements.txt)")
     workdir = tempfile.mkdtemp(prefix="bench-ballots-")
     databases = Databases(args.database_url)
     info = {
         "machine": machine(),
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "settings": vars(args),
-        "fast_lane": os.environ.get("BALLOT_FAST_LANE", "on"),
     }
     print(json.dumps(info), flush=True)
     results = []
     try:
         template = databases.create("template")
         manage(django_env(databases.url(template)), "migrate", "--noinput")
-        for n_processes in [int(p) for p in args.processes.split(",")]:
-            for variant in args.variants.split(","):
-                try:
-                    result = one_run(databases, template, n_processes, variant, args, workdir)
-                except Exception as error:  # a failed run is a result too
-                    result = {
-                        "processes": n_processes,
-                        "variant": variant,
-                        "failure": f"{type(error).__name__}: {error}",
-                    }
-                results.append(result)
-                print(json.dumps(result), flush=True)
+        for eligibility in args.eligibility.split(","):
+            for n_processes in [int(p) for p in args.processes.split(",")]:
+                for variant in args.variants.split(","):
+                    try:
+                        result = one_run(databases, template, n_processes, variant, args, workdir, eligibility)
+                    except Exception as error:  # a failed run is a result too
+                        result = {
+                            "eligibility": eligibility,
+                            "processes": n_processes,
+                            "variant": variant,
+                            "failure": f"{type(error).__name__}: {error}",
+                        }
+                    results.append(result)
+                    print(json.dumps(result), flush=True)
     finally:
         databases.drop_all()
         if any("failure" in r or r["errors"] or not r["check"]["ok"] for r in results):
@@ -937,8 +1041,18 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--voters", type=int, default=20000, help="voters (access codes) per run")
     parser.add_argument(
-        "--processes", "--workers", default="1,2", help="Daphne process counts to measure, comma-separated"
+        "--eligibility",
+        default="access_code",
+        help="who may vote, comma-separated: access_code (a code per voter), account (a confirmed account per"
+        " voter, API token), open (one ballot per browser cookie, voters behind many addresses)",
     )
+    parser.add_argument(
+        "--processes",
+        "--workers",
+        default="1,2",
+        help="Daphne process counts (gunicorn workers with --server topology) to measure, comma-separated",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (--server topology)")
     parser.add_argument("--variants", default="plain,resend", help="plain and/or resend (10%% resent, 10%% changed)")
     parser.add_argument("--concurrency", type=int, default=128, help="requests in flight")
     parser.add_argument(
@@ -960,9 +1074,9 @@ def parse_args(argv=None):
     parser.add_argument(
         "--server",
         default="daphne",
-        choices=["daphne", "gunicorn", "uvicorn"],
-        help="daphne (the platform's server) or, for comparison, gunicorn (WSGI, 4 threads; pip install gunicorn)"
-        " or uvicorn (the same ASGI application)",
+        choices=["topology", "daphne", "gunicorn", "uvicorn"],
+        help="topology (production: nginx, gunicorn workers, Daphne; deploy/topology.py), daphne (one or more"
+        " Daphne processes, as make demo), or gunicorn alone (WSGI, 4 threads) or uvicorn, for comparison",
     )
     parser.add_argument("--redis-url", default="", help="share the cache through Redis (default: locmem per process)")
     parser.add_argument("--profile-dir", default="", help="record py-spy profiles of the servers here")

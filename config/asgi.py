@@ -19,13 +19,12 @@ django_asgi_app = SyncChainASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
-from voting.fast_lane import BallotFastLane  # noqa: E402
 from workshops.auth import SiteOriginValidator, SocketAuthMiddlewareStack  # noqa: E402
 from workshops.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": BallotFastLane(django_asgi_app),
+        "http": django_asgi_app,
         "websocket": SiteOriginValidator(SocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

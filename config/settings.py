@@ -312,10 +312,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "beteiligung@localhost
 # Where readers report accessibility barriers (named on the accessibility statement page).
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 
-# Access-code ballots straight into the box, past Django's request cycle (voting/fast_lane.py;
-# PostgreSQL only). Off: every ballot through the DRF view, as on SQLite.
-BALLOT_FAST_LANE = env_bool("BALLOT_FAST_LANE", True)
-
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -11,8 +11,7 @@ break the server is a 400 naming the problem, never a 500, and nothing is change
   ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` fields (Django checks these only for its own
   ``request.POST``; DRF reads the stream itself).
 
-The ballot fast lane (``voting/fast_lane.py``) reads its JSON with the same ``loads``; the
-workshop socket has its own frame reader with tighter limits (``workshops/frames.py``)."""
+The workshop socket has its own frame reader with tighter limits (``workshops/frames.py``)."""
 
 import json
 import math

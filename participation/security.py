@@ -120,7 +120,7 @@ class ClientAddressMiddleware:
 # then taken from X-Forwarded-For, but only when the direct peer is one of TRUSTED_PROXIES (a
 # client can write any X-Forwarded-For it likes): the right-most entry that is not a trusted
 # proxy, as each trusted proxy appends the address it saw. Everything that counts per address
-# (rate limits, the login brakes, wrong access codes, the ballot fast lane, workshop joins)
+# (rate limits, the login brakes, wrong access codes, workshop joins)
 # uses this one function. IPv6 clients count per /64, the block one household or phone gets.
 
 
@@ -191,15 +191,6 @@ def client_address(request):
     if "PEER_ADDR" in meta:
         return address_of(meta.get("REMOTE_ADDR"))
     return address_of(meta.get("REMOTE_ADDR"), meta.get("HTTP_X_FORWARDED_FOR", ""))
-
-
-def scope_client_address(scope):
-    """The same for an ASGI scope (the ballot fast lane, before Django)."""
-    peer = (scope.get("client") or (None,))[0]
-    forwarded = ",".join(
-        value.decode("latin-1") for name, value in scope.get("headers", ()) if name.lower() == b"x-forwarded-for"
-    )
-    return address_of(peer, forwarded)
 
 
 # --- the cache, when Redis is away ------------------------------------------------------------

@@ -2,8 +2,11 @@
 ballots, pairwise votes and proposals. Each validates, writes in one transaction
 and leaves the register and the ballot box unlinked."""
 
+import contextlib
+import json
 import re
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,6 +43,7 @@ from .models import (
     ReceiptLookup,
     VoterRecord,
 )
+from .selectors import visible_consultations
 
 # 16 characters from a 25-letter alphabet: about 2^74 codes, not guessable.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -616,6 +620,18 @@ def _unknown_code_message(code):
     return " ".join(parts)
 
 
+def _access_code_id(consultation_id, code_hash):
+    """The id of the consultation's access code with this keyed hash, or None: one query on
+    every coded ballot, in SQL (the ORM's query building costs more than the query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {AccessCode._meta.db_table} WHERE consultation_id = %s AND code_hash = %s",  # noqa: S608
+            [consultation_id, code_hash],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def resolve_voter(consultation, user=None, access_code=None, browser_token=None, address="unknown"):
     """Who is voting, by the consultation's eligibility rule; refuses who may not."""
     if consultation.eligibility == Eligibility.ACCOUNT:
@@ -632,11 +648,7 @@ def resolve_voter(consultation, user=None, access_code=None, browser_token=None,
             raise ValidationError(
                 {"access_code": [_("Für diese Befragung brauchen Sie den Zugangscode aus Ihrem Brief.")]}
             )
-        record_id = (
-            AccessCode.objects.filter(consultation=consultation, code_hash=hash_access_code(consultation.pk, code))
-            .values_list("pk", flat=True)
-            .first()
-        )
+        record_id = _access_code_id(consultation.pk, hash_access_code(consultation.pk, code))
         if record_id is None:
             _wrong_code(address, consultation, code)
         return Voter(consultation.pk, access_code_id=record_id)
@@ -718,17 +730,62 @@ def limit_ballots_from(consultation, address):
     )
 
 
+# The consultation a ballot is for, with its options and their costs, in one read
+# (PostgreSQL). Table names as in the models' Meta.
+BALLOT_CONSULTATION_SQL = """
+SELECT c.id, c.process_id, c.method, c.settings, c.eligibility, c.state, c.opens_at, c.closes_at,
+       ARRAY(SELECT o.measure_id FROM voting_consultationoption o
+              WHERE o.consultation_id = c.id ORDER BY o.position, o.id),
+       ARRAY(SELECT m.estimated_cost FROM voting_consultationoption o
+              JOIN participation_measure m ON m.id = o.measure_id
+              WHERE o.consultation_id = c.id ORDER BY o.position, o.id)
+  FROM voting_consultation c
+  JOIN participation_process p ON p.id = c.process_id
+ WHERE c.id = %s AND p.published AND c.state <> %s
+"""
+BALLOT_FIELDS = ["id", "process_id", "method", "settings", "eligibility", "state", "opens_at", "closes_at"]
+
+
+def ballot_consultation(pk, user):
+    """The consultation ``user`` may see (``selectors.visible_consultations``) that a ballot
+    is cast in, or None; on PostgreSQL read with its options in one query for anyone who
+    sees only what is public, the other fields left to load when asked for."""
+    if connection.vendor != "postgresql" or rules.is_facilitator(user) or not 0 < pk < 2**63:
+        return visible_consultations(user).select_related(None).prefetch_related(None).filter(pk=pk).first()
+    with connection.cursor() as cursor:
+        cursor.execute(BALLOT_CONSULTATION_SQL, [pk, ConsultationState.DRAFT])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    *values, option_ids, costs = row
+    if isinstance(values[3], str):
+        values[3] = json.loads(values[3])
+    consultation = Consultation.from_db(connection.alias, BALLOT_FIELDS, values)
+    consultation.ballot_options = (option_ids, dict(zip(option_ids, costs, strict=True)))
+    return consultation
+
+
 def cast_ballot(consultation, voter, ballot):
-    """Create or replace the voter's ballot. The same ballot again changes nothing."""
+    """Create or replace the voter's ballot. The same ballot again changes nothing.
+    Every ballot goes through here, whatever its eligibility and whichever door it came
+    in by (the API, the form without JavaScript); the caller has resolved the voter."""
     if consultation.method == Method.PAIRWISE:
         raise Conflict(_("Diese Befragung nimmt Paarvergleiche an: Verwenden Sie /pairs."))
-    option_ids, costs = _options_and_costs(consultation)
+    option_ids, costs = getattr(consultation, "ballot_options", None) or _options_and_costs(consultation)
     try:
         content = ballot_rules.normalise(consultation.method, consultation.settings, option_ids, ballot, costs)
     except ballot_rules.BallotError as error:
         raise ValidationError({"ballot": [str(error)]}) from None
     for attempt in range(3):
         try:
+            if connection.vendor == "postgresql":
+                # Each statement is its own transaction; inside a caller's, a savepoint.
+                with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
+                    result = _cast_in_one_statement(consultation, voter, content)
+                if result is not None:
+                    return result
+            # Anything unusual (not accepting, a parallel request of this voter), and SQLite:
+            # the same steps with the ORM, which also says why not.
             return _cast_once(consultation, voter, content)
         except IntegrityError:
             # A parallel request of the same voter created the ballot first: go again, it now exists.
@@ -767,6 +824,107 @@ def _cast_once(consultation, voter, content):
             ignore_conflicts=True,
         )
         return CastResult(receipt, created=True, changed=True)
+
+
+# The consultation while it accepts ballots (Consultation.phase_at(now) == open: the same
+# rule on the same clock), under a share lock: closing takes an exclusive one, so it waits
+# for the ballots in flight. Table names as in the models' Meta.
+ACCEPTING_SQL = """
+WITH accepting AS (
+    SELECT id FROM voting_consultation
+     WHERE id = %(consultation)s AND state = %(open)s
+       AND (opens_at IS NULL OR opens_at <= %(now)s)
+       AND (closes_at IS NULL OR closes_at > %(now)s)
+       FOR SHARE
+)
+"""
+
+# A new ballot into the box and its voter into the register, or the voter's ballot found.
+# Composed of constants only (no value is formatted into the text).
+CAST_SQL = (
+    ACCEPTING_SQL  # noqa: S608
+    + """, existing AS (
+    SELECT b.receipt, b.content = %(content)s::jsonb AS same
+      FROM voting_ballot b JOIN accepting c ON b.consultation_id = c.id
+     WHERE b.ballot_key = %(key)s
+       FOR UPDATE OF b
+), new_ballot AS (
+    INSERT INTO voting_ballot (id, consultation_id, ballot_key, receipt, content)
+    SELECT %(id)s, c.id, %(key)s, %(receipt)s, %(content)s::jsonb FROM accepting c
+     WHERE NOT EXISTS (SELECT 1 FROM existing)
+        ON CONFLICT DO NOTHING
+    RETURNING receipt
+), registered AS (
+    INSERT INTO voting_voterrecord
+           (consultation_id, user_id, access_code_id, browser_hash, first_voted_hour, changes)
+    SELECT %(consultation)s, %(user)s, %(code)s, %(browser)s, %(hour)s, 0 FROM new_ballot
+        ON CONFLICT DO NOTHING
+)
+SELECT (SELECT receipt FROM new_ballot), (SELECT receipt FROM existing), (SELECT same FROM existing)
+"""
+)
+
+# The voter's ballot replaced under a new receipt and the change counted in the register.
+CHANGE_SQL = (
+    ACCEPTING_SQL  # noqa: S608
+    + """, replaced AS (
+    UPDATE voting_ballot b SET content = %(content)s::jsonb, receipt = %(receipt)s
+      FROM accepting c
+     WHERE b.consultation_id = c.id AND b.ballot_key = %(key)s AND b.content <> %(content)s::jsonb
+    RETURNING b.receipt
+), counted AS (
+    UPDATE voting_voterrecord r SET changes = r.changes + 1
+     WHERE r.consultation_id = %(consultation)s AND r.{register} = %(register)s
+       AND EXISTS (SELECT 1 FROM replaced)
+)
+SELECT (SELECT receipt FROM replaced)
+"""
+)
+REGISTER_COLUMNS = {"user_id": "user_id", "access_code_id": "access_code_id", "browser_hash": "browser_hash"}
+
+
+def _cast_in_one_statement(consultation, voter, content):
+    """PostgreSQL: the steps of ``_cast_once`` in one statement each, one transaction each
+    (share lock, ballot and register together). None when the ORM must decide: the
+    consultation does not accept ballots now, a parallel request of this voter came first."""
+    now = timezone.now()
+    values = {
+        "consultation": consultation.pk,
+        "open": ConsultationState.OPEN,
+        "now": now,
+        "content": json.dumps(content),
+        "key": voter.ballot_key,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CAST_SQL,
+            {
+                **values,
+                "id": uuid.uuid4(),
+                "receipt": format_code(_random_code(RECEIPT_LENGTH)),
+                "user": voter.user_id,
+                "code": voter.access_code_id,
+                "browser": voter.browser_hash,
+                "hour": _hour(now),
+            },
+        )
+        new_receipt, old_receipt, same = cursor.fetchone()
+        if new_receipt is not None:
+            return CastResult(new_receipt, created=True, changed=True)
+        if old_receipt is None:
+            return None
+        if same:
+            return CastResult(old_receipt, created=False, changed=False)
+        _limit_changes(voter)
+        # A new receipt for the new ballot: the old receipt no longer shows what counts,
+        # so no receipt can prove to a buyer that a vote was not changed afterwards.
+        ((column, register),) = _register_lookup(voter).items()
+        cursor.execute(
+            CHANGE_SQL.format(register=REGISTER_COLUMNS[column]),
+            {**values, "receipt": format_code(_random_code(RECEIPT_LENGTH)), "register": register},
+        )
+        (receipt,) = cursor.fetchone()
+    return None if receipt is None else CastResult(receipt, created=False, changed=True)
 
 
 def _register_lookup(voter):

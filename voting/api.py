@@ -176,11 +176,10 @@ class BallotView(APIView):
 
     @extend_schema(request=BallotRequestSerializer, responses={200: ReceiptSerializer, 201: ReceiptSerializer})
     def put(self, request, pk):
-        # Who may see it as everywhere, without the process and options the other views show:
-        # casting reads the options itself.
-        consultation = get_object_or_404(
-            selectors.visible_consultations(request.user).select_related(None).prefetch_related(None), pk=pk
-        )
+        # Who may see it as everywhere, read with the options casting needs.
+        consultation = actions.ballot_consultation(pk, request.user)
+        if consultation is None:
+            raise Http404
         if not isinstance(request.data, dict) or "ballot" not in request.data:
             return Response({"ballot": [_("Dieses Feld ist erforderlich.")]}, status=400)
         actions.limit_ballots_from(consultation, client_address(request))

@@ -17,8 +17,8 @@ def live_pair():
 
 @pytest.fixture(scope="session")
 def unpooled_server():
-    """One server without a connection pool: one database connection per request in flight;
-    every ballot through Django's view (no fast lane), whose answers to faults are tested."""
-    site = new_site(names=("A",), pool=False, env={"BALLOT_FAST_LANE": "0"})
+    """One server without a connection pool: one database connection per request in flight,
+    whose answers to faults are tested."""
+    site = new_site(names=("A",), pool=False)
     yield site
     close_site(site)

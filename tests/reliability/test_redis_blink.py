@@ -1,8 +1,7 @@
 """Redis blinks for one set of workers: the link between two Daphne processes and Redis is
 cut for 4 seconds (a TCP proxy that this test starts and stops; the shared Redis server
-itself is never touched), while citizens cast access-code ballots (through the fast lane
-and through Django's view, BALLOT_FAST_LANE=0), ballots in an open consultation, join a
-workshop and sign in.
+itself is never touched), while citizens cast access-code ballots (through both servers),
+ballots in an open consultation, join a workshop and sign in.
 
 Every request either succeeds or gets a 503 with Retry-After (JSON for the API, HTML for
 pages); none gets a 500. Rate limits and lockouts are skipped while the cache is away
@@ -131,7 +130,7 @@ def blinking_site():
         proxy.stop()
         raise
     try:
-        django_path = Server("django", {**site.env, "BALLOT_FAST_LANE": "0"}, site.workdir)
+        django_path = Server("django", site.env, site.workdir)
         site.servers.append(django_path)
         django_path.start().wait_ready()
         from .faults import open_consultation

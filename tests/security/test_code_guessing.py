@@ -1,6 +1,6 @@
 """Guessing access codes from a school's or town hall's address: the guesser is slowed
 (429 with Retry-After once past the limit), the 30 pupils behind the same address all vote
-with their right codes, through Django's view and through the fast lane."""
+with their right codes."""
 
 import asyncio
 import json
@@ -8,7 +8,6 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import HttpCommunicator
-from django.db import connection
 
 from config.asgi import application
 from tests.voting.helpers import make_consultation
@@ -57,9 +56,7 @@ async def lane_put(pk, body, client):
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_thirty_pupils_vote_in_the_fast_lane_while_the_same_address_guesses():
-    if connection.vendor != "postgresql":
-        pytest.skip("the fast lane works on PostgreSQL only")
+async def test_thirty_pupils_vote_while_the_same_address_guesses():
     consultation, facilitator, ids = await sync_to_async(make_consultation)("approval", "access_code")
     codes, _batch = await sync_to_async(actions.generate_access_codes)(facilitator, consultation, PUPILS)
 
