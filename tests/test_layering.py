@@ -23,13 +23,6 @@ FLOORS = {
     "config": 4,
 }
 
-# Known and being removed (issue 14: results <-> voting); empty once that work is done.
-# Never add to these: a new entry is a new violation. A stale entry fails the test too.
-# (file, imported module) of imports against the layering:
-KNOWN_UPWARD = set()
-# Circles, each as the set of its modules (a smaller circle within one of them counts as known):
-KNOWN_CIRCLES = []
-
 
 def _module_name(path):
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
@@ -98,7 +91,7 @@ def test_every_app_has_a_floor():
 
 def test_no_app_imports_one_above_it_or_beside_it():
     sources, edges = _graph()
-    wrong, known = [], set()
+    wrong = []
     for module, targets in edges.items():
         here = _app(module)
         for target, line in targets.items():
@@ -107,14 +100,9 @@ def test_no_app_imports_one_above_it_or_beside_it():
                 continue
             if there == "config" or FLOORS[there] >= FLOORS[here]:
                 where = sources[module].relative_to(ROOT)
-                if (str(where), target) in KNOWN_UPWARD:
-                    known.add((str(where), target))
-                    continue
                 floors = f"{here} is floor {FLOORS[here]}, {there} {FLOORS[there]}"
                 wrong.append(f"{where}:{line} imports {target} ({floors})")
     assert not wrong, "imports against the layering:\n" + "\n".join(sorted(wrong))
-    gone = KNOWN_UPWARD - known
-    assert not gone, f"these imports are gone, strike them from KNOWN_UPWARD: {sorted(gone)}"
 
 
 def _circles(edges):
@@ -161,18 +149,15 @@ def _circles(edges):
 def test_no_import_circle():
     sources, edges = _graph()
     circles = _circles(edges)
-    unknown = [circle for circle in circles if not any(set(circle) <= known for known in KNOWN_CIRCLES)]
     lines = []
-    for circle in unknown:
+    for circle in circles:
         members = set(circle)
         lines.append("circle: " + ", ".join(circle))
         for module in circle:
             for target, line in sorted(edges[module].items()):
                 if target in members:
                     lines.append(f"  {sources[module].relative_to(ROOT)}:{line} imports {target}")
-    assert not unknown, "import circles:\n" + "\n".join(lines)
-    gone = [known for known in KNOWN_CIRCLES if not any(set(circle) <= known for circle in circles)]
-    assert not gone, f"these known circles are gone, strike them from KNOWN_CIRCLES: {gone}"
+    assert not circles, "import circles:\n" + "\n".join(lines)
 
 
 def test_the_check_sees_imports_inside_functions(tmp_path):
