@@ -29,10 +29,10 @@ from .score import count_score, majority_judgment, score_mean
 @dataclass(frozen=True)
 class Count:
     key: str
-    label: str
-    short_label: str
-    table_label: str
     tally: object  # (options, data) -> this count alone
+    label: str
+    short_label: str | None = None  # when the label is too long for a spreadsheet tab
+    table_label: str | None = None  # when the consultation page names it otherwise
     summary_name: dict | None = None
 
 
@@ -51,55 +51,43 @@ class MethodCounts:
         return tuple(count.key for count in self.counts)
 
 
-APPROVAL = Count("approval", _("Zustimmungen"), _("Zustimmungen"), _("Zustimmungen"), count_approval)
+APPROVAL = Count("approval", count_approval, _("Zustimmungen"))
 MEAN = Count(
     "mean",
-    _("Durchschnittliche Bewertung (0 bis 5)"),
-    _("Durchschnittliche Bewertung"),
-    _("Durchschnittliche Bewertung"),
     score_mean,
-    {"de": "Mittelwert", "en": "mean"},
+    _("Durchschnittliche Bewertung (0 bis 5)"),
+    short_label=_("Durchschnittliche Bewertung"),
+    table_label=_("Durchschnittliche Bewertung"),
+    summary_name={"de": "Mittelwert", "en": "mean"},
 )
 MAJORITY_JUDGMENT = Count(
     "majority_judgment",
-    _("Mehrheitsurteil: Median der Bewertungen"),
-    _("Mehrheitsurteil"),
-    _("Mehrheitsurteil (Median der Bewertungen)"),
     majority_judgment,
-    {"de": "Mehrheitsurteil", "en": "majority judgment"},
+    _("Mehrheitsurteil: Median der Bewertungen"),
+    short_label=_("Mehrheitsurteil"),
+    table_label=_("Mehrheitsurteil (Median der Bewertungen)"),
+    summary_name={"de": "Mehrheitsurteil", "en": "majority judgment"},
 )
 SCHULZE = Count(
     "schulze",
-    _("Schulze-Methode: Zahl der geschlagenen Maßnahmen"),
-    _("Schulze-Methode"),
-    _("Schulze-Methode (Hauptergebnis)"),
     schulze,
-    {"de": "Schulze", "en": "Schulze"},
+    _("Schulze-Methode: Zahl der geschlagenen Maßnahmen"),
+    short_label=_("Schulze-Methode"),
+    table_label=_("Schulze-Methode (Hauptergebnis)"),
+    summary_name={"de": "Schulze", "en": "Schulze"},
 )
-BORDA = Count("borda", _("Borda-Punkte"), _("Borda-Punkte"), _("Borda-Punkte"), borda, {"de": "Borda", "en": "Borda"})
-COPELAND = Count(
-    "copeland",
-    _("Copeland-Punkte"),
-    _("Copeland-Punkte"),
-    _("Copeland-Punkte"),
-    copeland,
-    {"de": "Copeland", "en": "Copeland"},
-)
+BORDA = Count("borda", borda, _("Borda-Punkte"), summary_name={"de": "Borda", "en": "Borda"})
+COPELAND = Count("copeland", copeland, _("Copeland-Punkte"), summary_name={"de": "Copeland", "en": "Copeland"})
 FIRST_CHOICES = Count(
-    "first_choices",
-    _("Erste Plätze"),
-    _("Erste Plätze"),
-    _("Erste Plätze"),
-    first_choices,
-    {"de": "Erststimmen", "en": "first choices"},
+    "first_choices", first_choices, _("Erste Plätze"), summary_name={"de": "Erststimmen", "en": "first choices"}
 )
-POINTS = Count("points", _("Punkte"), _("Punkte"), _("Punkte"), count_points)
+POINTS = Count("points", count_points, _("Punkte"))
 BRADLEY_TERRY = Count(
     "bradley_terry",
-    _("Gewinnchance gegen eine zufällige andere Maßnahme (%)"),
-    _("Gewinnchance (Bradley-Terry)"),
-    _("Chance in Prozent, gegen eine zufällige andere Maßnahme zu gewinnen"),
     bradley_terry,
+    _("Gewinnchance gegen eine zufällige andere Maßnahme (%)"),
+    short_label=_("Gewinnchance (Bradley-Terry)"),
+    table_label=_("Chance in Prozent, gegen eine zufällige andere Maßnahme zu gewinnen"),
 )
 
 METHODS = {
@@ -132,7 +120,9 @@ def several_counts(method):
 
 def _name(key, attribute):
     count = COUNTS.get(key)
-    return str(getattr(count, attribute)) if count else key
+    if count is None:
+        return key
+    return str(getattr(count, attribute) or count.label)
 
 
 def label(key):
