@@ -236,13 +236,14 @@ def dashboard(process):
     """The dashboard's reads with each live result summed up (winners, first notes)."""
     context = selectors.dashboard(process)
     for item in context["consultations"]:
-        if item["live"] is not None:
-            item["live"] = _live_summary(item["live"])
+        result = item.pop("result")
+        item["live"] = None if result is None else _live_summary(result)
         item["exports"] = export_links(item["consultation"], live=True)
     return context
 
 
 def export_links(consultation, live=False):
+    """(label, URL) of each download: the published result's, or with ``live`` the live one's."""
     base = reverse("api:consultation-export", args=[consultation.pk])
     # The download speaks the page's language, whatever the browser prefers.
     suffix = ("&source=live" if live else "") + f"&lang={get_language()}"

@@ -236,13 +236,13 @@ def dashboard(process):
     for consultation in Consultation.objects.filter(process=process).order_by("-created", "-pk"):
         phase = consultation.phase
         snapshots = list(snapshots_of(consultation))
-        live = None if consultation.state == ConsultationState.DRAFT else compute.consultation_result(consultation)
+        result = None if consultation.state == ConsultationState.DRAFT else compute.consultation_result(consultation)
         consultations.append(
             {
                 "consultation": consultation,
                 "phase": phase,
                 "voters": consultation.voters.count(),
-                "live": live,
+                "result": result,
                 "snapshots": snapshots,
                 "may_publish": phase == Phase.CLOSED,
             }
