@@ -35,14 +35,6 @@ def group_name(workshop_id):
     return f"{GROUP_PREFIX}{workshop_id}"
 
 
-def workshop_of_group(group):
-    """The workshop id of a group name, or None for a group that is not a workshop's."""
-    if not group.startswith(GROUP_PREFIX):
-        return None
-    workshop_id = group[len(GROUP_PREFIX) :]
-    return int(workshop_id) if workshop_id.isdigit() else None
-
-
 # --- from synchronous code, after the commit -----------------------------------------------
 
 

@@ -112,7 +112,7 @@ class Hub:
     def enqueue(self, message):
         """Queue a message for delivery. A tally still waiting is replaced by a newer one
         of the same poll: when the sockets cannot take every tally, they get the latest."""
-        if message.get("type") == "workshop.tally":
+        if message.get("type") == broadcast.TALLY:
             poll = message["tally"]["poll"]
             generation = message.get("generation") or 0
             if generation:
@@ -135,7 +135,7 @@ class Hub:
             self.wakeup.clear()
             while self.inbox:
                 message = self.inbox.popleft()
-                if message.get("type") == "workshop.tally":
+                if message.get("type") == broadcast.TALLY:
                     del self.waiting_tallies[message["tally"]["poll"]]
                 try:
                     await self.deliver(message)
@@ -160,21 +160,21 @@ class Hub:
                     if events is None:  # far behind: the last event alone; sockets fill the gap
                         events = await database(selectors.events_since)(self.workshop_id, last - 1, last)
                     if events:
-                        self.enqueue({"type": "workshop.events", "events": events})
+                        self.enqueue({"type": broadcast.EVENTS, "events": events})
             except Exception as error:
                 raise_if_cancelling(error)
                 log.exception("hub of workshop %s: check failed", self.workshop_id)
 
     async def deliver(self, message):
         kind = message.get("type")
-        if kind == "workshop.events":
+        if kind == broadcast.EVENTS:
             self.cache.generation += 1
             frames = [(frame["seq"], encode(frame)) for frame in message["events"]]
             self.last_seq = max(self.last_seq, frames[-1][0])
             for n, member in enumerate(list(self.members), 1):
                 await member.offer_events(message, frames)
                 await self.breathe(n)
-        elif kind == "workshop.tally":
+        elif kind == broadcast.TALLY:
             self.cache.generation += 1
             tally = dict(message["tally"])
             public = tally.pop("public")
@@ -183,12 +183,12 @@ class Hub:
             for n, member in enumerate(list(self.members), 1):
                 await member.offer(message, full if public or member.is_facilitator else hidden)
                 await self.breathe(n)
-        elif kind == "workshop.revoke":
+        elif kind == broadcast.REVOKE:
             revoked = set(message["participants"])
             for member in list(self.members):
                 if member.participant_id in revoked:
                     await member.close(code=CLOSE_UNAUTHORISED)
-        elif kind == "workshop.presence":
+        elif kind == broadcast.PRESENCE:
             self.cache.generation += 1  # a snapshot's online part is no older than the last change heard
             self.online = message["count"]
             text = encode({"type": "presence", "online": message["online"], "count": message["count"]})
