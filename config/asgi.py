@@ -9,13 +9,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Django must be set up before anything imports models.
 django.setup(set_prefix=False)
 
+from django.core.asgi import get_asgi_application  # noqa: E402
+
 from participation import direct_writes  # noqa: E402
-from participation.handlers import SyncChainASGIHandler  # noqa: E402
 
 if "twisted.internet.reactor" in sys.modules:  # under Daphne: see direct_writes
     direct_writes.install()
 
-django_asgi_app = SyncChainASGIHandler()
+django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 

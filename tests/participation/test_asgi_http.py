@@ -1,27 +1,18 @@
-"""HTTP through the ASGI application, as Daphne serves it: the whole middleware chain
-and the view run in the request's own thread, in one hand-over from the event loop."""
+"""HTTP through the ASGI application, as Daphne serves it (make demo): Django's own ASGI
+handler runs the whole middleware chain."""
 
 import json
-import threading
 
 import pytest
 from channels.testing import HttpCommunicator
 
-from config.asgi import application, django_asgi_app
+from config.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HOST = [(b"host", b"localhost")]
 
 
-async def test_a_page_passes_every_middleware(monkeypatch):
-    threads = []
-    original = django_asgi_app.get_response
-
-    def recording(request):
-        threads.append(threading.get_ident())
-        return original(request)
-
-    monkeypatch.setattr(django_asgi_app, "get_response", recording)
+async def test_a_page_passes_every_middleware():
     response = await HttpCommunicator(application, "GET", "/api/gibt-es-nicht/", headers=HOST).get_response(timeout=10)
 
     assert response["status"] == 404
@@ -31,7 +22,6 @@ async def test_a_page_passes_every_middleware(monkeypatch):
     assert json.loads(response["body"]) == {"detail": "Nicht gefunden."}
     assert "default-src 'self'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
-    assert len(threads) == 1 and threads[0] != threading.get_ident()
 
 
 async def test_the_health_check_answers_through_asgi():
@@ -39,8 +29,3 @@ async def test_the_health_check_answers_through_asgi():
     assert response["status"] == 200
     assert json.loads(response["body"]) == {"database": "ok", "channel_layer": "ok"}
 
-
-def test_the_middleware_chain_is_built_for_one_synchronous_call():
-    from asgiref.sync import iscoroutinefunction
-
-    assert not iscoroutinefunction(django_asgi_app._middleware_chain)
