@@ -210,3 +210,28 @@ async def test_parallel_voters_are_each_counted_once(coded):
     contents = await sync_to_async(lambda: sorted(map(json.dumps, Ballot.objects.values_list("content", flat=True))))()
     assert contents == sorted(json.dumps(b["ballot"]) for b in bodies)
     assert await sync_to_async(VoterRecord.objects.count)() == 20
+
+
+@pytest.mark.django_db
+def test_an_api_token_is_read_as_drf_reads_it():
+    """The lean token authentication (participation/authentication.py) answers as DRF's."""
+    from rest_framework.authentication import TokenAuthentication as DrfTokenAuthentication
+    from rest_framework.exceptions import AuthenticationFailed
+
+    from participation.authentication import TokenAuthentication
+
+    active, inactive = factories.make_user(), factories.make_user()
+    keys = [token_header(u)["HTTP_AUTHORIZATION"].split()[1] for u in (active, inactive)]
+    inactive.is_active = False
+    inactive.save()
+
+    def answer(authentication, key):
+        try:
+            user, token = authentication().authenticate_credentials(key)
+        except AuthenticationFailed as error:
+            return str(error.detail)
+        return user.pk, token.key
+
+    for key in [*keys, "0" * 40]:
+        assert answer(TokenAuthentication, key) == answer(DrfTokenAuthentication, key)
+    assert answer(TokenAuthentication, keys[0]) == (active.pk, keys[0])
