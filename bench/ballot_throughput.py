@@ -1,12 +1,16 @@
 """Ballot throughput: ballots accepted per second through the HTTP API, against PostgreSQL.
 
-    .venv/bin/python bench/ballot_throughput.py --voters 20000 --processes 1,2 --time-limit 60 --db-pool
+    .venv/bin/python bench/ballot_throughput.py --voters 20000 --processes 3 --time-limit 60 --db-pool \
+        --eligibility access_code,account,open
 
-For each count of Daphne processes (``--processes``, comma-separated) and each
-variant (``--variants``):
+For each eligibility (``--eligibility``: a consultation with access codes, one for
+accounts, one open to anyone with a browser), each count of server processes
+(``--processes``: gunicorn workers of the production topology, or Daphne processes
+with ``--server daphne``) and each variant (``--variants``):
 
   plain    every voter casts one ballot (PUT /api/consultations/{id}/ballot with
-           the access code from their letter)
+           the access code from their letter, their account's API token, or the
+           browser cookie the first answer sets, from one of many addresses)
   resend   as plain, and after the acknowledgement 10 % of all requests resend a
            voter's ballot unchanged and 10 % change an earlier ballot
            (each must be counted once; the last acknowledged one counts)
@@ -15,9 +19,12 @@ a run gets a fresh PostgreSQL database (a copy of one migrated with
 ``manage.py migrate``, named ``ballot_bench_<random>_*``, dropped at the end, also
 after a failure or SIGTERM), a process with ``--options`` measures, a facilitator
 from ``manage.py create_facilitator``, and over the REST API (facilitator token)
-an open ``--method`` consultation with access-code eligibility and one code per
-voter. It starts the Daphne processes on 127.0.0.1 (DEBUG=0, a random SECRET_KEY,
-ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0; Redis only with ``--redis-url``)
+an open ``--method`` consultation of that eligibility (and one code or one confirmed
+account per voter). It starts the servers on 127.0.0.1 (DEBUG=0, a random SECRET_KEY,
+ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=0, TRUSTED_PROXIES=127.0.0.1; Redis only
+with ``--redis-url``): by default the production topology of deploy/topology.py (nginx
+on ports 8400-8499 in front of gunicorn and one Daphne), with ``--server daphne`` Daphne
+processes alone (as ``make demo``),
 and sends the ballots from one asyncio client (a minimal keep-alive HTTP/1.1 client,
 ``RawClient``, or aiohttp with ``--client aiohttp``) with ``--concurrency`` requests in
 flight, round-robin over the processes, until all voters have voted
@@ -30,8 +37,7 @@ max_connections=100 (answers 500); use ``--concurrency 64`` then. ``--db-pool``
 adds ``?pool=true`` to DATABASE_URL: Django's psycopg pool (needs psycopg-pool),
 4 connections per process shared by its request threads.
 
-The servers inherit this environment: ``BALLOT_FAST_LANE=0`` measures every ballot
-through Django's view instead of the fast lane (voting/fast_lane.py, on by default).
+The servers inherit this environment.
 
 Measured: accepted ballots per second (201 responses over the time from the
 first request to the last response), all requests per second, latency
@@ -1042,15 +1048,15 @@ def parse_args(argv=None):
     parser.add_argument("--voters", type=int, default=20000, help="voters (access codes) per run")
     parser.add_argument(
         "--eligibility",
-        default="access_code",
+        default="access_code,account,open",
         help="who may vote, comma-separated: access_code (a code per voter), account (a confirmed account per"
         " voter, API token), open (one ballot per browser cookie, voters behind many addresses)",
     )
     parser.add_argument(
         "--processes",
         "--workers",
-        default="1,2",
-        help="Daphne process counts (gunicorn workers with --server topology) to measure, comma-separated",
+        default="3",
+        help="gunicorn workers of the topology (Daphne processes with --server daphne) to measure, comma-separated",
     )
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (--server topology)")
     parser.add_argument("--variants", default="plain,resend", help="plain and/or resend (10%% resent, 10%% changed)")
@@ -1073,7 +1079,7 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--server",
-        default="daphne",
+        default="topology",
         choices=["topology", "daphne", "gunicorn", "uvicorn"],
         help="topology (production: nginx, gunicorn workers, Daphne; deploy/topology.py), daphne (one or more"
         " Daphne processes, as make demo), or gunicorn alone (WSGI, 4 threads) or uvicorn, for comparison",
