@@ -247,11 +247,8 @@ if REDIS_URL:
         }
     }
 else:
-    # Expired-message cleaning at most once a second instead of on every receive
-    # (O(N) each); room for bursts in the workshop hubs' channels.
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "workshops.layers.WorkshopInMemoryChannelLayer", "CONFIG": {"capacity": 10_000}}
-    }
+    # Room for bursts in the workshop hubs' channels.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 10_000}}}
 
 AUTH_USER_MODEL = "participation.User"
 AUTH_PASSWORD_VALIDATORS = [

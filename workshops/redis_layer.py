@@ -1,30 +1,26 @@
-"""The Redis channel layer, made to survive a Redis restart (tests/reliability/test_redis_restart.py).
+"""The Redis channel layer: channels_redis's, made to outlive a Redis restart or a cut link
+(tests/reliability/test_redis_restart.py, test_redis_blink.py).
 
-channels_redis keeps group memberships in Redis. When Redis restarts without its data,
-three things go wrong with the plain layer:
+channels_redis hands every Redis error to its caller. A ``receive()`` that raises ends the
+consumer or hub waiting in it, and Daphne closes the socket with 1011 without running
+``disconnect()``. This subclass wraps only the layer's public operations:
 
-- ``receive()`` raises ConnectionError inside the consumer: the consumer dies, Daphne
-  closes the socket with 1011 and never runs ``disconnect()`` (the participant stays
-  "online"); sockets connecting during the outage die in ``group_add`` the same way;
-- the sockets that survive are no longer in their workshop's group: silent;
-- every event broadcast during the outage is gone.
+- ``receive()`` waits until Redis answers again instead of raising;
+- ``group_add()`` and ``group_discard()`` log a failure and carry on: a hub that hears
+  nothing for 2 s renews its membership (which also puts it back when Redis lost its
+  data) and delivers from the database what it missed (docs/architecture.md, "Fan-out
+  inside a process");
+- ``group_send()`` raises as before (workshops/broadcast.py logs it; losing a broadcast
+  is safe).
 
-This layer retries ``receive()`` until Redis answers again, remembers which of this
-process's channels are in which group, and checks once a second (one EXPIRE on a marker
-key of this process) whether Redis lost its data or an operation failed. Then it adds
-the channels to their groups again and sends each workshop group its latest logged
-event: a consumer that missed anything sees a gap and fills it from the database (the
-database is the truth, see docs/architecture.md), one that did not ignores the frame.
+It knows nothing of workshops beyond the tally turn (``claim_tally``), which uses the
+layer's Redis because every process already shares it.
 """
 
 import asyncio
 import logging
 import time
-import uuid
-import weakref
-from collections import defaultdict
 
-from channels.db import database_sync_to_async
 from channels_redis.core import RedisChannelLayer
 from redis.exceptions import RedisError
 
@@ -32,13 +28,11 @@ log = logging.getLogger(__name__)
 
 # What a lost or restarting Redis raises through redis-py (refused, reset, loading, timeout).
 REDIS_DOWN = (RedisError, OSError)
-WATCH_INTERVAL = 1.0
 WARN_INTERVAL = 5.0
-MARKER_TTL = 3600
 TALLY_KEY_TTL = 24 * 3600
 RETRY_FIRST = 0.05
 RETRY_MAX = 1.0
-WORKSHOP_GROUP_PREFIX = "workshop-"
+ABANDON_RETRY = 0.5
 
 
 def raise_if_cancelling(error=None):
@@ -52,80 +46,58 @@ def raise_if_cancelling(error=None):
         raise asyncio.CancelledError from error
 
 
-def _latest_event(workshop_id):
-    from .models import WorkshopEvent
-
-    event = WorkshopEvent.objects.filter(workshop_id=workshop_id).order_by("-seq").first()
-    return None if event is None else event.as_frame()
+def _abandon(read):
+    """Cancel a read whose caller was cancelled, again every ``ABANDON_RETRY`` seconds until
+    it ends: a cancellation that lands while redis-py sends a command can be lost (Python
+    3.11's ``wait_for`` drops it when the send finishes at the same moment), and the
+    library's polling loop would then go on polling; the next one lands in a blocking read."""
+    if read.done():
+        if not read.cancelled():
+            read.exception()  # expected (a cut-short read reported as a closed connection)
+        return
+    read.cancel()
+    asyncio.get_running_loop().call_later(ABANDON_RETRY, _abandon, read)
 
 
 class WorkshopRedisChannelLayer(RedisChannelLayer):
-    def __init__(self, *args, watch_interval=WATCH_INTERVAL, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.watch_interval = watch_interval
-        self.memberships = defaultdict(set)  # group -> channels of this process in it
-        self.unsent_groups = set()  # groups a group_send failed for
-        self.suspect = False  # an operation failed: recover once Redis answers
-        self.recoveries = 0
-        self._marker = f"{self.prefix}:alive:{uuid.uuid4().hex}"
-        self._marked = False
-        self._warned_at = float("-inf")
-        self._watchers = weakref.WeakKeyDictionary()  # event loop -> watcher task
-
-    # --- the operations consumers use ---------------------------------------------------
-
     async def receive(self, channel):
         delay = RETRY_FIRST
         while True:
             raise_if_cancelling()
+            # channels_redis polls Redis in a loop until a message comes; a cancellation lost
+            # inside one poll would keep that loop, and whoever awaits it, alive for ever. So
+            # the read runs as a task of its own: a cancelled caller ends at once, and the
+            # read is cancelled until it ends (``_abandon``).
+            read = asyncio.ensure_future(super().receive(channel))
             try:
-                return await super().receive(channel)
+                await asyncio.wait((read,))
+            except asyncio.CancelledError:
+                _abandon(read)
+                raise
+            try:
+                return read.result()
             except REDIS_DOWN as error:
                 raise_if_cancelling(error)
                 # Wait for Redis instead of killing the consumer (and its socket) with it.
-                self.suspect = True
                 self._warn("channel layer receive failed (%s); retrying", error)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX)
 
-    async def _brpop_with_clean(self, index, channel, timeout):
-        # channels_redis polls in a loop until a message comes; a cancellation lost inside
-        # one poll (seen: a consumer cancelled while polling went on polling for ever, so
-        # whatever awaited it hung) must end the loop at the latest when that poll returns.
-        raise_if_cancelling()
-        result = await super()._brpop_with_clean(index, channel, timeout)
-        raise_if_cancelling()
-        return result
-
     async def group_add(self, group, channel):
-        self.memberships[group].add(channel)
-        self._watch()
         try:
             await super().group_add(group, channel)
         except REDIS_DOWN as error:
-            # The socket works from the database meanwhile; the watcher adds it once Redis is back.
-            self.suspect = True
-            self._warn("group_add %s failed (%s); will re-add when Redis answers", group, error)
+            # The hub renews its membership after 2 s of silence, and works from the database meanwhile.
+            self._warn("group_add %s failed (%s); the hub renews it", group, error)
 
     async def group_discard(self, group, channel):
-        members = self.memberships.get(group)
-        if members is not None:
-            members.discard(channel)
-            if not members:
-                del self.memberships[group]
         try:
             await super().group_discard(group, channel)
         except REDIS_DOWN as error:
-            # Must not stop the consumer's disconnect (presence); the membership expires anyway.
+            # Must not stop a hub's or socket's shutdown; the membership expires anyway.
             self._warn("group_discard %s failed (%s)", group, error)
 
-    async def group_send(self, group, message):
-        try:
-            await super().group_send(group, message)
-        except REDIS_DOWN:
-            self.suspect = True
-            self.unsent_groups.add(group)
-            raise
+    _warned_at = float("-inf")
 
     def _warn(self, message, *args):
         # Every socket of the process retries during an outage: one line per few seconds is enough.
@@ -133,68 +105,6 @@ class WorkshopRedisChannelLayer(RedisChannelLayer):
         if now - self._warned_at >= WARN_INTERVAL:
             self._warned_at = now
             log.warning(message, *args)
-
-    # --- noticing a lost Redis and recovering ------------------------------------------
-
-    def _watch(self):
-        loop = asyncio.get_running_loop()
-        task = self._watchers.get(loop)
-        if task is None or task.done():
-            self._watchers[loop] = loop.create_task(self._watch_loop())
-
-    async def _watch_loop(self):
-        while self.memberships or self.suspect or self.unsent_groups:
-            await asyncio.sleep(self.watch_interval)
-            raise_if_cancelling()
-            try:
-                await self.check()
-            except REDIS_DOWN as error:
-                raise_if_cancelling(error)
-                self.suspect = True
-            except Exception as error:
-                raise_if_cancelling(error)
-                log.exception("channel layer watcher failed")
-
-    async def check(self):
-        """Recover when this process's marker vanished (Redis lost its data) or an operation failed."""
-        lost = False
-        for index in range(self.ring_size):
-            connection = self.connection(index)
-            if not await connection.expire(self._marker, MARKER_TTL):
-                await connection.set(self._marker, "1", ex=MARKER_TTL)
-                lost = lost or self._marked
-        self._marked = True
-        if lost or self.suspect or self.unsent_groups:
-            await self.recover(data_lost=lost)
-
-    async def recover(self, data_lost):
-        self.suspect = False
-        groups = {group: set(channels) for group, channels in self.memberships.items() if channels}
-        for group, channels in groups.items():
-            for channel in channels:
-                await super().group_add(group, channel)
-        nudge = set(groups) | self.unsent_groups
-        self.unsent_groups.clear()
-        for group in nudge:
-            await self.nudge(group)
-        self.recoveries += 1
-        log.warning(
-            "channel layer recovered (%s): %d memberships re-added, %d groups nudged",
-            "Redis lost its data" if data_lost else "after failed operations",
-            sum(len(c) for c in groups.values()),
-            len(nudge),
-        )
-
-    async def nudge(self, group):
-        """Resend the workshop's latest event; consumers behind it fill their gap from the database."""
-        if not group.startswith(WORKSHOP_GROUP_PREFIX):
-            return
-        workshop_id = group[len(WORKSHOP_GROUP_PREFIX) :]
-        if not workshop_id.isdigit():
-            return
-        frame = await database_sync_to_async(_latest_event)(int(workshop_id))
-        if frame is not None:
-            await super().group_send(group, {"type": "workshop.events", "events": [frame]})
 
     # --- one tally stream per poll for all processes ------------------------------------
 

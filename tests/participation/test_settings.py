@@ -57,7 +57,7 @@ def test_development_defaults_start_without_any_variable():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "workshops.layers.WorkshopInMemoryChannelLayer",
+        "channels.layers.InMemoryChannelLayer",
         "8000",
     ]
 
