@@ -28,4 +28,3 @@ async def test_the_health_check_answers_through_asgi():
     response = await HttpCommunicator(application, "GET", "/healthz", headers=HOST).get_response(timeout=10)
     assert response["status"] == 200
     assert json.loads(response["body"]) == {"database": "ok", "channel_layer": "ok"}
-
