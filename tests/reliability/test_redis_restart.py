@@ -4,8 +4,8 @@ Daphne processes.
 Cards sent while Redis is down are acknowledged (the database is the truth). Then the
 workers recover by themselves: no socket is dropped, the group memberships that
 died with Redis' data come back, and the events broadcast while Redis was away reach
-every client without anyone asking (the layer notices the loss and the consumers fill
-the gap from the database). Nothing acknowledged is lost, nothing is shown twice.
+every client without anyone asking (each process's hub, hearing nothing for 2 s, renews
+its membership and delivers the missed events from the database). Nothing acknowledged is lost, nothing is shown twice.
 The Redis here is a private redis-server on a free port; the shared one is never touched.
 """
 
