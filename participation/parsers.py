@@ -15,6 +15,7 @@ The workshop socket has its own frame reader with tighter limits (``workshops/fr
 
 import json
 import math
+import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -96,6 +97,10 @@ def _strict_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
+# A number no column can hold is written with an exponent or with 19 digits or more.
+_LONG_OR_EXPONENT = re.compile(r"\d{19}|\d[eE]")
+
+
 def loads(raw, encoding="utf-8"):
     """Client JSON (bytes) as Python data, with every check above; a ParseError or ValidationError
     (both 400) otherwise."""
@@ -106,7 +111,15 @@ def loads(raw, encoding="utf-8"):
         raise too_deep() from None
     except (ValueError, LookupError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise ParseError(_("Ungültiges JSON: %(reason)s") % {"reason": exc}) from None
-    return _checked(_checked_shape(data))
+    # The walks run only when the text could hold what they look for (most bodies cannot):
+    # no more brackets than MAX_DEPTH cannot nest deeper; a NUL or a lone surrogate in a
+    # string can only come from a \u escape (json refuses raw control characters, and
+    # decoded UTF-8 holds no surrogates).
+    if text.count("[") + text.count("{") > MAX_DEPTH or _LONG_OR_EXPONENT.search(text):
+        _checked_shape(data)
+    if "\\u" in text:
+        _checked(data)
+    return data
 
 
 def _refuse_declared_size(parser_context, unreadable_is_too_big=False):

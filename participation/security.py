@@ -96,6 +96,9 @@ def _is_json(response):
     return response.get("Content-Type", "").startswith("application/json")
 
 
+CLIENT_ADDRESS_KEY = "participation.client_address"
+
+
 class ClientAddressMiddleware:
     """Puts the client's address (``client_address``: X-Forwarded-For of trusted proxies only)
     into REMOTE_ADDR, so every later reader of the request sees the client, not the proxy.
@@ -111,6 +114,8 @@ class ClientAddressMiddleware:
             address = client_ip(meta["PEER_ADDR"], meta.get("HTTP_X_FORWARDED_FOR", ""))
             if address is not None:
                 meta["REMOTE_ADDR"] = str(address)
+                # The address as limits count it, worked out once per request (``client_address``).
+                meta[CLIENT_ADDRESS_KEY] = (meta["REMOTE_ADDR"], _key(address))
         return self.get_response(request)
 
 
@@ -189,6 +194,9 @@ def client_address(request):
     has already put the client's IP into REMOTE_ADDR (and the peer into PEER_ADDR)."""
     meta = request.META
     if "PEER_ADDR" in meta:
+        remote, key = meta.get(CLIENT_ADDRESS_KEY, (None, None))
+        if remote is not None and remote == meta.get("REMOTE_ADDR"):
+            return key
         return address_of(meta.get("REMOTE_ADDR"))
     return address_of(meta.get("REMOTE_ADDR"), meta.get("HTTP_X_FORWARDED_FOR", ""))
 
