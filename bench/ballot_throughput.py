@@ -684,10 +684,10 @@ class TopologyServer:
     """The production topology (deploy/topology.py) as one server of this script:
     nginx, gunicorn with ``--processes`` workers, one Daphne."""
 
-    def __init__(self, n_processes, env, workdir, threads=1):
+    def __init__(self, n_processes, env, workdir, threads=1, ports=range(8400, 8500)):
         from deploy.topology import Topology
 
-        self.topology = Topology(env, workdir, ports=range(8400, 8500), workers=n_processes, threads=threads)
+        self.topology = Topology(env, workdir, ports=ports, workers=n_processes, threads=threads)
         self.origin = self.topology.origin
         self.process = None
 
@@ -723,7 +723,8 @@ def one_run(databases, template, n_processes, variant, args, workdir, eligibilit
         if args.server == "topology":
             run_dir = Path(workdir) / f"p{n_processes}-{variant}-{eligibility}"
             run_dir.mkdir(parents=True, exist_ok=True)
-            servers = [TopologyServer(n_processes, env, run_dir, args.threads).start()]
+            first, last = (int(port) for port in args.ports.split("-"))
+            servers = [TopologyServer(n_processes, env, run_dir, args.threads, range(first, last + 1)).start()]
         else:
             servers = [Server(n, env, workdir, args.server).start() for n in range(n_processes)]
         for server in servers:
@@ -1083,6 +1084,11 @@ def parse_args(argv=None):
         choices=["topology", "daphne", "gunicorn", "uvicorn"],
         help="topology (production: nginx, gunicorn workers, Daphne; deploy/topology.py), daphne (one or more"
         " Daphne processes, as make demo), or gunicorn alone (WSGI, 4 threads) or uvicorn, for comparison",
+    )
+    parser.add_argument(
+        "--ports",
+        default="8400-8499",
+        help="ports the topology may listen on (first-last)",
     )
     parser.add_argument("--redis-url", default="", help="share the cache through Redis (default: locmem per process)")
     parser.add_argument("--profile-dir", default="", help="record py-spy profiles of the servers here")
