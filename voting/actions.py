@@ -648,7 +648,10 @@ def resolve_voter(consultation, user=None, access_code=None, browser_token=None,
             raise ValidationError(
                 {"access_code": [_("Für diese Befragung brauchen Sie den Zugangscode aus Ihrem Brief.")]}
             )
-        record_id = _access_code_id(consultation.pk, hash_access_code(consultation.pk, code))
+        code_hash = hash_access_code(consultation.pk, code)
+        # ``ballot_consultation`` may have read the code's record with the consultation.
+        known = getattr(consultation, "ballot_access_code", None)
+        record_id = known[1] if known and known[0] == code_hash else _access_code_id(consultation.pk, code_hash)
         if record_id is None:
             _wrong_code(address, consultation, code)
         return Voter(consultation.pk, access_code_id=record_id)
@@ -738,7 +741,8 @@ SELECT c.id, c.process_id, c.method, c.settings, c.eligibility, c.state, c.opens
               WHERE o.consultation_id = c.id ORDER BY o.position, o.id),
        ARRAY(SELECT m.estimated_cost FROM voting_consultationoption o
               JOIN participation_measure m ON m.id = o.measure_id
-              WHERE o.consultation_id = c.id ORDER BY o.position, o.id)
+              WHERE o.consultation_id = c.id ORDER BY o.position, o.id),
+       (SELECT a.id FROM voting_accesscode a WHERE a.consultation_id = c.id AND a.code_hash = %s)
   FROM voting_consultation c
   JOIN participation_process p ON p.id = c.process_id
  WHERE c.id = %s AND p.published AND c.state <> %s
@@ -746,22 +750,27 @@ SELECT c.id, c.process_id, c.method, c.settings, c.eligibility, c.state, c.opens
 BALLOT_FIELDS = ["id", "process_id", "method", "settings", "eligibility", "state", "opens_at", "closes_at"]
 
 
-def ballot_consultation(pk, user):
+def ballot_consultation(pk, user, access_code=None):
     """The consultation ``user`` may see (``selectors.visible_consultations``) that a ballot
-    is cast in, or None; on PostgreSQL read with its options in one query for anyone who
-    sees only what is public, the other fields left to load when asked for."""
+    is cast in, or None; on PostgreSQL read with its options, and the record of the access
+    code the request carries (for ``resolve_voter``), in one query for anyone who sees only
+    what is public, the other fields left to load when asked for."""
     if connection.vendor != "postgresql" or rules.is_facilitator(user) or not 0 < pk < 2**63:
         return visible_consultations(user).select_related(None).prefetch_related(None).filter(pk=pk).first()
+    code = normalise_code(access_code)
+    code_hash = hash_access_code(pk, code) if code else None
     with connection.cursor() as cursor:
-        cursor.execute(BALLOT_CONSULTATION_SQL, [pk, ConsultationState.DRAFT])
+        cursor.execute(BALLOT_CONSULTATION_SQL, [code_hash, pk, ConsultationState.DRAFT])
         row = cursor.fetchone()
     if row is None:
         return None
-    *values, option_ids, costs = row
+    *values, option_ids, costs, access_code_id = row
     if isinstance(values[3], str):
         values[3] = json.loads(values[3])
     consultation = Consultation.from_db(connection.alias, BALLOT_FIELDS, values)
     consultation.ballot_options = (option_ids, dict(zip(option_ids, costs, strict=True)))
+    if code_hash is not None:
+        consultation.ballot_access_code = (code_hash, access_code_id)
     return consultation
 
 

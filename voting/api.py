@@ -61,13 +61,18 @@ def browser_token(request):
         return None
 
 
+def access_code_of(request):
+    """The access code the request carries (body first, then the X-Access-Code header), or None."""
+    code = request.data.get("access_code") if hasattr(request, "data") and isinstance(request.data, dict) else None
+    return code or request.META.get(ACCESS_CODE_HEADER)
+
+
 def voter_for(request, consultation, new_browser_token=None):
     """The voter behind this request, by the consultation's eligibility rule."""
-    code = request.data.get("access_code") if hasattr(request, "data") and isinstance(request.data, dict) else None
     return actions.resolve_voter(
         consultation,
         user=request.user,
-        access_code=code or request.META.get(ACCESS_CODE_HEADER),
+        access_code=access_code_of(request),
         browser_token=browser_token(request) or new_browser_token,
         address=client_address(request),
     )
@@ -176,10 +181,17 @@ class BallotView(APIView):
 
     @extend_schema(request=BallotRequestSerializer, responses={200: ReceiptSerializer, 201: ReceiptSerializer})
     def put(self, request, pk):
-        # Who may see it as everywhere, read with the options casting needs.
-        consultation = actions.ballot_consultation(pk, request.user)
+        # Who may see it as everywhere, read with the options casting needs and the access
+        # code's record. A body that cannot be read is refused as before: after the 404.
+        try:
+            access_code, unreadable = access_code_of(request), None
+        except Exception as error:  # whatever reading the body raises, raised in its turn
+            access_code, unreadable = None, error
+        consultation = actions.ballot_consultation(pk, request.user, access_code)
         if consultation is None:
             raise Http404
+        if unreadable is not None:
+            raise unreadable
         if not isinstance(request.data, dict) or "ballot" not in request.data:
             return Response({"ballot": [_("Dieses Feld ist erforderlich.")]}, status=400)
         actions.limit_ballots_from(consultation, client_address(request))
