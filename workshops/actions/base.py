@@ -102,30 +102,29 @@ def _color(command):
     return value
 
 
+def _not_found(kind, object_id):
+    return CommandError("not_found", f"There is no {kind} {object_id} in this workshop.")
+
+
+def _of_workshop(ctx, objects, kind, object_id):
+    """The card, cluster or poll ``object_id`` of this workshop; not_found if there is none."""
+    found = objects.filter(pk=object_id, workshop=ctx.workshop).first()
+    if found is None:
+        raise _not_found(kind, object_id)
+    return found
+
+
 def _card(ctx, command):
-    card_id = _id(command, "card")
-    card = Card.objects.filter(pk=card_id, workshop=ctx.workshop).select_related("author").first()
-    if card is None:
-        raise CommandError("not_found", f"There is no card {card_id} in this workshop.")
-    return card
+    return _of_workshop(ctx, Card.objects.select_related("author"), "card", _id(command, "card"))
 
 
 def _cluster(ctx, command, name="cluster", required=True):
     cluster_id = _id(command, name, required=required)
-    if cluster_id is None:
-        return None
-    cluster = Cluster.objects.filter(pk=cluster_id, workshop=ctx.workshop).first()
-    if cluster is None:
-        raise CommandError("not_found", f"There is no cluster {cluster_id} in this workshop.")
-    return cluster
+    return None if cluster_id is None else _of_workshop(ctx, Cluster.objects, "cluster", cluster_id)
 
 
 def _poll(ctx, command):
-    poll_id = _id(command, "poll")
-    poll = Poll.objects.filter(pk=poll_id, workshop=ctx.workshop).prefetch_related("options").first()
-    if poll is None:
-        raise CommandError("not_found", f"There is no poll {poll_id} in this workshop.")
-    return poll
+    return _of_workshop(ctx, Poll.objects.prefetch_related("options"), "poll", _id(command, "poll"))
 
 
 # --- rights -------------------------------------------------------------------

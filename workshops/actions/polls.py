@@ -25,6 +25,8 @@ from .base import (
     _card,
     _cluster,
     _id,
+    _not_found,
+    _of_workshop,
     _poll,
     _require_facilitator,
     _text,
@@ -104,11 +106,8 @@ def poll_open(ctx, command):
 
 def poll_close(ctx, command):
     _require_facilitator(ctx)
-    poll_id = _id(command, "poll")
     # Wait for votes in flight on this poll: they hold a share lock on its row.
-    poll = Poll.objects.select_for_update().filter(pk=poll_id, workshop=ctx.workshop).first()
-    if poll is None:
-        raise CommandError("not_found", f"There is no poll {poll_id} in this workshop.")
+    poll = _of_workshop(ctx, Poll.objects.select_for_update(), "poll", _id(command, "poll"))
     if poll.state != PollState.OPEN:
         raise CommandError("conflict", "Only an open poll can be closed.")
     poll.state = PollState.CLOSED
@@ -201,7 +200,7 @@ def check_vote(participant, workshop, polls, command):
     poll_id = _id(command, "poll")
     poll = polls.get(poll_id)
     if poll is None or poll.workshop_id != workshop.pk:
-        raise CommandError("not_found", f"There is no poll {poll_id} in this workshop.")
+        raise _not_found("poll", poll_id)
     if poll.state != PollState.OPEN:
         raise CommandError("poll_not_open", "This poll is not open for votes.")
     if "choice" not in command:
