@@ -22,11 +22,17 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_SERVER_ERROR = 1011
 
 
-class FrameError(Exception):
+class Refusal(Exception):
+    """What an ``error`` frame answers: a code from docs/protocol.md and a message."""
+
     def __init__(self, code, message):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class FrameError(Refusal):
+    """A frame that cannot be read."""
 
 
 def _refuse_constant(name):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from participation import rules
 
+from ..frames import Refusal
 from ..models import (
     Card,
     CardColor,
@@ -20,13 +21,8 @@ BOARD_PHASES = {Phase.COLLECT, Phase.CLUSTER}
 COORDINATE_LIMIT = 100_000
 
 
-class CommandError(Exception):
+class CommandError(Refusal):
     """A refused command: sent back as an ``error`` frame; nothing was changed."""
-
-    def __init__(self, code, message):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass
