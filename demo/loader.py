@@ -41,22 +41,8 @@ class DemoLoader:
             item["slug"]: self.sync(FieldOfAction, {"process": process, "slug": item["slug"]}, _values(item))
             for item in content.fields
         }
-        measures = {
-            item["slug"]: self.sync(
-                Measure,
-                {"process": process, "slug": item["slug"]},
-                {**_values(item, "field"), "field": fields[item["field"]]},
-            )
-            for item in content.measures
-        }
-        projects = {
-            item["slug"]: self.sync(
-                Project,
-                {"process": process, "slug": item["slug"]},
-                {**_values(item, "field"), "field": fields[item["field"]]},
-            )
-            for item in content.projects
-        }
+        measures = self.sync_in_fields(Measure, content.measures, process, fields)
+        projects = self.sync_in_fields(Project, content.projects, process, fields)
         for item in content.labs:
             lab = self.sync(LivingLab, {"process": process, "slug": item["slug"]}, _values(item, "projects"))
             lab.projects.add(*(projects[slug] for slug in item["projects"]))
@@ -96,6 +82,17 @@ class DemoLoader:
         obj.save()
         self.tally[state] += 1
         return obj
+
+    def sync_in_fields(self, model, items, process, fields):
+        """Measures or projects by slug, each in its field of action (``fields`` by slug)."""
+        return {
+            item["slug"]: self.sync(
+                model,
+                {"process": process, "slug": item["slug"]},
+                {**_values(item, "field"), "field": fields[item["field"]]},
+            )
+            for item in items
+        }
 
     def sync_account(self, account, role, staff):
         user = User.objects.filter(username=account["username"]).first()
