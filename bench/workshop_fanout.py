@@ -58,6 +58,9 @@ from urllib.parse import urlparse, urlunparse
 
 BENCH_DIR = Path(__file__).resolve().parent
 BASE_DIR = BENCH_DIR.parent
+sys.path.insert(0, str(BASE_DIR))  # deploy.topology
+from deploy.topology import free_ports  # noqa: E402 (after the path above)
+
 BIN_DIR = Path(sys.executable).parent
 CARD_TEXT = "Kostenloses WLAN in allen Stadtbussen und an den Haltestellen der Innenstadt – Karte {n:03d}"
 CONNECT_ATTEMPTS = 8
@@ -73,21 +76,14 @@ _handed_out = []
 def free_port():
     """A free port on 127.0.0.1: the next of ``PORTS`` that binds (in turn, so that two
     servers created before either starts get different ones), or any."""
-    ports = [0]
-    if PORTS:
-        start = PORTS.index(_handed_out[-1]) + 1 if _handed_out else 0
-        ports = list(PORTS[start:]) + list(PORTS[:start])
-    for port in ports:
+    if not PORTS:
         with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            port = sock.getsockname()[1]
-            if PORTS:
-                _handed_out.append(port)
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    start = PORTS.index(_handed_out[-1]) + 1 if _handed_out else 0
+    (port,) = free_ports(1, [*PORTS[start:], *PORTS[:start]])
+    _handed_out.append(port)
+    return port
 
 
 def percentile(values, q):
