@@ -60,6 +60,11 @@ class Voters:
         return response.status_code, response.json()
 
 
+@pytest.fixture(params=MODES)
+def voters(request, db):
+    return Voters(request.param)
+
+
 def register_fields(mode, record):
     values = (record.user_id, record.access_code_id, record.browser_hash)
     if mode == "access_code":
@@ -69,10 +74,7 @@ def register_fields(mode, record):
     return values[0] is None and values[1] is None and values[2] != ""
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("mode", MODES)
-def test_a_new_ballot_goes_into_the_box_and_its_voter_into_the_register(mode):
-    voters = Voters(mode)
+def test_a_new_ballot_goes_into_the_box_and_its_voter_into_the_register(voters):
     answers = [voters.put(n, ranking(voters.ids)) for n in range(2)]
     assert [status for status, _ in answers] == [201, 201]
     for _, data in answers:
@@ -83,9 +85,9 @@ def test_a_new_ballot_goes_into_the_box_and_its_voter_into_the_register(mode):
     register = list(VoterRecord.objects.filter(consultation=voters.consultation))
     assert sorted(ballots.values_list("receipt", flat=True)) == sorted(d["receipt"] for _, d in answers)
     assert {json.dumps(b.content) for b in ballots} == {json.dumps(ranking(voters.ids))}
-    assert len(register) == 2 and all(register_fields(mode, r) and r.changes == 0 for r in register)
+    assert len(register) == 2 and all(register_fields(voters.mode, r) and r.changes == 0 for r in register)
     assert len({r.first_voted_hour for r in register}) == 1
-    if mode == "access_code":
+    if voters.mode == "access_code":
         used = set(AccessCode.objects.filter(voter__isnull=False).values_list("pk", flat=True))
         assert {r.access_code_id for r in register} == used
     # The box's keys are the voters' keyed hashes, nothing the register holds.
@@ -95,10 +97,7 @@ def test_a_new_ballot_goes_into_the_box_and_its_voter_into_the_register(mode):
     assert set(ballots.values_list("ballot_key", flat=True)) == keys
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("mode", MODES)
-def test_the_same_ballot_again_changes_nothing(mode):
-    voters = Voters(mode)
+def test_the_same_ballot_again_changes_nothing(voters):
     status, first = voters.put(0, ranking(voters.ids))
     again = voters.put(0, ranking(voters.ids))
     assert status == 201
@@ -106,10 +105,7 @@ def test_the_same_ballot_again_changes_nothing(mode):
     assert Ballot.objects.count() == VoterRecord.objects.count() == 1
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("mode", MODES)
-def test_a_changed_ballot_is_replaced_under_a_new_receipt_and_counted(mode):
-    voters = Voters(mode)
+def test_a_changed_ballot_is_replaced_under_a_new_receipt_and_counted(voters):
     _, first = voters.put(0, ranking(voters.ids))
     status, changed = voters.put(0, ranking(voters.ids[::-1]))
     assert status == 200 and changed["created"] is False and changed["changed"] is True
@@ -119,10 +115,7 @@ def test_a_changed_ballot_is_replaced_under_a_new_receipt_and_counted(mode):
     assert VoterRecord.objects.get().changes == 1
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("mode", MODES)
-def test_changes_over_the_limit_are_refused_and_change_nothing(mode):
-    voters = Voters(mode)
+def test_changes_over_the_limit_are_refused_and_change_nothing(voters):
     voters.put(0, ranking(voters.ids))
     cache.set(actions._changes_key(Ballot.objects.get().ballot_key), actions.CHANGES_PER_HOUR, 3600)
     status, data = voters.put(0, ranking(voters.ids[::-1]))
@@ -131,10 +124,7 @@ def test_changes_over_the_limit_are_refused_and_change_nothing(mode):
     assert VoterRecord.objects.get().changes == 0
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("mode", MODES)
-def test_a_closed_consultation_takes_no_ballot(mode):
-    voters = Voters(mode)
+def test_a_closed_consultation_takes_no_ballot(voters):
     voters.put(0, ranking(voters.ids))
     actions.close_consultation(voters.facilitator, Consultation.objects.get(pk=voters.consultation.pk))
     for voter, ballot in ((0, ranking(voters.ids[::-1])), (1, ranking(voters.ids))):
