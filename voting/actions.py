@@ -621,15 +621,13 @@ def _unknown_code_message(code):
 
 
 def _access_code_id(consultation_id, code_hash):
-    """The id of the consultation's access code with this keyed hash, or None: one query on
-    every coded ballot, in SQL (the ORM's query building costs more than the query)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {AccessCode._meta.db_table} WHERE consultation_id = %s AND code_hash = %s",  # noqa: S608
-            [consultation_id, code_hash],
-        )
-        row = cursor.fetchone()
-    return None if row is None else row[0]
+    """The id of the consultation's access code with this keyed hash, or None. The ballot
+    path on PostgreSQL has it already (``ballot_consultation``); this is for the rest."""
+    return (
+        AccessCode.objects.filter(consultation_id=consultation_id, code_hash=code_hash)
+        .values_list("id", flat=True)
+        .first()
+    )
 
 
 def resolve_voter(consultation, user=None, access_code=None, browser_token=None, address="unknown"):
@@ -889,7 +887,8 @@ CHANGE_SQL = (
 SELECT (SELECT receipt FROM replaced)
 """
 )
-REGISTER_COLUMNS = {"user_id": "user_id", "access_code_id": "access_code_id", "browser_hash": "browser_hash"}
+# The register columns a voter is found by; only these are formatted into CHANGE_SQL.
+REGISTER_COLUMNS = frozenset({"user_id", "access_code_id", "browser_hash"})
 
 
 def _cast_in_one_statement(consultation, voter, content):
@@ -928,8 +927,9 @@ def _cast_in_one_statement(consultation, voter, content):
         # A new receipt for the new ballot: the old receipt no longer shows what counts,
         # so no receipt can prove to a buyer that a vote was not changed afterwards.
         ((column, register),) = _register_lookup(voter).items()
+        assert column in REGISTER_COLUMNS
         cursor.execute(
-            CHANGE_SQL.format(register=REGISTER_COLUMNS[column]),
+            CHANGE_SQL.format(register=column),
             {**values, "receipt": format_code(_random_code(RECEIPT_LENGTH)), "register": register},
         )
         (receipt,) = cursor.fetchone()
