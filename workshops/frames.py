@@ -109,6 +109,26 @@ def command_id(command):
     return raw if isinstance(raw, str | int) and not isinstance(raw, bool) else None
 
 
+def sees_restricted(audience, participant_id, is_facilitator):
+    """Whether a viewer sees a restricted event as it is (``WorkshopEvent.audience``)."""
+    if audience["kind"] == "facilitators":
+        return is_facilitator
+    return audience["participant"] == participant_id
+
+
+def for_viewer(frame, participant_id, is_facilitator):
+    """An event frame as this viewer may see it: restricted events (a private brainwriting
+    card, a hidden card) in full for their audience, in their public form for everyone
+    else; never with the audience itself."""
+    audience = frame.get("audience")
+    if audience is None:
+        return frame
+    if sees_restricted(audience, participant_id, is_facilitator):
+        return {"type": "event", "seq": frame["seq"], "name": frame["name"], "data": frame["data"]}
+    public = audience["public"]
+    return {"type": "event", "seq": frame["seq"], "name": public["name"], "data": public["data"]}
+
+
 def encode(frame):
     """A server frame as compact JSON text."""
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))

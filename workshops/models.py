@@ -21,6 +21,11 @@ CODE_LENGTH = 6
 CARD_TEXT_MAX = 500
 COMMENT_TEXT_MAX = 1000
 CLUSTER_TITLE_MAX = 120
+GROUP_NAME_MAX = 60
+AGENDA_TITLE_MAX = 120
+QUESTION_TEXT_MAX = 300
+# The reactions a card may get: a small fixed set, so that counts stay readable.
+REACTIONS = ("👍", "❤️", "💡", "❓", "🎉", "⚠️")
 DISPLAY_NAME_MAX = 60
 POLL_QUESTION_MAX = 300
 POLL_OPTION_MAX = 200
@@ -59,6 +64,21 @@ class CardColor(models.TextChoices):
     PURPLE = "purple", _("lila")
 
 
+class ProjectorView(models.TextChoices):
+    BOARD = "board", _("Board")
+    POLL = "poll", _("Abstimmung")
+    WORDS = "words", _("Wortwolke")
+    QA = "qa", _("Fragen")
+    TIMER = "timer", _("Timer")
+    AGENDA = "agenda", _("Ablauf")
+
+
+class BreakoutMode(models.TextChoices):
+    RANDOM = "random", _("zufällig")
+    CHOICE = "choice", _("nach Wahl")
+    MANUAL = "manual", _("von Hand")
+
+
 class Workshop(models.Model):
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("Prozess"))
     title = models.CharField(_("Titel"), max_length=200)
@@ -71,6 +91,15 @@ class Workshop(models.Model):
     dots_per_participant = models.PositiveSmallIntegerField(_("Punkte je Person"), default=5)
     board_locked = models.BooleanField(_("Board gesperrt"), default=False)
     hide_authors = models.BooleanField(_("Namen ausblenden"), default=False)
+    # Brainwriting: new cards stay private to their authors until the facilitator reveals them.
+    brainwriting = models.BooleanField(_("Brainwriting"), default=False)
+    # Follow me: where the facilitator brings every screen, {"kind": ..., "id": ...} or null.
+    follow = models.JSONField(null=True, blank=True)
+    projector_view = models.CharField(
+        _("Beamer zeigt"), max_length=10, choices=ProjectorView.choices, default=ProjectorView.BOARD
+    )
+    # Breakout groups are running ("" = plenary); how people got into them.
+    breakout_mode = models.CharField(max_length=10, choices=BreakoutMode.choices, blank=True)
     # The last event's number; incremented under a row lock to allocate the next seq.
     last_seq = models.PositiveBigIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -112,6 +141,8 @@ class Participant(models.Model):
     # A shared screen (the projector page, a wall display): an observer that is nobody,
     # so it is left out of who is online.
     screen = models.BooleanField(default=False)
+    # The breakout group this person works in while groups run (null: plenary).
+    group = models.ForeignKey("BreakoutGroup", on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -162,9 +193,35 @@ class SocketPresence(models.Model):
         return f"socket {self.id} of participant {self.participant_id}"
 
 
+class BreakoutGroup(models.Model):
+    """A breakout group: its people (``Participant.group``), its area of the board and its timer."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=GROUP_NAME_MAX)
+    position = models.PositiveSmallIntegerField(default=0)
+    # Its area on the canvas (board coordinates).
+    x = models.FloatField(default=0)
+    y = models.FloatField(default=0)
+    w = models.FloatField(default=1200)
+    h = models.FloatField(default=800)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["workshop", "position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class Cluster(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="clusters")
     title = models.CharField(max_length=CLUSTER_TITLE_MAX)
+    # A labelled area of the canvas; moving it carries its cards along.
+    x = models.FloatField(default=0)
+    y = models.FloatField(default=0)
+    w = models.FloatField(default=480)
+    h = models.FloatField(default=360)
+    group = models.ForeignKey(BreakoutGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="clusters")
     created_by = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="+")
     measure = models.ForeignKey(Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
@@ -186,6 +243,14 @@ class Card(models.Model):
     y = models.FloatField(default=0)
     color = models.CharField(max_length=10, choices=CardColor.choices, default=CardColor.YELLOW)
     measure = models.ForeignKey(Measure, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Written during brainwriting and not yet revealed: only its author sees it.
+    private = models.BooleanField(default=False)
+    # Set by the facilitator: locked cards are not moved or edited by others,
+    # pinned cards stand out, hidden cards are seen by facilitators only.
+    locked = models.BooleanField(default=False)
+    pinned = models.BooleanField(default=False)
+    hidden = models.BooleanField(default=False)
+    group = models.ForeignKey(BreakoutGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="cards")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -204,6 +269,17 @@ class CardLike(models.Model):
         constraints = [models.UniqueConstraint(fields=["card", "participant"], name="one_like_per_participant")]
 
 
+class CardReaction(models.Model):
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reactions")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    emoji = models.CharField(max_length=8)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["card", "participant", "emoji"], name="one_reaction_per_emoji"),
+        ]
+
+
 class Comment(models.Model):
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -220,6 +296,7 @@ class PollKind(models.TextChoices):
     DOTS = "dots", _("Punkte kleben")
     SCALE = "scale", _("Skala 1–5")
     RANKING = "ranking", _("Rangfolge")
+    WORDS = "words", _("Wortwolke")
 
 
 class PollState(models.TextChoices):
@@ -277,12 +354,93 @@ class PollVote(models.Model):
         constraints = [models.UniqueConstraint(fields=["poll", "participant"], name="one_vote_per_participant")]
 
 
+class AgendaItem(models.Model):
+    """A round of the workshop prepared in advance (collect, cluster, vote …) with its time."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=AGENDA_TITLE_MAX)
+    # The phase the round switches to when started ("" = leave the phase as it is).
+    phase = models.CharField(max_length=10, choices=Phase.choices, blank=True)
+    minutes = models.PositiveSmallIntegerField(default=10)
+    started = models.DateTimeField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["workshop", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class TimerState(models.TextChoices):
+    STOPPED = "stopped", _("angehalten")
+    RUNNING = "running", _("läuft")
+    PAUSED = "paused", _("pausiert")
+
+
+class Timer(models.Model):
+    """The plenary's timer (``group`` null) or a breakout group's. Runs on server time:
+    clients count down to ``ends_at`` corrected by the server clock they are sent."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="timers")
+    group = models.OneToOneField(BreakoutGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="timer")
+    state = models.CharField(max_length=10, choices=TimerState.choices, default=TimerState.STOPPED)
+    duration_ms = models.PositiveIntegerField(default=0)
+    ends_at = models.DateTimeField(null=True, blank=True)  # while running
+    remaining_ms = models.PositiveIntegerField(default=0)  # while paused or stopped
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop"], condition=Q(group__isnull=True), name="one_plenary_timer"),
+        ]
+
+
+class Question(models.Model):
+    """A question of the audience (Q&A): upvoted by participants, marked answered by the facilitator."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="+")
+    anonymous = models.BooleanField(default=False)
+    text = models.TextField(max_length=QUESTION_TEXT_MAX)
+    answered = models.BooleanField(default=False)
+    hidden = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+class QuestionVote(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "participant"], name="one_upvote_per_participant")]
+
+
+class Audience(models.TextChoices):
+    """Who sees an event as it is; everyone else gets its ``public`` form (same seq)."""
+
+    EVERYONE = "", _("alle")
+    FACILITATORS = "facilitators", _("Moderation")
+    PARTICIPANT = "participant", _("eine Person")
+
+
 class WorkshopEvent(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveBigIntegerField()
     name = models.CharField(max_length=40)
     data = models.JSONField(default=dict)
     actor = models.ForeignKey(Participant, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Secrecy (brainwriting, hidden cards): only this audience sees name and data; the
+    # others get ``public`` ({"name", "data"}) under the same seq, so nobody sees a gap.
+    audience = models.CharField(max_length=12, choices=Audience.choices, blank=True, default="")
+    audience_participant = models.ForeignKey(Participant, on_delete=models.CASCADE, null=True, related_name="+")
+    public = models.JSONField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -290,7 +448,16 @@ class WorkshopEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["workshop", "seq"], name="event_seq_unique_per_workshop")]
 
     def as_frame(self):
-        return {"type": "event", "seq": self.seq, "name": self.name, "data": self.data}
+        """The frame as the hub receives it: restricted events carry who may see them
+        and their public form; ``frames.for_viewer`` picks what a socket is sent."""
+        frame = {"type": "event", "seq": self.seq, "name": self.name, "data": self.data}
+        if self.audience:
+            frame["audience"] = {
+                "kind": self.audience,
+                "participant": self.audience_participant_id,
+                "public": self.public or {"name": "hidden", "data": {}},
+            }
+        return frame
 
 
 class CommandReceipt(models.Model):

@@ -2,11 +2,11 @@
 
 from itertools import groupby
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from participation.models import Measure
 
-from .models import Card, CardLike, Cluster, Comment, Participant, Poll, PollVote, WorkshopEvent
+from .models import Card, CardLike, CardReaction, Cluster, Comment, Participant, Poll, PollVote, WorkshopEvent
 from .presence import online_q
 from .tally import tally
 
@@ -18,8 +18,19 @@ def participant_data(participant):
     return {"id": participant.pk, "name": participant.display_name, "role": participant.role}
 
 
-def card_data(card, workshop, likes=None):
+def reaction_counts(card_ids):
+    """``{card id: {emoji: count}}`` for these cards (cards without reactions left out)."""
+    counts = {}
+    rows = CardReaction.objects.filter(card_id__in=card_ids).values_list("card_id", "emoji").annotate(n=Count("id"))
+    for card_id, emoji, n in rows.order_by("card_id", "emoji"):
+        counts.setdefault(card_id, {})[emoji] = n
+    return counts
+
+
+def card_data(card, workshop, likes=None, reactions=None):
     hidden = card.anonymous or workshop.hide_authors
+    if reactions is None:
+        reactions = reaction_counts([card.pk]).get(card.pk, {}) if card.pk else {}
     return {
         "id": card.pk,
         "text": card.text,
@@ -31,11 +42,26 @@ def card_data(card, workshop, likes=None):
         "author_name": None if hidden or card.author is None else card.author.display_name,
         "likes": likes if likes is not None else card.likes.count(),
         "measure": card.measure_id,
+        "reactions": reactions,
+        "private": card.private,
+        "locked": card.locked,
+        "pinned": card.pinned,
+        "hidden": card.hidden,
+        "group": card.group_id,
     }
 
 
 def cluster_data(cluster):
-    return {"id": cluster.pk, "title": cluster.title, "measure": cluster.measure_id}
+    return {
+        "id": cluster.pk,
+        "title": cluster.title,
+        "measure": cluster.measure_id,
+        "x": cluster.x,
+        "y": cluster.y,
+        "w": cluster.w,
+        "h": cluster.h,
+        "group": cluster.group_id,
+    }
 
 
 def comment_data(comment, workshop):
@@ -93,6 +119,10 @@ def workshop_data(workshop):
         "dots_per_participant": workshop.dots_per_participant,
         "board_locked": workshop.board_locked,
         "hide_authors": workshop.hide_authors,
+        "brainwriting": workshop.brainwriting,
+        "follow": workshop.follow,
+        "projector_view": workshop.projector_view,
+        "breakout_mode": workshop.breakout_mode,
     }
 
 
@@ -113,11 +143,18 @@ def online_participants(workshop_id, limit=ONLINE_NAMES_MAX):
 def shared_snapshot(workshop, facilitator_view):
     """The part of a snapshot that is the same for every participant of one kind
     (facilitators see hidden tallies): sockets joining at the same moment share it."""
-    cards = (
-        Card.objects.filter(workshop=workshop)
+    # Private (brainwriting) cards reach their authors only (``personal_snapshot``);
+    # hidden cards reach facilitators only.
+    visible = Q(private=False) if facilitator_view else Q(private=False, hidden=False)
+    cards = list(
+        Card.objects.filter(visible, workshop=workshop)
         .select_related("author")
         .annotate(like_count=Count("likes", distinct=True))
     )
+    reactions = reaction_counts([c.pk for c in cards]) if cards else {}
+    comments = Comment.objects.filter(card__workshop=workshop, card__private=False)
+    if not facilitator_view:
+        comments = comments.filter(card__hidden=False)
     polls = Poll.objects.filter(workshop=workshop).prefetch_related("options")
     poll_states = []
     for poll in polls:
@@ -135,35 +172,48 @@ def shared_snapshot(workshop, facilitator_view):
         "online": online,
         "online_count": online_count,
         "clusters": [cluster_data(c) for c in Cluster.objects.filter(workshop=workshop)],
-        "cards": [card_data(c, workshop, likes=c.like_count) for c in cards],
-        "comments": [
-            comment_data(c, workshop) for c in Comment.objects.filter(card__workshop=workshop).select_related("author")
-        ],
+        "cards": [card_data(c, workshop, likes=c.like_count, reactions=reactions.get(c.pk, {})) for c in cards],
+        "private_cards": Card.objects.filter(workshop=workshop, private=True).count() if workshop.brainwriting else 0,
+        "comments": [comment_data(c, workshop) for c in comments.select_related("author")],
         "polls": poll_states,
     }
 
 
-def personal_snapshot(participant, polls=True, cards=True):
+def personal_snapshot(participant, polls=True, cards=True, workshop=None):
     """The part of a snapshot that belongs to one participant: who they are, their
     votes (by poll id) and the cards they like (not looked up on a board without polls
-    or cards: many people join an empty board at once)."""
+    or cards: many people join an empty board at once). Their own private cards only
+    while ``workshop`` (given) is in brainwriting."""
     votes = PollVote.objects.filter(participant=participant).values_list("poll_id", "choice") if polls else []
     likes = CardLike.objects.filter(participant=participant).values_list("card_id", flat=True) if cards else []
+    reactions = (
+        CardReaction.objects.filter(participant=participant).values_list("card_id", "emoji").order_by("card_id", "emoji")
+        if cards
+        else []
+    )
+    mine = []
+    if workshop is not None and workshop.brainwriting:
+        private = Card.objects.filter(workshop=workshop, author=participant, private=True).select_related("author")
+        mine = [card_data(c, workshop, likes=0, reactions={}) for c in private]
     return {
         "you": participant_data(participant),
         "my_votes": {str(poll_id): choice for poll_id, choice in votes},
         "my_likes": list(likes),
+        "my_reactions": [[card_id, emoji] for card_id, emoji in reactions],
+        "my_private_cards": mine,
     }
 
 
 def snapshot(workshop, participant):
     """The whole board as one participant may see it (``my_vote`` inside each poll)."""
     state = shared_snapshot(workshop, participant.is_facilitator)
-    personal = personal_snapshot(participant)
+    personal = personal_snapshot(participant, workshop=workshop)
     for poll in state["polls"]:
         poll["my_vote"] = personal["my_votes"].get(str(poll["id"]))
     state["you"] = personal["you"]
     state["my_likes"] = personal["my_likes"]
+    state["my_reactions"] = personal["my_reactions"]
+    state["my_private_cards"] = personal["my_private_cards"]
     return state
 
 

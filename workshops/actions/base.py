@@ -42,10 +42,20 @@ class Context:
         self.events = []
         self.tally_poll = None
 
-    def emit(self, name, data):
+    def emit(self, name, data, audience="", participant=None, public=None):
+        """Log one event. ``audience`` restricts who sees it as it is (``Audience``:
+        facilitators, or ``participant`` alone); everyone else is sent ``public``
+        (``{"name", "data"}``) under the same seq."""
         self.workshop.last_seq += 1
         event = WorkshopEvent.objects.create(
-            workshop=self.workshop, seq=self.workshop.last_seq, name=name, data=data, actor=self.participant
+            workshop=self.workshop,
+            seq=self.workshop.last_seq,
+            name=name,
+            data=data,
+            actor=self.participant,
+            audience=audience,
+            audience_participant=participant,
+            public=public,
         )
         self.events.append(event.as_frame())
         return event

@@ -12,7 +12,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .. import selectors
 from ..actions import CommandError, apply_command
-from ..frames import CLOSE_SERVER_ERROR, CLOSE_UNAUTHORISED, FrameError, encode, parse_frame
+from ..frames import CLOSE_SERVER_ERROR, CLOSE_UNAUTHORISED, FrameError, encode, for_viewer, parse_frame
 from ..frames import command_id as frame_command_id
 from ..models import normalise_code
 from . import joining
@@ -155,6 +155,10 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     async def send_json(self, frame):
         await self.send_text(encode(frame))
 
+    async def send_event(self, frame):
+        """An event frame, as this participant may see it (restricted events)."""
+        await self.send_text(encode(for_viewer(frame, self.participant_id, self.is_facilitator)))
+
     async def send_error(self, command_id, code, message):
         await self.send_json({"type": "error", "id": command_id, "code": code, "message": message})
 
@@ -280,7 +284,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             await self.send_snapshot()
             return
         for frame in events:
-            await self.send_json(frame)
+            await self.send_event(frame)
         if events:
             self.seq = max(self.seq, events[-1]["seq"])
         await self.send_json({"type": "synced", "id": command.get("id"), "seq": max(self.seq, since)})
@@ -301,8 +305,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                         continue
                 else:
                     for earlier in missing:
-                        await self.send_json(earlier)
-            await self.send_json(frame)
+                        await self.send_event(earlier)
+            await self.send_event(frame)
             self.seq = seq
 
     async def workshop_tally(self, message):

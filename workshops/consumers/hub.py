@@ -10,7 +10,7 @@ import time
 from channels.layers import get_channel_layer
 
 from .. import broadcast, selectors
-from ..frames import CLOSE_UNAUTHORISED, encode
+from ..frames import CLOSE_UNAUTHORISED, encode, for_viewer, sees_restricted
 from ..models import Workshop
 from ..redis_layer import raise_if_cancelling
 from .coalescing import spawn
@@ -169,9 +169,27 @@ class Hub:
         kind = message.get("type")
         if kind == broadcast.EVENTS:
             self.cache.generation += 1
-            frames = [(frame["seq"], encode(frame)) for frame in message["events"]]
-            self.last_seq = max(self.last_seq, frames[-1][0])
+            events = message["events"]
+            self.last_seq = max(self.last_seq, events[-1]["seq"])
+            if not any("audience" in frame for frame in events):
+                frames = [(frame["seq"], encode(frame)) for frame in events]
+                for n, member in enumerate(list(self.members), 1):
+                    await member.offer_events(message, frames)
+                    await self.breathe(n)
+                return
+            # Restricted events: each socket gets the form it may see (two texts per event at most).
+            texts = {}
             for n, member in enumerate(list(self.members), 1):
+                frames = []
+                for frame in events:
+                    audience = frame.get("audience")
+                    if audience is None:
+                        key = (frame["seq"], None)
+                    else:
+                        key = (frame["seq"], sees_restricted(audience, member.participant_id, member.is_facilitator))
+                    if key not in texts:
+                        texts[key] = encode(for_viewer(frame, member.participant_id, member.is_facilitator))
+                    frames.append((frame["seq"], texts[key]))
                 await member.offer_events(message, frames)
                 await self.breathe(n)
         elif kind == broadcast.TALLY:

@@ -105,10 +105,18 @@ def snapshot(participant, cache):
             workshop = Workshop.objects.get(pk=participant.workshop_id)
             shared = selectors.shared_snapshot(workshop, view)
         polls = shared.pop("polls")
-        entry = (generation, workshop.last_seq, encode(shared)[1:-1], polls, bool(shared["cards"]), time.monotonic())
+        entry = (
+            generation,
+            workshop.last_seq,
+            encode(shared)[1:-1],
+            polls,
+            bool(shared["cards"]),
+            time.monotonic(),
+            workshop if workshop.brainwriting else None,
+        )
         cache.entries[view] = entry
-    _generation, seq, shared_text, polls, has_cards, _read_at = entry
-    personal = selectors.personal_snapshot(participant, polls=bool(polls), cards=has_cards)
+    _generation, seq, shared_text, polls, has_cards, _read_at, brainwriting = entry
+    personal = selectors.personal_snapshot(participant, polls=bool(polls), cards=has_cards, workshop=brainwriting)
     my_votes = personal.pop("my_votes")
     personal["polls"] = [{**poll, "my_vote": my_votes.get(str(poll["id"]))} for poll in polls]
     state = "{" + shared_text + "," + encode(personal)[1:-1] + "}"
