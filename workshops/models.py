@@ -204,6 +204,8 @@ class BreakoutGroup(models.Model):
     y = models.FloatField(default=0)
     w = models.FloatField(default=1200)
     h = models.FloatField(default=800)
+    # Of the groups running now; ended groups stay on the board as labelled areas.
+    active = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
