@@ -1,0 +1,65 @@
+"""Real-looking cards of a workshop "Digitale Stadt 2030", German and English, with six
+planted topics and a few cards that belong to none (topic None)."""
+
+CARDS = [
+    # Mobilität / ÖPNV
+    ("mobility", "Busse sollten abends und am Wochenende öfter fahren"),
+    ("mobility", "Bessere Busverbindung zwischen den Ortsteilen und dem Bahnhof"),
+    ("mobility", "Echtzeit-Fahrplan für Bus und Bahn in einer App"),
+    ("mobility", "Ein Ticket für Bus, Bahn und Leihrad"),
+    ("mobility", "Der Bus auf dem Land fährt nur zweimal am Tag – Rufbus einführen"),
+    ("mobility", "Bus-Takt im ÖPNV verdichten, damit man das Auto stehen lassen kann"),
+    ("mobility", "Handyticket für Bus und Bahn ohne Registrierung"),
+    ("mobility", "Real-time bus departures shown at every bus stop"),
+    ("mobility", "One app to buy tickets for bus and train"),
+    # Verwaltung online / Bürgerservice
+    ("administration", "Anträge bei der Stadtverwaltung online stellen statt im Bürgerbüro warten"),
+    ("administration", "Termine im Bürgerbüro online buchen"),
+    ("administration", "Personalausweis und Meldebescheinigung online beantragen"),
+    ("administration", "Formulare der Verwaltung verständlich und barrierefrei online anbieten"),
+    ("administration", "Bürgerservice online: Beratung per Chat oder Video"),
+    ("administration", "Den Stand meines Antrags online verfolgen können"),
+    ("administration", "Book appointments at the Bürgerbüro online"),
+    ("administration", "Apply for permits online instead of filling in paper forms at the Bürgerbüro"),
+    # Schule / digitale Bildung
+    ("school", "Tablets für alle Schülerinnen und Schüler"),
+    ("school", "Lehrkräfte brauchen Fortbildung für digitalen Unterricht"),
+    ("school", "Schulen brauchen IT-Support, Lehrkräfte sind keine Admins"),
+    ("school", "Medienkompetenz als eigenes Schulfach an allen Schulen"),
+    ("school", "Eine Lernplattform für alle Schulen, datenschutzfreundlich"),
+    ("school", "Digitaler Unterricht braucht Tablets und Fortbildung"),
+    ("school", "Every school needs tablets and IT support"),
+    ("school", "Teachers need training for digital lessons at school"),
+    # WLAN / Breitband
+    ("broadband", "Freies WLAN in der Innenstadt und im Rathaus"),
+    ("broadband", "Glasfaser-Ausbau und schnelles Internet in den Dörfern beschleunigen"),
+    ("broadband", "Breitband-Internet für die Gewerbegebiete, mindestens 1 Gbit/s"),
+    ("broadband", "Schnelles Internet auf dem Land: Glasfaser bis ins Haus"),
+    ("broadband", "Öffentliches WLAN in Bibliothek und Parks"),
+    ("broadband", "Funklöcher schließen und Breitband auf dem Land ausbauen"),
+    ("broadband", "Free public WLAN and fast internet in parks"),
+    ("broadband", "Fast internet with Glasfaser for every village"),
+    # Open Data
+    ("opendata", "Haushaltsdaten der Stadt als Open Data veröffentlichen"),
+    ("opendata", "Ein Open-Data-Portal mit Verkehrsdaten und Umweltdaten"),
+    ("opendata", "Open Data: Daten maschinenlesbar und unter freier Lizenz"),
+    ("opendata", "Ratsinformationen und Beschlüsse als Open Data"),
+    ("opendata", "Messdaten zu Luft und Lärm als offene Daten im Portal"),
+    ("opendata", "Publish the city budget as open data"),
+    ("opendata", "An open data portal with an API for developers"),
+    # Energie
+    ("energy", "Solaranlagen auf alle städtischen Dächer"),
+    ("energy", "Energieverbrauch öffentlicher Gebäude digital messen und senken"),
+    ("energy", "Bürgerenergie-Genossenschaft für Solarparks gründen"),
+    ("energy", "Straßenbeleuchtung auf LED umstellen, das spart Energie"),
+    ("energy", "Intelligente Stromzähler, damit Haushalte Energie sparen"),
+    ("energy", "Wärmepumpen und Energieberatung fördern"),
+    ("energy", "Solar panels on every public roof"),
+    ("energy", "Smart meters so households can save energy"),
+    # Noise: on no topic
+    (None, "Mehr Bänke im Stadtpark"),
+    (None, "Wann ist der nächste Workshop?"),
+    (None, "Hundewiese am Fluss"),
+    (None, "Thanks for organising this!"),
+    (None, "Der Kaffee war super"),
+]
