@@ -6,9 +6,23 @@ from django.db.models import Count, F, Q
 
 from participation.models import Measure
 
-from .models import Card, CardLike, CardReaction, Cluster, Comment, Participant, Poll, PollVote, WorkshopEvent
+from .models import (
+    BreakoutGroup,
+    Card,
+    CardLike,
+    CardReaction,
+    Cluster,
+    Comment,
+    Participant,
+    Poll,
+    PollVote,
+    Question,
+    QuestionVote,
+    WorkshopEvent,
+)
 from .presence import online_q
 from .tally import tally
+from .tools_data import server_now, tools_snapshot
 
 # A client further behind than this gets a fresh snapshot instead of the events.
 MAX_SYNC_EVENTS = 500
@@ -64,6 +78,32 @@ def cluster_data(cluster):
     }
 
 
+def group_data(group, members):
+    """A breakout group with its area and its members (``members``: participant ids,
+    ``names``: their names in the same order; ``active``: running now). ``members`` are
+    ``(id, name)`` pairs."""
+    return {
+        "id": group.pk,
+        "name": group.name,
+        "x": group.x,
+        "y": group.y,
+        "w": group.w,
+        "h": group.h,
+        "active": group.active,
+        "members": [pk for pk, _name in members],
+        "names": [name for _pk, name in members],
+    }
+
+
+def groups_data(workshop):
+    """Every breakout group of the workshop, running or ended, in their order."""
+    members = {}
+    rows = Participant.objects.filter(workshop=workshop, group__isnull=False)
+    for group_id, participant_id, name in rows.values_list("group_id", "pk", "display_name").order_by("pk"):
+        members.setdefault(group_id, []).append((participant_id, name))
+    return [group_data(group, members.get(group.pk, [])) for group in BreakoutGroup.objects.filter(workshop=workshop)]
+
+
 def comment_data(comment, workshop):
     return {
         "id": comment.pk,
@@ -71,6 +111,28 @@ def comment_data(comment, workshop):
         "text": comment.text,
         "author_name": None if workshop.hide_authors or comment.author is None else comment.author.display_name,
     }
+
+
+def question_data(question, workshop, votes=None):
+    """A Q&A question as everyone who may see it sees it (the author's name only when given)."""
+    nameless = question.anonymous or workshop.hide_authors or question.author is None
+    return {
+        "id": question.pk,
+        "text": question.text,
+        "author_name": None if nameless else question.author.display_name,
+        "votes": votes if votes is not None else question.votes.count(),
+        "answered": question.answered,
+        "hidden": question.hidden,
+    }
+
+
+def questions_of(workshop, facilitator_view):
+    """The workshop's questions in the order asked; hidden ones for facilitators only."""
+    questions = Question.objects.filter(workshop=workshop).select_related("author")
+    if not facilitator_view:
+        questions = questions.filter(hidden=False)
+    questions = questions.annotate(vote_count=Count("votes"))
+    return [question_data(q, workshop, votes=q.vote_count) for q in questions]
 
 
 def poll_options(poll):
@@ -172,14 +234,17 @@ def shared_snapshot(workshop, facilitator_view):
         "online": online,
         "online_count": online_count,
         "clusters": [cluster_data(c) for c in Cluster.objects.filter(workshop=workshop)],
+        "groups": groups_data(workshop),
         "cards": [card_data(c, workshop, likes=c.like_count, reactions=reactions.get(c.pk, {})) for c in cards],
         "private_cards": Card.objects.filter(workshop=workshop, private=True).count() if workshop.brainwriting else 0,
         "comments": [comment_data(c, workshop) for c in comments.select_related("author")],
         "polls": poll_states,
+        "questions": questions_of(workshop, facilitator_view),
+        **tools_snapshot(workshop),
     }
 
 
-def personal_snapshot(participant, polls=True, cards=True, workshop=None):
+def personal_snapshot(participant, polls=True, cards=True, workshop=None, questions=True):
     """The part of a snapshot that belongs to one participant: who they are, their
     votes (by poll id) and the cards they like (not looked up on a board without polls
     or cards: many people join an empty board at once). Their own private cards only
@@ -191,16 +256,23 @@ def personal_snapshot(participant, polls=True, cards=True, workshop=None):
         if cards
         else []
     )
+    # Q&A: the questions one upvoted and those one asked (anonymous ones too, to mark them "yours").
+    upvotes = QuestionVote.objects.filter(participant=participant).values_list("question_id", flat=True) if questions else []
+    asked = Question.objects.filter(author=participant).values_list("id", flat=True) if questions else []
     mine = []
     if workshop is not None and workshop.brainwriting:
         private = Card.objects.filter(workshop=workshop, author=participant, private=True).select_related("author")
         mine = [card_data(c, workshop, likes=0, reactions={}) for c in private]
     return {
-        "you": participant_data(participant),
+        "you": {**participant_data(participant), "group": participant.group_id},
         "my_votes": {str(poll_id): choice for poll_id, choice in votes},
         "my_likes": list(likes),
         "my_reactions": [[card_id, emoji] for card_id, emoji in reactions],
         "my_private_cards": mine,
+        "my_upvotes": sorted(upvotes),
+        "my_questions": sorted(asked),
+        # Read per socket, never from a cached shared part: clients set their clock by it.
+        "server_now": server_now(),
     }
 
 
@@ -214,6 +286,9 @@ def snapshot(workshop, participant):
     state["my_likes"] = personal["my_likes"]
     state["my_reactions"] = personal["my_reactions"]
     state["my_private_cards"] = personal["my_private_cards"]
+    state["my_upvotes"] = personal["my_upvotes"]
+    state["my_questions"] = personal["my_questions"]
+    state["server_now"] = personal["server_now"]
     return state
 
 

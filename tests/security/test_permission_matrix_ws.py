@@ -60,11 +60,41 @@ EXPECTED = {
     "poll.close": MODERATORS,
     "poll.reveal": MODERATORS,
     "poll.vote": PARTICIPANTS,
+    "card.set": MODERATORS,
+    "card.merge": MODERATORS,
+    "card.react": PARTICIPANTS,
+    "brainwriting.start": MODERATORS,
+    "brainwriting.reveal": MODERATORS,
+    "card.move": PARTICIPANTS,  # experts move any card that is not locked
+    "card.drag": PARTICIPANTS,  # transient: acknowledged, never logged
+    "cluster.move": MODERATORS,
+    "timer.start": MODERATORS,
+    "timer.pause": MODERATORS,
+    "timer.resume": MODERATORS,
+    "timer.extend": MODERATORS,
+    "timer.stop": MODERATORS,
+    "agenda.add": MODERATORS,
+    "agenda.update": MODERATORS,
+    "agenda.delete": MODERATORS,
+    "agenda.move": MODERATORS,
+    "agenda.start": MODERATORS,
+    "follow.set": MODERATORS,
+    "follow.clear": MODERATORS,
+    "projector.show": MODERATORS,
+    "breakout.start": MODERATORS,
+    "breakout.assign": MODERATORS,
+    "breakout.choose": {"expert_here"},  # in choice mode; facilitators see every group
+    "breakout.end": MODERATORS,
+    "question.ask": PARTICIPANTS,
+    "question.upvote": PARTICIPANTS,  # a question of someone else
+    "question.unvote": PARTICIPANTS,
+    "question.answer": MODERATORS,
+    "question.hide": MODERATORS,
 }
 
 
 def test_every_command_has_a_row():
-    assert set(EXPECTED) == set(actions.HANDLERS)
+    assert set(EXPECTED) == set(actions.HANDLERS) | actions.TRANSIENT
 
 
 class Setup:
@@ -111,8 +141,106 @@ class Setup:
             self.run(moderator, {"type": "poll.open", "poll": poll.pk})
         return poll.pk, list(poll.options.values_list("pk", flat=True))
 
+    def question(self, asker=None):
+        asker = asker or self.author
+        self.run(asker, {"type": "question.ask", "text": "Warum?"})
+        return asker.workshop.questions.latest("pk").pk
+
+    def breakouts(self, mode=None):
+        """Breakout groups running (in ``mode``, if given) or, with ``mode`` "", none; the running groups' ids."""
+        from workshops.models import BreakoutGroup
+
+        running = Workshop.objects.get(pk=self.here.pk).breakout_mode
+        if running and (mode == "" or (mode and running != mode)):
+            self.run(self.moderator, {"type": "breakout.end"})
+            running = ""
+        if mode != "" and not running:
+            self.run(self.moderator, {"type": "breakout.start", "count": 2, "mode": mode or "manual"})
+        return list(BreakoutGroup.objects.filter(workshop=self.here, active=True).values_list("pk", flat=True))
+
+    def agenda_item(self):
+        self.run(self.moderator, {"type": "agenda.add", "title": "Runde", "minutes": 5})
+        return self.here.agenda_items.latest("pk").pk
+
+    def tools_command(self, name):
+        """Timer, agenda, follow me and projector: the state each needs, then the command."""
+        if name == "timer.start":
+            return {"minutes": 5}
+        if name.startswith("timer."):
+            self.run(self.moderator, {"type": "timer.start", "minutes": 5})
+            if name == "timer.resume":
+                self.run(self.moderator, {"type": "timer.pause"})
+            return {"seconds": 60} if name == "timer.extend" else {}
+        if name == "agenda.add":
+            return {"title": "Neue Runde", "minutes": 10}
+        if name == "agenda.update":
+            return {"item": self.agenda_item(), "title": "Umbenannt"}
+        if name == "agenda.move":
+            self.agenda_item()
+            return {"item": self.agenda_item(), "position": 0}
+        if name in ("agenda.delete", "agenda.start"):
+            return {"item": self.agenda_item()}
+        if name == "follow.set":
+            return {"kind": "card", "target": self.card()}
+        if name == "follow.clear":
+            self.run(self.moderator, {"type": "follow.set", "kind": "board"})
+            return {}
+        if name == "projector.show":
+            current = Workshop.objects.get(pk=self.here.pk).projector_view
+            return {"view": "timer" if current != "timer" else "board"}
+        raise AssertionError(name)
+
+    def cardtools_command(self, name):
+        """Brainwriting on for its reveal and off for its start (and for every other command,
+        so that their fresh cards are not private); card.set, card.merge, card.react."""
+        if Workshop.objects.get(pk=self.here.pk).brainwriting != (name == "brainwriting.reveal"):
+            self.run(
+                self.moderator,
+                {"type": "brainwriting.start" if name == "brainwriting.reveal" else "brainwriting.reveal"},
+            )
+        if name == "card.set":
+            return {"card": self.card(), "pinned": True, "color": "blue"}
+        if name == "card.merge":
+            return {"card": self.card(), "cards": [self.card(), self.card()]}
+        if name == "card.react":
+            return {"card": self.card(), "emoji": "💡", "on": True}
+        return {}
+
     def command(self, name, participant):
         """A well-formed command of this type, with a fresh target in this workshop."""
+        fields = self.cardtools_command(name)
+        if fields or name.startswith("brainwriting."):
+            return fields
+        if name.split(".")[0] in ("timer", "agenda", "follow", "projector"):
+            return self.tools_command(name)
+        if name.startswith("breakout."):
+            if name == "breakout.start":
+                self.breakouts("")
+                return {"count": 2, "mode": "manual"}
+            groups = self.breakouts("choice" if name == "breakout.choose" else None)
+            if name == "breakout.end":
+                return {}
+            who = participant if name == "breakout.choose" else self.author
+            current = Participant.objects.get(pk=who.pk).group_id
+            group = next(pk for pk in groups if pk != current)
+            return {"group": group} if name == "breakout.choose" else {"participant": who.pk, "group": group}
+        if name == "question.ask":
+            return {"text": "Wie geht es weiter?"}
+        if name == "question.unvote":
+            question = self.question()
+            if participant.may_write:
+                self.run(participant, {"type": "question.upvote", "question": question})
+            return {"question": question}
+        if name == "question.upvote":
+            return {"question": self.question()}
+        if name == "question.answer":
+            return {"question": self.question(), "answered": True}
+        if name == "question.hide":
+            return {"question": self.question(), "hidden": True}
+        if name in ("card.move", "card.drag"):
+            return {"card": self.card(), "x": 240, "y": -60}
+        if name == "cluster.move":
+            return {"cluster": self.cluster(), "x": 500, "y": 80, "w": 600, "h": 400}
         if name == "card.add":
             return {"text": "Neue Idee"}
         if name == "card.update":
@@ -225,6 +353,15 @@ async def test_each_command_as_each_role(role):
     assert not wrong, "\n".join(wrong)
 
 
+def foreign_tools(setup):
+    """An agenda round and a breakout group of the other workshop."""
+    from workshops.models import BreakoutGroup
+
+    setup.run(setup.other_moderator, {"type": "agenda.add", "title": "Dort", "minutes": 5})
+    group = BreakoutGroup.objects.create(workshop=setup.there, name="Dort")
+    return setup.there.agenda_items.latest("pk").pk, group.pk
+
+
 async def test_ids_of_another_workshop_are_not_found_even_for_its_facilitator():
     setup = await database_sync_to_async(Setup)()
     card = await database_sync_to_async(setup.card)(workshop=setup.there)
@@ -251,6 +388,35 @@ async def test_ids_of_another_workshop_are_not_found_even_for_its_facilitator():
     ]
     own_card = await database_sync_to_async(setup.card)()
     foreign.append(("card.promote", {"card": own_card, "field": setup.foreign_field.pk}))
+    foreign += [
+        ("card.set", {"card": card, "pinned": True}),
+        ("card.merge", {"card": card, "cards": [own_card]}),
+        ("card.merge", {"card": own_card, "cards": [card]}),
+        ("card.react", {"card": card, "emoji": "👍", "on": True}),
+        ("card.move", {"card": card, "x": 1, "y": 1}),
+        ("card.move", {"card": own_card, "x": 1, "y": 1, "cluster": cluster}),
+        ("card.drag", {"card": card, "x": 1, "y": 1}),
+        ("cluster.move", {"cluster": cluster, "x": 1, "y": 1}),
+    ]
+    foreign_item, foreign_group = await database_sync_to_async(foreign_tools)(setup)
+    foreign_question = await database_sync_to_async(setup.question)(setup.other_moderator)
+    foreign += [
+        ("question.upvote", {"question": foreign_question}),
+        ("question.unvote", {"question": foreign_question}),
+        ("question.answer", {"question": foreign_question, "answered": True}),
+        ("question.hide", {"question": foreign_question, "hidden": True}),
+    ]
+    foreign += [
+        ("timer.start", {"minutes": 1, "group": foreign_group}),
+        ("agenda.update", {"item": foreign_item, "title": "gekapert"}),
+        ("agenda.delete", {"item": foreign_item}),
+        ("agenda.move", {"item": foreign_item, "position": 0}),
+        ("agenda.start", {"item": foreign_item}),
+        ("follow.set", {"kind": "card", "target": card}),
+        ("follow.set", {"kind": "poll", "target": poll}),
+        ("follow.set", {"kind": "cluster", "target": cluster}),
+        ("follow.set", {"kind": "group", "target": foreign_group}),
+    ]
     ws, socket, _code = await open_socket(setup, "facilitator_here")
     wrong = []
     for name, fields in foreign:

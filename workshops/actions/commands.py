@@ -33,13 +33,36 @@ from .board import (
     cluster_update,
     comment_add,
 )
+from .breakouts import breakout_assign, breakout_choose, breakout_end, breakout_start
+from .cardtools import brainwriting_reveal, brainwriting_start, card_merge, card_react, card_set
+from .moves import card_move, cluster_move
 from .polls import poll_close, poll_create, poll_open, poll_reveal, poll_vote
+from .questions import question_answer, question_ask, question_hide, question_unvote, question_upvote
+from .suggestions import clusters_suggest
+from .tools import (
+    agenda_add,
+    agenda_delete,
+    agenda_move,
+    agenda_start,
+    agenda_update,
+    follow_clear,
+    follow_set,
+    projector_show,
+    timer_extend,
+    timer_pause,
+    timer_resume,
+    timer_start,
+    timer_stop,
+)
 from .workshop import phase_set, workshop_update
 
 log = logging.getLogger(__name__)
 
 # Commands that change no logged state and so need no workshop lock.
-UNLOGGED = {"poll.vote"}
+UNLOGGED = {"poll.vote", "clusters.suggest"}
+# Commands the socket answers itself, without the database: a drag is passed on to the
+# other screens and never logged (``consumers.dragging``, ``moves.drag_refusal``).
+TRANSIENT = {"card.drag"}
 
 HANDLERS = {
     "card.add": card_add,
@@ -60,6 +83,36 @@ HANDLERS = {
     "poll.close": poll_close,
     "poll.reveal": poll_reveal,
     "poll.vote": poll_vote,
+    "card.set": card_set,
+    "card.merge": card_merge,
+    "card.react": card_react,
+    "brainwriting.start": brainwriting_start,
+    "brainwriting.reveal": brainwriting_reveal,
+    "card.move": card_move,
+    "cluster.move": cluster_move,
+    "breakout.start": breakout_start,
+    "breakout.assign": breakout_assign,
+    "breakout.choose": breakout_choose,
+    "breakout.end": breakout_end,
+    "question.ask": question_ask,
+    "question.upvote": question_upvote,
+    "question.unvote": question_unvote,
+    "question.answer": question_answer,
+    "question.hide": question_hide,
+    "timer.start": timer_start,
+    "timer.pause": timer_pause,
+    "timer.resume": timer_resume,
+    "timer.extend": timer_extend,
+    "timer.stop": timer_stop,
+    "agenda.add": agenda_add,
+    "agenda.update": agenda_update,
+    "agenda.delete": agenda_delete,
+    "agenda.move": agenda_move,
+    "agenda.start": agenda_start,
+    "follow.set": follow_set,
+    "follow.clear": follow_clear,
+    "projector.show": projector_show,
+    "clusters.suggest": clusters_suggest,
 }
 
 
@@ -104,4 +157,4 @@ def _apply_once(participant_id, command, handler, command_id):
         if ctx.events:
             events = ctx.events
             transaction.on_commit(lambda: broadcast.send_events(workshop.pk, events))
-    return Outcome(seq=seq, tally_poll=ctx.tally_poll, events=ctx.events)
+    return Outcome(seq=seq, tally_poll=ctx.tally_poll, events=ctx.events, reply=ctx.reply)
