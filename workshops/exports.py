@@ -1,4 +1,6 @@
-"""Export of a whole workshop: cards, clusters, comments, likes, polls and votes.
+"""Export of a whole workshop: cards, clusters, comments, likes, polls and votes, questions.
+Cards carry their place on the board (x, y), group, reactions and whether they are pinned,
+locked or hidden; clusters their areas; breakout groups theirs.
 
 Each table is a list of rows; CSV (a ZIP with one file per table), XLSX (one sheet
 per table) and JSON are three renderings of the same tables. JSON keeps the
@@ -15,6 +17,7 @@ import re
 import zipfile
 from datetime import datetime
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,9 +26,12 @@ from participation import xlsx
 
 from .actions import DELETED_ACCOUNT_NAME
 from .models import (
+    REACTIONS,
+    BreakoutGroup,
     Card,
     CardColor,
     CardLike,
+    CardReaction,
     Cluster,
     Comment,
     Participant,
@@ -35,8 +41,10 @@ from .models import (
     PollKind,
     PollState,
     PollVote,
+    Question,
     WorkshopState,
 )
+from .selectors import reaction_counts
 
 FORMATS = ("json", "csv", "xlsx")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -75,6 +83,9 @@ def local_time(value, style="SHORT_DATETIME_FORMAT"):
 def tables(workshop):
     participants = Participant.objects.filter(workshop=workshop)
     polls = list(Poll.objects.filter(workshop=workshop).prefetch_related("options"))
+    # Unrevealed brainwriting cards belong to their authors alone (also their comments, likes, reactions).
+    cards = list(Card.objects.filter(workshop=workshop, private=False).prefetch_related("likes"))
+    reactions = reaction_counts([c.pk for c in cards]) if cards else {}
     return {
         "workshop": [
             {
@@ -90,8 +101,22 @@ def tables(workshop):
         "participants": [
             {"id": p.pk, "name": p.display_name, "role": p.role, "joined": p.created.isoformat()} for p in participants
         ],
+        "groups": [
+            {"id": g.pk, "name": g.name, "position": g.position, "x": g.x, "y": g.y, "w": g.w, "h": g.h}
+            for g in BreakoutGroup.objects.filter(workshop=workshop).order_by("position", "id")
+        ],
         "clusters": [
-            {"id": c.pk, "title": c.title, "measure": c.measure_id} for c in Cluster.objects.filter(workshop=workshop)
+            {
+                "id": c.pk,
+                "title": c.title,
+                "measure": c.measure_id,
+                "x": c.x,
+                "y": c.y,
+                "w": c.w,
+                "h": c.h,
+                "group": c.group_id,
+            }
+            for c in Cluster.objects.filter(workshop=workshop)
         ],
         "cards": [
             {
@@ -101,18 +126,34 @@ def tables(workshop):
                 "author": None if c.anonymous else c.author_id,
                 "color": c.color,
                 "likes": c.likes.count(),
+                "reactions": sum(reactions.get(c.pk, {}).values()),
+                **{f"reaction_{i}": reactions.get(c.pk, {}).get(emoji, 0) for i, emoji in enumerate(REACTIONS)},
                 "measure": c.measure_id,
+                "x": c.x,
+                "y": c.y,
+                "group": c.group_id,
+                "pinned": c.pinned,
+                "locked": c.locked,
+                "hidden": c.hidden,
                 "created": c.created.isoformat(),
             }
-            for c in Card.objects.filter(workshop=workshop).prefetch_related("likes")
+            for c in cards
         ],
         "comments": [
             {"id": c.pk, "card": c.card_id, "author": c.author_id, "text": c.text, "created": c.created.isoformat()}
-            for c in Comment.objects.filter(card__workshop=workshop)
+            for c in Comment.objects.filter(card__workshop=workshop, card__private=False)
         ],
         "likes": [
             {"card": like.card_id, "participant": like.participant_id}
-            for like in CardLike.objects.filter(card__workshop=workshop).order_by("card_id", "participant_id")
+            for like in CardLike.objects.filter(card__workshop=workshop, card__private=False).order_by(
+                "card_id", "participant_id"
+            )
+        ],
+        "reactions": [
+            {"card": r.card_id, "participant": r.participant_id, "emoji": r.emoji}
+            for r in CardReaction.objects.filter(card__workshop=workshop, card__private=False).order_by(
+                "card_id", "participant_id", "emoji"
+            )
         ],
         "polls": [
             {
@@ -143,6 +184,19 @@ def tables(workshop):
             {"poll": v.poll_id, "participant": v.participant_id, "choice": json.dumps(v.choice)}
             for v in PollVote.objects.filter(poll__workshop=workshop).order_by("poll_id", "participant_id")
         ],
+        # Q&A: the questions with their upvotes (hidden ones too: the export is the facilitators').
+        "questions": [
+            {
+                "id": q.pk,
+                "text": q.text,
+                "author": None if q.anonymous else q.author_id,
+                "upvotes": q.upvotes,
+                "answered": q.answered,
+                "hidden": q.hidden,
+                "created": q.created.isoformat(),
+            }
+            for q in Question.objects.filter(workshop=workshop).annotate(upvotes=Count("votes"))
+        ],
     }
 
 
@@ -154,10 +208,13 @@ def sheet_titles():
         "cards": _("Karten"),
         "comments": _("Kommentare"),
         "likes": _("Likes"),
+        "reactions": _("Reaktionen"),
+        "groups": _("Gruppen"),
         "polls": _("Abstimmungen"),
         "poll_options": _("Optionen"),
         "poll_results": _("Abstimmungsergebnisse"),
         "votes": _("Stimmen"),
+        "questions": _("Fragen"),
     }
 
 
@@ -179,6 +236,16 @@ def column_titles():
         "author": _("Verfasst von (ID)"),
         "color": _("Farbe"),
         "likes": _("Likes"),
+        "reactions": _("Reaktionen"),
+        **{f"reaction_{i}": _("Reaktion %(emoji)s") % {"emoji": emoji} for i, emoji in enumerate(REACTIONS)},
+        "emoji": _("Reaktion"),
+        "x": _("x (Board)"),
+        "y": _("y (Board)"),
+        "w": _("Breite (Board)"),
+        "h": _("Höhe (Board)"),
+        "group": _("Gruppe (ID)"),
+        "pinned": _("Angeheftet"),
+        "locked": _("Gesperrt"),
         "card": _("Karte (ID)"),
         "participant": _("Teilnehmende Person (ID)"),
         "question": _("Frage"),
@@ -196,6 +263,9 @@ def column_titles():
         "unit": _("Ergebnis in"),
         "people": _("Personen"),
         "mean_rank": _("Mittlerer Platz"),
+        "upvotes": _("Unterstützt von"),
+        "answered": _("Beantwortet"),
+        "hidden": _("Ausgeblendet"),
         **{f"grade_{grade}": _("Bewertung %(grade)s (Anzahl)") % {"grade": grade} for grade in GRADES},
     }
 
@@ -211,6 +281,7 @@ def result_units():
         "dots": _("Punkte"),
         "scale": _("Durchschnitt (1 bis 5)"),
         "ranking": _("Borda-Punkte"),
+        "words": _("Nennungen"),
     }
 
 
@@ -230,7 +301,8 @@ def poll_results(data):
                     "question": poll["question"],
                     "kind": poll["kind"],
                     "option": option.get("option"),
-                    "label": option.get("label"),
+                    # a word cloud's rows are words, not options
+                    "label": option.get("label", option.get("word")),
                     "measure": measures.get(option.get("option")),
                     "ballots": results.get("votes"),
                     "value": option.get("value"),

@@ -3,13 +3,18 @@
 ``tally(kind, options, choices)`` takes the poll kind, the options as a list of
 ``(option_id, label)`` and the participants' current choices (already validated),
 and returns ``{"votes": n, "options": [{"option", "label", "value", ...}]}`` where
-``value`` is what the bars show: votes, dots, mean grade or Borda points.
+``value`` is what the bars show: votes, dots, mean grade or Borda points. Word clouds
+(``words``) have no options: their rows are ``{"word", "value"}`` (``wordcloud``).
 """
 
 from collections import Counter
 
+from .wordcloud import word_tally
+
 
 def tally(kind, options, choices):
+    if kind == "words":
+        return word_tally(choices)
     ids = [option_id for option_id, _label in options]
     rows = {option_id: {"option": option_id, "label": label} for option_id, label in options}
     count = Counter()

@@ -61,7 +61,7 @@ DOCUMENTED_ERRORS = {
     "rate_limited",
 }
 ANSWERS = {"ack", "error", "pong", "synced", "snapshot"}
-COMMANDS = sorted(actions.HANDLERS) + ["sync", "ping"]
+COMMANDS = sorted(actions.HANDLERS) + sorted(actions.TRANSIENT) + ["sync", "ping"]
 FIELDS = [
     "text",
     "card",
@@ -84,6 +84,9 @@ FIELDS = [
     "anonymous",
     "board_locked",
     "dots_per_participant",
+    "w",
+    "h",
+    "answered",
 ]
 TOTALS = {"frames": 0, "acks": 0, "errors": {}}
 
@@ -249,16 +252,19 @@ def near_valid(ids):
         "field": any_id,
         "choice": choice | wild,
         "phase": st.sampled_from(["collect", "cluster", "vote", "results", "closed", "später"]),
-        "kind": st.sampled_from(["single", "multiple", "dots", "scale", "ranking", "quiz"]),
+        "kind": st.sampled_from(["single", "multiple", "dots", "scale", "ranking", "words", "quiz"]),
         "options": st.lists(
             text | st.fixed_dictionaries({"card": any_id}) | st.fixed_dictionaries({"measure": any_id})
         ),
         "x": st.floats(allow_nan=True) | wild,
         "y": st.integers() | wild,
+        "w": st.integers(min_value=-10, max_value=30_000) | wild,
+        "h": st.floats(allow_nan=True) | wild,
         "color": st.sampled_from(["yellow", "blue", "neon"]) | wild,
         "since": st.integers(min_value=-2, max_value=10**12) | wild,
         "dots": st.integers(min_value=-1, max_value=101) | wild,
         "board_locked": st.booleans() | wild,
+        "answered": st.booleans() | wild,
     }
     fields = st.dictionaries(st.sampled_from(sorted(good)), st.none(), max_size=4).flatmap(
         lambda names: st.fixed_dictionaries({name: good[name] for name in names})
@@ -278,11 +284,14 @@ def valid(here):
     return st.one_of(
         st.builds(lambda i, t: {"type": "card.add", "id": i, "text": t}, uid, st.text(min_size=1, max_size=80)),
         st.builds(lambda i: {"type": "card.like", "id": i, "card": card}, uid),
+        st.builds(lambda i, x: {"type": "card.move", "id": i, "card": card, "x": x, "y": 40}, uid, st.integers(-500, 500)),
+        st.builds(lambda i, x: {"type": "card.drag", "id": i, "card": card, "x": x, "y": 40}, uid, st.integers(-500, 500)),
         st.builds(lambda i: {"type": "card.unlike", "id": i, "card": card}, uid),
         st.builds(lambda i, t: {"type": "comment.add", "id": i, "card": card, "text": t}, uid, st.text(min_size=1)),
         st.builds(
             lambda i, o: {"type": "poll.vote", "id": i, "poll": poll, "choice": o}, uid, st.sampled_from(options)
         ),
+        st.builds(lambda i, t: {"type": "question.ask", "id": i, "text": t}, uid, st.text(min_size=1, max_size=80)),
     )
 
 
@@ -345,7 +354,8 @@ async def scenario(workshop, sender, watcher, ids, batch):
     seen = set()
 
     def note(frame):
-        assert frame["type"] in {"event", "tally", "presence"}, frame
+        # ``moving``: acknowledged drags passed on (never logged, no seq).
+        assert frame["type"] in {"event", "tally", "presence", "moving"}, frame
         if frame["type"] == "event":
             seen.add(frame["seq"])
 

@@ -18,6 +18,7 @@ from ..models import (
     PollVote,
     WorkshopState,
 )
+from ..wordcloud import WordsError, check_answer
 from .base import (
     CommandError,
     Outcome,
@@ -72,7 +73,13 @@ def poll_create(ctx, command):
     kind = command.get("kind")
     if kind not in PollKind.values:
         raise CommandError("invalid", f"'kind' must be one of {', '.join(PollKind.values)}.")
-    options = _poll_options(ctx, command.get("options"))
+    if kind == PollKind.WORDS:
+        # A word cloud's answers are free texts: it has no options.
+        if command.get("options") not in (None, []):
+            raise CommandError("invalid", "A word cloud ('words') has no options; leave 'options' out.")
+        options = []
+    else:
+        options = _poll_options(ctx, command.get("options"))
     poll = Poll(workshop=ctx.workshop, question=question, kind=kind)
     if kind == PollKind.DOTS:
         dots = command.get("dots", ctx.workshop.dots_per_participant)
@@ -142,8 +149,13 @@ def _option_key(option_ids, raw):
 
 def validate_choice(poll, choice):
     """The normalised choice for this poll's kind, or a CommandError saying what is wrong."""
-    option_ids = {option.pk for option in poll.options.all()}
     kind = poll.kind
+    if kind == PollKind.WORDS:
+        try:
+            return check_answer(choice)
+        except WordsError as error:
+            raise CommandError("invalid", str(error)) from None
+    option_ids = {option.pk for option in poll.options.all()}
     if kind == PollKind.SINGLE:
         return _option_key(option_ids, choice)
     if kind in (PollKind.MULTIPLE, PollKind.RANKING):

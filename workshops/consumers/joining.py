@@ -116,7 +116,11 @@ def snapshot(participant, cache):
         )
         cache.entries[view] = entry
     _generation, seq, shared_text, polls, has_cards, _read_at, brainwriting = entry
-    personal = selectors.personal_snapshot(participant, polls=bool(polls), cards=has_cards, workshop=brainwriting)
+    # Q&A look-ups only where there are questions (many people join an empty room at once).
+    has_questions = '"questions":[]' not in shared_text
+    personal = selectors.personal_snapshot(
+        participant, polls=bool(polls), cards=has_cards, workshop=brainwriting, questions=has_questions
+    )
     my_votes = personal.pop("my_votes")
     personal["polls"] = [{**poll, "my_vote": my_votes.get(str(poll["id"]))} for poll in polls]
     state = "{" + shared_text + "," + encode(personal)[1:-1] + "}"
