@@ -8,7 +8,9 @@ commit of what they report:
 - ``workshop.events``: committed events (``{"events": [frame, ...]}``, in ``seq`` order);
 - ``workshop.tally``: a poll's live count (``{"tally": {...}, "generation": n}``);
 - ``workshop.presence``: who is online (``{"online": [...], "count": n}``);
-- ``workshop.revoke``: close the sockets of these participants (``{"participants": [id, ...]}``).
+- ``workshop.revoke``: close the sockets of these participants (``{"participants": [id, ...]}``);
+- ``workshop.moving``: cards being dragged right now (``{"cards": [{id, x, y, by}, ...]}``), a
+  process's drags of the last ~50 ms; never logged, the drop's ``card.moved`` event is what counts.
 
 Losing any of them is safe: the database is the truth, sockets fill gaps from it and the
 hub checks ``last_seq`` when it hears nothing (docs/architecture.md, "Live workshops").
@@ -29,6 +31,7 @@ EVENTS = "workshop.events"
 TALLY = "workshop.tally"
 PRESENCE = "workshop.presence"
 REVOKE = "workshop.revoke"
+MOVING = "workshop.moving"
 
 
 def group_name(workshop_id):
@@ -72,3 +75,8 @@ async def asend_tally(workshop_id, tally, generation):
 
 async def asend_presence(workshop_id, presence):
     await get_channel_layer().group_send(group_name(workshop_id), {"type": PRESENCE, **presence})
+
+
+async def asend_moving(workshop_id, cards):
+    """Drags of this process's sockets (``consumers.dragging``); losing them loses nothing."""
+    await get_channel_layer().group_send(group_name(workshop_id), {"type": MOVING, "cards": cards})

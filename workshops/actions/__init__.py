@@ -8,7 +8,8 @@ What the rest of the project uses is importable from here.
 """
 
 from .base import CommandError, Context, Outcome, check_command_id, rights_revoked
-from .commands import HANDLERS, UNLOGGED, apply_command
+from .commands import HANDLERS, TRANSIENT, UNLOGGED, apply_command
+from .moves import drag_refusal, drag_rules
 from .participants import DELETED_ACCOUNT_NAME, anonymise_participants, revoke_lost_facilitators
 from .polls import apply_votes, check_vote
 from .workshop import EDITABLE_FIELDS, create_workshop, join_workshop, update_workshop
@@ -17,6 +18,7 @@ __all__ = [
     "DELETED_ACCOUNT_NAME",
     "EDITABLE_FIELDS",
     "HANDLERS",
+    "TRANSIENT",
     "UNLOGGED",
     "CommandError",
     "Context",
@@ -27,6 +29,8 @@ __all__ = [
     "check_command_id",
     "check_vote",
     "create_workshop",
+    "drag_refusal",
+    "drag_rules",
     "join_workshop",
     "revoke_lost_facilitators",
     "rights_revoked",

@@ -11,11 +11,11 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .. import selectors
-from ..actions import CommandError, apply_command
+from ..actions import TRANSIENT, CommandError, apply_command
 from ..frames import CLOSE_SERVER_ERROR, CLOSE_UNAUTHORISED, FrameError, encode, for_viewer, parse_frame
 from ..frames import command_id as frame_command_id
 from ..models import normalise_code
-from . import joining
+from . import dragging, joining
 from .coalescing import spawn
 from .database import database
 from .hub import Hub
@@ -72,6 +72,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.draining = None
         self.tokens = RATE_BURST
         self.refilled = time.monotonic()
+        self.drag_bucket = None  # drags have a bucket of their own (``dragging``)
+        self.may_write = False
         await self.accept()
         code = normalise_code(self.scope["url_route"]["kwargs"]["code"])
         server = loop_state().server
@@ -115,6 +117,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     def admit(self, participant, workshop):
         self.participant_id = participant.pk
         self.is_facilitator = participant.is_facilitator
+        self.may_write = participant.may_write
         self.workshop = workshop
         loop_state().server.opened(self.presence_key, workshop.pk, participant.pk, self.presence_epoch)
 
@@ -227,19 +230,23 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.participant_id is None:
             return
-        # Every frame takes a token, refused ones too: a flood of junk is limited like one of commands.
-        allowed = self.take_token()
         try:
             if text_data is None:
                 raise FrameError("bad_frame", "Frames must be JSON text, not binary.")
             command = parse_frame(text_data)
         except FrameError as error:
-            if allowed:
+            # Every frame takes a token, refused ones too: a flood of junk is limited like one of commands.
+            if self.take_token():
                 await self.send_error(None, error.code, error.message)
             else:
                 await self.send_error(None, "rate_limited", "Too many messages; slow down and retry.")
             return
         command_id = frame_command_id(command)
+        if command["type"] in TRANSIENT:
+            # Drags take tokens of their own bucket and never reach the database (``dragging``).
+            await dragging.receive_drag(self, command, command_id)
+            return
+        allowed = self.take_token()
         if not allowed:
             await self.send_error(command_id, "rate_limited", "Too many messages; slow down and retry.")
             return

@@ -15,6 +15,7 @@ from ..models import Workshop
 from ..redis_layer import raise_if_cancelling
 from .coalescing import spawn
 from .database import database
+from .dragging import Moving
 from .joining import SnapshotCache
 from .loop import loop_state
 
@@ -50,6 +51,7 @@ class Hub:
         self.waiting_tallies = {}  # poll id -> its tally message in the inbox
         self.tallies_seen = {}  # poll id -> highest generation of a tally received (see claim_tally)
         self.wakeup = asyncio.Event()
+        self.moving = Moving(self)  # drags: coalesced on their way out and in, never logged
 
     @classmethod
     async def for_workshop(cls, code, workshop):
@@ -89,6 +91,7 @@ class Hub:
             spawn(self.stop())
 
     async def stop(self):
+        self.moving.stop()
         if self.task is not None:
             self.task.cancel()
         try:
@@ -111,7 +114,13 @@ class Hub:
 
     def enqueue(self, message):
         """Queue a message for delivery. A tally still waiting is replaced by a newer one
-        of the same poll: when the sockets cannot take every tally, they get the latest."""
+        of the same poll: when the sockets cannot take every tally, they get the latest.
+        Drags do not queue: the latest position per card goes out with the next ``moving`` frame."""
+        if message.get("type") == broadcast.MOVING:
+            self.moving.heard(message)
+            return
+        if message.get("type") == broadcast.EVENTS:
+            self.moving.settle(message["events"])
         if message.get("type") == broadcast.TALLY:
             poll = message["tally"]["poll"]
             generation = message.get("generation") or 0

@@ -1,0 +1,172 @@
+"""Moving things on the canvas: a dropped card (``card.move``), a moved or resized cluster
+(``cluster.move``, its cards come along), and the rights of a transient drag (``card.drag``).
+
+Only the drop is logged: a drag is a hint to the other screens that never reaches the event
+log (``consumers.dragging``), so a late joiner and a resync see exactly the logged positions.
+"""
+
+from django.db.models import F
+
+from ..models import Card, Phase, Workshop, WorkshopState
+from .base import (
+    BOARD_PHASES,
+    COORDINATE_LIMIT,
+    CommandError,
+    _card,
+    _cluster,
+    _number,
+    _require_board_open,
+    _require_cluster_rights,
+)
+
+# A cluster may be resized, but stays an area one can see and hit (board units).
+CLUSTER_SIZE_MIN = 80
+CLUSTER_SIZE_MAX = 20_000
+
+
+def _size(command, name, current):
+    if name not in command:
+        return current
+    value = command.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise CommandError("invalid", f"'{name}' must be a number between {CLUSTER_SIZE_MIN} and {CLUSTER_SIZE_MAX}.")
+    if not CLUSTER_SIZE_MIN <= value <= CLUSTER_SIZE_MAX:
+        raise CommandError("invalid", f"'{name}' must be a number between {CLUSTER_SIZE_MIN} and {CLUSTER_SIZE_MAX}.")
+    return float(value)
+
+
+def _visible_card(ctx, command):
+    """The card, if this participant may see it: a private card only its author, a hidden
+    one only facilitators (everyone else must not learn it exists: not_found)."""
+    card = _card(ctx, command)
+    if card.private and card.author_id != ctx.participant.pk:
+        raise CommandError("not_found", f"There is no card {card.pk} in this workshop.")
+    if card.hidden and not ctx.participant.is_facilitator:
+        raise CommandError("not_found", f"There is no card {card.pk} in this workshop.")
+    return card
+
+
+def _emit_card_event(ctx, card, name, data):
+    """A card event as the card's audience may see it: a private card's move goes to its
+    author, a hidden card's to facilitators; everyone else gets a form that changes nothing
+    for them (the count of private cards, or the hidden card's deletion once more)."""
+    if card.private:
+        count = Card.objects.filter(workshop=ctx.workshop, private=True).count()
+        ctx.emit(
+            name,
+            data,
+            audience="participant",
+            participant=card.author,
+            public={"name": "card.private", "data": {"count": count}},
+        )
+    elif card.hidden:
+        ctx.emit(name, data, audience="facilitators", public={"name": "card.deleted", "data": {"id": card.pk}})
+    else:
+        ctx.emit(name, data)
+
+
+def card_move(ctx, command):
+    """A card dropped at (x, y), into a cluster or out of one. Experts may move any card
+    that is not locked; changing a card's cluster is clustering: its author, or whoever may
+    manage clusters."""
+    _require_board_open(ctx)
+    card = _visible_card(ctx, command)
+    if card.locked and not ctx.participant.is_facilitator:
+        raise CommandError("locked", "The facilitator has locked this card.")
+    x, y = _number(command, "x"), _number(command, "y")
+    cluster_id = card.cluster_id
+    if "cluster" in command:
+        cluster = _cluster(ctx, command, required=False)
+        cluster_id = cluster.pk if cluster is not None else None
+        if cluster_id != card.cluster_id and card.author_id != ctx.participant.pk:
+            _require_cluster_rights(ctx)
+    Card.objects.filter(pk=card.pk).update(x=x, y=y, cluster_id=cluster_id)
+    card.x, card.y, card.cluster_id = x, y, cluster_id
+    _emit_card_event(ctx, card, "card.moved", {"id": card.pk, "x": x, "y": y, "cluster": cluster_id})
+
+
+def cluster_move(ctx, command):
+    """A cluster moved to (x, y) and perhaps resized; its cards move by the same offset
+    (one UPDATE), so they keep their places inside it."""
+    _require_cluster_rights(ctx)
+    cluster = _cluster(ctx, command)
+    x, y = _number(command, "x"), _number(command, "y")
+    w, h = _size(command, "w", cluster.w), _size(command, "h", cluster.h)
+    dx, dy = x - cluster.x, y - cluster.y
+    cluster.x, cluster.y, cluster.w, cluster.h = x, y, w, h
+    cluster.save(update_fields=["x", "y", "w", "h"])
+    cards = Card.objects.filter(cluster=cluster)
+    if dx or dy:
+        # Cards carried along may end up beyond the limit of a coordinate: they stop at it.
+        cards.update(x=F("x") + dx, y=F("y") + dy)
+        _clamp_cards(cluster)
+    # Private cards travel too, but their positions are for their authors' eyes only.
+    moved = [
+        {"id": card_id, "x": card_x, "y": card_y}
+        for card_id, card_x, card_y, private, hidden in cards.values_list("id", "x", "y", "private", "hidden")
+        if not private and not hidden
+    ]
+    ctx.emit(
+        "cluster.moved",
+        {"id": cluster.pk, "x": x, "y": y, "w": w, "h": h, "cards": moved},
+    )
+
+
+def _clamp_cards(cluster):
+    for axis in ("x", "y"):
+        Card.objects.filter(cluster=cluster, **{f"{axis}__gt": COORDINATE_LIMIT}).update(**{axis: COORDINATE_LIMIT})
+        Card.objects.filter(cluster=cluster, **{f"{axis}__lt": -COORDINATE_LIMIT}).update(**{axis: -COORDINATE_LIMIT})
+
+
+# --- drags: checked against a cached view of the board, never written -----------------
+
+
+def drag_rules(workshop_id):
+    """What a drag's check needs, in two queries: the workshop's state, phase and lock, and
+    per card whether it is locked, private or hidden and who wrote it."""
+    workshop = Workshop.objects.filter(pk=workshop_id).values("state", "phase", "board_locked").first()
+    if workshop is None:
+        return None
+    cards = {
+        card_id: (locked, private, hidden, author)
+        for card_id, locked, private, hidden, author in Card.objects.filter(workshop_id=workshop_id).values_list(
+            "id", "locked", "private", "hidden", "author_id"
+        )
+    }
+    return {**workshop, "cards": cards}
+
+
+def drag_refusal(rules, participant_id, is_facilitator, may_write, command):
+    """Why this drag is refused (a ``CommandError``), or None and the (card, x, y, shown)
+    to pass on; ``shown`` is False for a private or hidden card, whose drags nobody else sees.
+    The same rules as ``card.move``, from ``drag_rules`` (at most a second old: a drag changes
+    nothing, and its drop is checked again in full)."""
+    if not may_write:
+        return CommandError("forbidden", "Observers cannot change the board."), None
+    if rules is None:
+        return CommandError("not_found", "This workshop no longer exists."), None
+    if not is_facilitator:
+        if rules["state"] != WorkshopState.LIVE:
+            return CommandError("wrong_phase", "The workshop is not live."), None
+        if rules["phase"] not in BOARD_PHASES:
+            return CommandError("wrong_phase", f"The board cannot be changed in the phase '{rules['phase']}'."), None
+        if rules["board_locked"]:
+            return CommandError("locked", "The facilitator has locked the board."), None
+    elif rules["phase"] == Phase.CLOSED:
+        return CommandError("wrong_phase", "The workshop is closed."), None
+    try:
+        card_id = command.get("card")
+        if isinstance(card_id, bool) or not isinstance(card_id, int) or card_id < 1:
+            raise CommandError("invalid", "'card' must be a positive integer id.")
+        x, y = _number(command, "x"), _number(command, "y")
+    except CommandError as error:
+        return error, None
+    card = rules["cards"].get(card_id)
+    if card is None:
+        return CommandError("not_found", f"There is no card {card_id} in this workshop."), None
+    locked, private, hidden, author = card
+    if (private and author != participant_id) or (hidden and not is_facilitator):
+        return CommandError("not_found", f"There is no card {card_id} in this workshop."), None
+    if locked and not is_facilitator:
+        return CommandError("locked", "The facilitator has locked this card."), None
+    return None, (card_id, x, y, not (private or hidden))
