@@ -87,6 +87,16 @@ FIELDS = [
     "w",
     "h",
     "answered",
+    "emoji",
+    "on",
+    "cards",
+    "locked",
+    "pinned",
+    "count",
+    "mode",
+    "names",
+    "group",
+    "participant",
 ]
 TOTALS = {"frames": 0, "acks": 0, "errors": {}}
 
@@ -264,7 +274,15 @@ def near_valid(ids):
         "since": st.integers(min_value=-2, max_value=10**12) | wild,
         "dots": st.integers(min_value=-1, max_value=101) | wild,
         "board_locked": st.booleans() | wild,
+        "emoji": st.sampled_from(["👍", "❤", "⚠️", "🍕", ""]) | wild,
+        "on": st.booleans() | wild,
+        "cards": st.lists(any_id, max_size=4) | wild,
         "answered": st.booleans() | wild,
+        "count": st.integers(min_value=-1, max_value=25) | wild,
+        "mode": st.sampled_from(["random", "choice", "manual", "chaos"]) | wild,
+        "names": st.lists(text, max_size=4) | wild,
+        "group": any_id | st.none(),
+        "participant": any_id,
     }
     fields = st.dictionaries(st.sampled_from(sorted(good)), st.none(), max_size=4).flatmap(
         lambda names: st.fixed_dictionaries({name: good[name] for name in names})
@@ -284,9 +302,19 @@ def valid(here):
     return st.one_of(
         st.builds(lambda i, t: {"type": "card.add", "id": i, "text": t}, uid, st.text(min_size=1, max_size=80)),
         st.builds(lambda i: {"type": "card.like", "id": i, "card": card}, uid),
-        st.builds(lambda i, x: {"type": "card.move", "id": i, "card": card, "x": x, "y": 40}, uid, st.integers(-500, 500)),
-        st.builds(lambda i, x: {"type": "card.drag", "id": i, "card": card, "x": x, "y": 40}, uid, st.integers(-500, 500)),
+        st.builds(
+            lambda i, x: {"type": "card.move", "id": i, "card": card, "x": x, "y": 40}, uid, st.integers(-500, 500)
+        ),
+        st.builds(
+            lambda i, x: {"type": "card.drag", "id": i, "card": card, "x": x, "y": 40}, uid, st.integers(-500, 500)
+        ),
         st.builds(lambda i: {"type": "card.unlike", "id": i, "card": card}, uid),
+        st.builds(
+            lambda i, e, on: {"type": "card.react", "id": i, "card": card, "emoji": e, "on": on},
+            uid,
+            st.sampled_from(["👍", "💡"]),
+            st.booleans(),
+        ),
         st.builds(lambda i, t: {"type": "comment.add", "id": i, "card": card, "text": t}, uid, st.text(min_size=1)),
         st.builds(
             lambda i, o: {"type": "poll.vote", "id": i, "poll": poll, "choice": o}, uid, st.sampled_from(options)

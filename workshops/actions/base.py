@@ -31,6 +31,8 @@ class Outcome:
     duplicate: bool = False
     tally_poll: int | None = None
     events: list = field(default_factory=list)
+    # A frame for the asking socket alone (e.g. ``suggestions``), sent before its ack.
+    reply: dict | None = None
 
 
 class Context:
@@ -41,6 +43,7 @@ class Context:
         self.participant = participant
         self.events = []
         self.tally_poll = None
+        self.reply = None  # set by a handler that answers only the asking socket
 
     def emit(self, name, data, audience="", participant=None, public=None):
         """Log one event. ``audience`` restricts who sees it as it is (``Audience``:
@@ -121,7 +124,12 @@ def _of_workshop(ctx, objects, kind, object_id):
 
 
 def _card(ctx, command):
-    return _of_workshop(ctx, Card.objects.select_related("author"), "card", _id(command, "card"))
+    """A card this actor may see: an unrevealed brainwriting card only for its author, a
+    hidden card only for facilitators; to anyone else it does not exist (not_found)."""
+    card = _of_workshop(ctx, Card.objects.select_related("author"), "card", _id(command, "card"))
+    if (card.private and card.author_id != ctx.participant.pk) or (card.hidden and not ctx.participant.is_facilitator):
+        raise _not_found("card", card.pk)
+    return card
 
 
 def _cluster(ctx, command, name="cluster", required=True):
