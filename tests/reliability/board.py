@@ -11,6 +11,7 @@ from tests.workshops.live_site import LiveClient
 class Board:
     seq: int = 0
     cards: dict = field(default_factory=dict)  # card id -> text
+    positions: dict = field(default_factory=dict)  # card id -> (x, y, cluster), from the logged moves
     votes: dict = field(default_factory=dict)  # poll id -> this participant's choice, from the snapshot
     repeated: int = 0  # events at or below the seq already shown (ignored, as the browser does)
     gaps: int = 0  # events beyond the next seq (the browser asks to sync and ignores them)
@@ -24,6 +25,7 @@ class Board:
                 state = frame["state"]
                 board.seq = frame["seq"]
                 board.cards = {card["id"]: card["text"] for card in state["cards"]}
+                board.positions = {card["id"]: (card["x"], card["y"], card["cluster"]) for card in state["cards"]}
                 board.votes = {poll["id"]: poll.get("my_vote") for poll in state["polls"]}
             elif kind == "event":
                 if frame["seq"] <= board.seq:
@@ -33,10 +35,19 @@ class Board:
                     board.gaps += 1
                     continue
                 board.seq = frame["seq"]
+                data = frame["data"]
                 if frame["name"] == "card.added":
-                    board.cards[frame["data"]["id"]] = frame["data"]["text"]
+                    board.cards[data["id"]] = data["text"]
+                    board.positions[data["id"]] = (data["x"], data["y"], data["cluster"])
                 elif frame["name"] == "card.deleted":
-                    board.cards.pop(frame["data"]["id"], None)
+                    board.cards.pop(data["id"], None)
+                    board.positions.pop(data["id"], None)
+                elif frame["name"] == "card.moved":
+                    board.positions[data["id"]] = (data["x"], data["y"], data["cluster"])
+                elif frame["name"] == "cluster.moved":
+                    for card in data["cards"]:
+                        cluster = board.positions.get(card["id"], (0, 0, data["id"]))[2]
+                        board.positions[card["id"]] = (card["x"], card["y"], cluster)
         return board
 
     def texts(self):

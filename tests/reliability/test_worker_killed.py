@@ -1,11 +1,13 @@
-"""kill -9 one of two Daphne workers while 50 participants post cards and dot vote
-through both.
+"""kill -9 one of two Daphne workers while 50 participants post cards, drag and drop them
+on the canvas and dot vote through both.
 
 The participants of the dead worker reconnect to the survivor with their tickets, get a
 fresh snapshot and send again, with the same ids, what was never acknowledged (as
 frontend/static/js/workshop-client.js does). Every acknowledged card and vote is then
 there exactly once: on every participant's board, in the tallies they see, and in the
-database. (tests/workshops/test_multiprocess_redis.py covers a smaller crash with cards only.)
+database; every card stands where the database has it on every board (drags in flight
+are lost with the worker, as they may be: only the logged drops count).
+(tests/workshops/test_multiprocess_redis.py covers a smaller crash with cards only.)
 """
 
 import asyncio
@@ -69,10 +71,21 @@ async def test_participants_of_a_killed_worker_lose_nothing(live_pair):
             for command_id, _type, _fields in pending[client]:
                 assert (await client.reply(command_id, timeout=30))["type"] == "ack"
             pending[client] = []
+        first_card = {}  # each expert's card of round 1, which they move in round 2
+        for client in experts:
+            added = await client.wait_for(
+                lambda f, c=client: f.get("name") == "card.added" and f["data"]["text"] == f"{c.name}: erste Idee"
+            )
+            first_card[client] = added["data"]["id"]
 
-        # Round 2: two more cards and a changed vote each; the doomed worker dies mid-way.
+        # Round 2: a drag and a drop, two more cards and a changed vote each; the doomed worker dies mid-way.
         victims = [c for c in experts if home[c] is doomed]
+        moves = 0
         for n, client in enumerate(experts):
+            await client.send("card.drag", card=first_card[client], x=50 + n, y=60)
+            move = {"card": first_card[client], "x": 100 + 10 * n, "y": 200 + n}
+            pending[client].append((await client.send("card.move", **move), "card.move", move))
+            moves += 1
             for k in (1, 2):
                 text = f"{client.name}: Idee {k + 1}"
                 command_id = await client.send("card.add", text=text)
@@ -129,7 +142,7 @@ async def test_participants_of_a_killed_worker_lose_nothing(live_pair):
         # Every board: each acknowledged card exactly once, every event in order.
         rows = await asyncio.to_thread(query, site, "SELECT last_seq FROM workshops_workshop WHERE code = %s", [code])
         last = rows[0][0]
-        assert last == 2 + len(wanted)  # poll created and opened, then one event per card
+        assert last == 2 + len(wanted) + moves  # poll created and opened, then one event per card and drop
         assert await wait_until(lambda: all(Board.of(c.frames).seq == last for c in everyone), 20), {
             c.name: Board.of(c.frames).seq for c in everyone if Board.of(c.frames).seq != last
         }
@@ -155,9 +168,22 @@ async def test_participants_of_a_killed_worker_lose_nothing(live_pair):
             [code],
         )
         assert sorted(t for (t,) in cards) == sorted(wanted.values())
+        stored_positions = await asyncio.to_thread(
+            query,
+            site,
+            "SELECT c.id, c.x, c.y, c.cluster_id FROM workshops_card c JOIN workshops_workshop w"
+            " ON w.id = c.workshop_id WHERE w.code = %s",
+            [code],
+        )
+        stored_positions = {card: (x, y, cluster) for card, x, y, cluster in stored_positions}
+        assert {stored_positions[first_card[c]][:2] for c in experts} == {
+            (100 + 10 * n, 200 + n) for n in range(PARTICIPANTS)
+        }
+        for client in everyone:
+            assert Board.of(client.frames).positions == stored_positions, client.name
         print(
             f"\nFIGURES worker_killed participants={PARTICIPANTS} victims={len(victims)} cards={len(wanted)} "
-            f"votes={2 * PARTICIPANTS} acked_before_kill={acked_before} unacked_at_kill={unacked_before} "
+            f"votes={2 * PARTICIPANTS} moves={moves} acked_before_kill={acked_before} unacked_at_kill={unacked_before} "
             f"resent={resent} of_which_already_applied={applied_before} events={last}"
         )
     finally:
