@@ -1,7 +1,10 @@
 // The facilitator's console: the live board (over the session) plus phases, settings,
 // clusters and polls. Entry module of workshops/console.html.
 
+import { attachAudience } from "./workshop-audience.js";
 import { choices, h, t, tn } from "./workshop-common.js";
+import { attachSuggestions } from "./workshop-suggest.js";
+import { attachTools } from "./workshop-tools.js";
 import { startBoard } from "./workshop-view.js";
 
 const SETTINGS = ["board_locked", "hide_authors", "participants_may_cluster", "anonymous_posting"];
@@ -82,6 +85,8 @@ class ConsolePanel {
     const form = this.pollForm;
     const kind = form.elements.kind.value;
     document.getElementById("ws-poll-dots-fields").hidden = kind !== "dots";
+    // A word cloud takes free answers: it has no options.
+    document.getElementById("ws-poll-options-fields").hidden = kind === "words";
     const source = form.elements.source.value;
     document.getElementById("ws-poll-lines-field").hidden = source !== "lines";
     document.getElementById("ws-poll-source-field").hidden = source !== "board";
@@ -107,14 +112,15 @@ class ConsolePanel {
     event.preventDefault();
     const form = this.pollForm;
     const question = form.elements.question.value.trim();
-    const options = this.pollOptions();
+    const words = form.elements.kind.value === "words";
+    const options = words ? [] : this.pollOptions();
     this.pollStatus.textContent = "";
     if (!question) {
       showError(this.pollError, t("poll_question_missing"));
       form.elements.question.focus();
       return;
     }
-    if (options.length < 2) {
+    if (!words && options.length < 2) {
       showError(this.pollError, t("poll_options_missing"));
       return;
     }
@@ -254,4 +260,9 @@ class MeasurePicker {
 }
 
 const view = startBoard({ useSession: true });
-if (view) new ConsolePanel(view);
+if (view) {
+  new ConsolePanel(view);
+  attachSuggestions(view);
+  attachTools(view, { consolePanel: true });
+  attachAudience(view);
+}

@@ -1,5 +1,6 @@
 // Poll results as horizontal bars with numbers; used by the board, the console and the projector.
 
+import { renderWordCloud } from "./workshop-audience.js";
 import { BoardState } from "./workshop-state.js";
 import { formatNumber, h, t, tn } from "./workshop-common.js";
 
@@ -28,6 +29,10 @@ function barShare(kind, row, max) {
 // Fills container with the poll's results. forShared: a projector shows hidden results
 // only after the reveal, whatever role it has.
 export function renderResults(container, poll, { forShared = false } = {}) {
+  if (poll.kind === "words") {
+    renderWordCloud(container, poll, { forShared });
+    return;
+  }
   const tally = poll.tally || { votes: 0, options: null };
   const hiddenHere = forShared && !BoardState.resultsPublic(poll);
   const rows = hiddenHere ? null : tally.options;
@@ -75,7 +80,8 @@ export function leaderSummary(poll, { isFacilitator = false } = {}) {
   if (!Number.isFinite(best) || best <= 0) return "";
   const leaders = rows.filter((row) => row.value === best);
   return t("tally_leader", {
-    option: leaders.map((row) => row.label).join(" / "),
+    // A word cloud's rows are words; many tie, so at most three are named.
+    option: (poll.kind === "words" ? leaders.slice(0, 3) : leaders).map((row) => row.label ?? row.word).join(" / "),
     value: valueText(poll.kind, leaders[0]),
   });
 }

@@ -1,5 +1,10 @@
 // The board as plain data: loaded from a snapshot, changed by events, tallies and presence.
 
+import { applyAudience, loadAudience } from "./workshop-audience-state.js";
+import { applyBreakout } from "./workshop-breakout-state.js";
+import { applyCardTools, cardAdded, cardDeleted, loadCardTools } from "./workshop-cardtools-state.js";
+import { applyTools, loadTools } from "./workshop-tools-state.js";
+
 // A poll's result rows before any vote, shaped as workshops/tally.py shapes them.
 function emptyRows(poll) {
   return poll.options.map((option) => {
@@ -23,6 +28,8 @@ export class BoardState {
     this.comments = new Map(); // card id -> [comment]
     this.polls = new Map();
     this.myLikes = new Set();
+    this.groups = new Map(); // breakout groups (running and ended): id -> {id, name, x, y, w, h, active, members, names}
+    this.groupTimers = new Map(); // group id -> its timer, with receivedAt (workshop-breakout.js)
     this.cardsBySeq = new Map(); // seq of card.added -> card id, to recognise one's own new cards
   }
 
@@ -37,6 +44,14 @@ export class BoardState {
     for (const comment of state.comments) this.addComment(comment);
     this.polls = new Map(state.polls.map((p) => [p.id, p]));
     this.myLikes = new Set(state.my_likes);
+    loadCardTools(this, state); // my private cards, their count, my reactions
+    loadAudience(this, state); // Q&A: questions, my upvotes, my questions
+    loadTools(this, state); // timers, agenda, the server's clock
+    this.groups = new Map((state.groups || []).map((g) => [g.id, { ...g, names: g.names || [] }]));
+    const now = Date.now();
+    this.groupTimers = new Map(
+      (state.timers || []).filter((timer) => timer.group).map((timer) => [timer.group, { ...timer, receivedAt: now }]),
+    );
   }
 
   setOnline(online, count) {
@@ -80,6 +95,7 @@ export class BoardState {
     const data = event.data || {};
     switch (event.name) {
       case "card.added":
+        cardAdded(this, data);
         this.cards.set(data.id, data);
         this.cardsBySeq.set(event.seq, data.id);
         return { newCard: data };
@@ -90,6 +106,7 @@ export class BoardState {
         break;
       }
       case "card.deleted":
+        cardDeleted(this, data.id);
         this.cards.delete(data.id);
         this.comments.delete(data.id);
         break;
@@ -110,10 +127,47 @@ export class BoardState {
       case "cluster.updated":
         this.clusters.set(data.id, data);
         break;
+      case "card.moved": {
+        // A drop or a finished keyboard move: the position and the cluster it landed in.
+        const card = this.cards.get(data.id);
+        if (!card) break;
+        const from = card.cluster ?? null;
+        Object.assign(card, { x: data.x, y: data.y, cluster: data.cluster ?? null });
+        return { moved: { card, from, to: card.cluster } };
+      }
+      case "cluster.moved": {
+        // The area moved (or was resized) and its cards with it, by the same offset.
+        const cluster = this.clusters.get(data.id);
+        if (cluster) Object.assign(cluster, { x: data.x, y: data.y, w: data.w ?? cluster.w, h: data.h ?? cluster.h });
+        for (const moved of data.cards || []) {
+          const card = this.cards.get(moved.id);
+          if (card) Object.assign(card, { x: moved.x, y: moved.y });
+        }
+        return { clusterMoved: cluster };
+      }
       case "cluster.deleted":
         this.clusters.delete(data.id);
         for (const card of this.cards.values()) if (card.cluster === data.id) card.cluster = null;
         break;
+      case "card.private":
+      case "cards.revealed":
+      case "cards.merged":
+      case "card.reacted":
+        return applyCardTools(this, event.name, data);
+      case "breakout.started":
+      case "breakout.assigned":
+      case "breakout.ended":
+        return applyBreakout(this, event.name, data);
+      case "timer.changed":
+      case "agenda.changed":
+      case "follow.changed":
+      case "projector.changed":
+        return applyTools(this, event.name, data);
+      case "question.added":
+      case "question.updated":
+      case "question.removed":
+      case "question.voted":
+        return applyAudience(this, event);
       case "phase.changed":
         this.workshop.phase = data.phase;
         this.workshop.state = data.state;

@@ -13,8 +13,12 @@ import {
   tn,
   wsUrl,
 } from "./workshop-common.js";
+import { wordFields, wordsChoice, wordsDraft } from "./workshop-audience.js";
 import { leaderSummary, renderResults } from "./workshop-results.js";
 import { BoardState } from "./workshop-state.js";
+import { attachCanvas } from "./workshop-canvas.js";
+import { attachBreakout } from "./workshop-breakout.js";
+import { attachCardTools } from "./workshop-cardtools.js";
 import { CLOSE_NOT_FOUND, WorkshopClient } from "./workshop-client.js";
 
 const NO_CLUSTER = "none";
@@ -89,6 +93,7 @@ export class BoardView {
       boardEmpty: document.getElementById("ws-board-empty"),
     };
     this.listeners = [];
+    this.eventListeners = [];
     this.client = new WorkshopClient(wsUrl(page.wsPath, ticket), {
       snapshot: (state) => this.onSnapshot(state),
       event: (frame) => this.onEvent(frame),
@@ -101,6 +106,7 @@ export class BoardView {
         this.state.setOnline(frame.online, frame.count);
         this.renderStatus();
       },
+      moving: (frame) => this.canvas?.showMoving(frame),
       error: (frame) => this.showError(this.el.error, errorMessage(frame)),
       status: (status) => this.setConnection(status),
       fatal: (code) => this.onFatal(code),
@@ -115,6 +121,11 @@ export class BoardView {
   // Called after every change; the console adds its panel this way.
   onRender(listener) {
     this.listeners.push(listener);
+  }
+
+  // Called with each applied event and the state's note about it (the canvas announces moves).
+  onEventApplied(listener) {
+    this.eventListeners.push(listener);
   }
 
   mineKey() {
@@ -160,6 +171,7 @@ export class BoardView {
         );
       }
     }
+    for (const listener of this.eventListeners) listener(frame, note);
     if (note.phase) this.announcer.say(t("phase_now", { phase: choices("phases")[note.phase] || note.phase }));
     if (note.pollOpened) this.announcer.say(t("poll_opened", { question: note.pollOpened.question }));
     if (note.pollClosed) {
@@ -359,10 +371,12 @@ export class BoardView {
 
   renderBoard() {
     const board = this.el.board;
-    const clusters = this.clusterOrder();
+    // listFilter (workshop-breakout.js): while in a breakout group, the list shows that group's only.
+    const shown = (item) => !this.listFilter || this.listFilter(item);
+    const clusters = this.clusterOrder().filter(shown);
     const groups = new Map(clusters.map((c) => [String(c.id), []]));
     groups.set(NO_CLUSTER, []);
-    const cards = [...this.state.cards.values()].sort((a, b) => a.id - b.id);
+    const cards = [...this.state.cards.values()].filter(shown).sort((a, b) => a.id - b.id);
     for (const card of cards) {
       const key = card.cluster && groups.has(String(card.cluster)) ? String(card.cluster) : NO_CLUSTER;
       groups.get(key).push(card);
@@ -672,6 +686,7 @@ export class BoardView {
       sig: null,
       clusterSig: null,
     };
+    this.cardtools?.decorateCard(entry); // reactions, badges, the facilitator's card menu
     this.cardEls.set(id, entry);
     return entry;
   }
@@ -745,6 +760,7 @@ export class BoardView {
       entry.moveSelect.replaceChildren(...options);
       entry.moveSelect.value = card.cluster ? String(card.cluster) : NO_CLUSTER;
     }
+    this.cardtools?.patchCard(entry, card);
   }
 
   // --- polls ---------------------------------------------------------------------------
@@ -840,6 +856,9 @@ export class BoardView {
         case "multiple":
           draft = new Set(vote || []);
           break;
+        case "words":
+          draft = wordsDraft(vote);
+          break;
         case "ranking": {
           const ids = poll.options.map((o) => o.id);
           const ranked = (vote || []).filter((id) => ids.includes(id));
@@ -861,6 +880,8 @@ export class BoardView {
         return [...draft];
       case "dots":
         return Object.fromEntries(Object.entries(draft).filter(([, n]) => n > 0));
+      case "words":
+        return wordsChoice(draft);
       default:
         return draft;
     }
@@ -904,6 +925,8 @@ export class BoardView {
     const draft = this.draftFor(poll);
     const name = `ws-poll-${poll.id}`;
     switch (poll.kind) {
+      case "words":
+        return wordFields(poll, draft, name);
       case "single":
       case "multiple": {
         const single = poll.kind === "single";
@@ -1051,6 +1074,9 @@ export function startBoard({ useSession = false } = {}) {
     return null;
   }
   const view = new BoardView(page, { ticket: stored?.ticket || null });
+  view.canvas = attachCanvas(view);
+  view.breakout = attachBreakout(view);
+  view.cardtools = attachCardTools(view);
   // An expired ticket is of no use any more; the banner links to the join page.
   view.onUnauthorised = () => {
     if (stored) forgetTicket(page.code);
