@@ -149,12 +149,27 @@ class DemoLoader:
         for cluster in item["cluster"]:
             apply_command(chief.pk, {"type": "cluster.add", "id": cluster["id"], "title": cluster["title"]})
         clusters = dict(
-            zip((c["id"] for c in item["cluster"]), workshop.clusters.values_list("pk", flat=True), strict=True)
+            zip(
+                (c["id"] for c in item["cluster"]),
+                workshop.clusters.order_by("pk").values_list("pk", flat=True),
+                strict=True,
+            )
         )
+        # Each cluster's area on the board, placed as a facilitator would drag it there (still empty).
+        for cluster in item["cluster"]:
+            area = {key: cluster[key] for key in ("x", "y", "w", "h")}
+            apply_command(
+                chief.pk,
+                {"type": "cluster.move", "id": f"{cluster['id']}-area", "cluster": clusters[cluster["id"]], **area},
+            )
+        experts = {}
         for card in item["card"]:
-            expert = join_workshop(workshop, None, card["author"], ParticipantRole.EXPERT)
-            command = {"type": "card.add", "id": card["id"], "text": card["text"], "cluster": clusters[card["cluster"]]}
-            apply_command(expert.pk, {**command, "x": card["x"]})
+            if card["author"] not in experts:
+                experts[card["author"]] = join_workshop(workshop, None, card["author"], ParticipantRole.EXPERT)
+            command = {"type": "card.add", "id": card["id"], "text": card["text"], "x": card["x"], "y": card["y"]}
+            if "cluster" in card:
+                command["cluster"] = clusters[card["cluster"]]
+            apply_command(experts[card["author"]].pk, command)
 
     def consultation(self, item, process, measures, facilitator):
         data = {

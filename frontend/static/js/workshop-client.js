@@ -28,6 +28,7 @@ export class WorkshopClient {
     this.attempt = 0;
     this.everReady = false;
     this.pending = new Map();
+    this.transient = new Set(); // ids of card.drag frames: their acks and errors are dropped
     this.syncing = null;
     this.retryTimer = null;
     this.pingTimer = null;
@@ -47,6 +48,16 @@ export class WorkshopClient {
       this.pending.set(frame.id, { frame, resolve, reject });
       if (this.ready) this.transmit(frame);
     });
+  }
+
+  // A frame that only matters now (a drag position): sent if connected, never resent,
+  // its ack or refusal ignored.
+  sendTransient(type, fields = {}) {
+    if (!this.ready) return false;
+    const frame = { ...fields, type, id: newId() };
+    this.transient.add(frame.id);
+    if (this.transient.size > 200) this.transient.delete(this.transient.values().next().value);
+    return this.transmit(frame);
   }
 
   get pendingCount() {
@@ -88,6 +99,7 @@ export class WorkshopClient {
     } catch {
       return;
     }
+    if ((frame.type === "ack" || frame.type === "error") && this.transient.delete(frame.id)) return;
     switch (frame.type) {
       case "snapshot":
         this.snapshot(frame);
@@ -115,7 +127,13 @@ export class WorkshopClient {
       case "presence":
         this.on.presence?.(frame);
         break;
+      case "moving":
+        this.on.moving?.(frame);
+        break;
       default:
+        // A reply to one's own command (e.g. "suggestions") comes just before its ack,
+        // which then resolves with it as ack.reply.
+        if (frame.id && this.pending.has(frame.id)) this.pending.get(frame.id).reply = frame;
         break;
     }
   }
@@ -154,7 +172,7 @@ export class WorkshopClient {
     const entry = this.pending.get(frame.id);
     if (!entry) return;
     this.pending.delete(frame.id);
-    entry[how](frame);
+    entry[how](entry.reply ? { ...frame, reply: entry.reply } : frame);
   }
 
   heartbeat() {
