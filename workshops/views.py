@@ -11,7 +11,19 @@ from participation import rules
 
 from . import selectors
 from .api import visible_workshop, workshop_links
-from .models import POLL_OPTIONS_MAX, CardColor, ParticipantRole, Phase, PollKind, PollState, normalise_code
+from .cardtools_texts import cardtools_strings
+from .models import (
+    POLL_OPTIONS_MAX,
+    REACTIONS,
+    BreakoutMode,
+    CardColor,
+    ParticipantRole,
+    Phase,
+    PollKind,
+    PollState,
+    ProjectorView,
+    normalise_code,
+)
 
 
 def client_strings():
@@ -157,6 +169,7 @@ def client_strings():
         "error_rate_limited": _("Zu viele Aktionen auf einmal. Bitte einen Moment warten."),
         "error_revoked": _("Sie moderieren diesen Prozess nicht mehr; es wurde nichts geändert."),
         "error_server_error": _("Ein Fehler auf dem Server; es wurde nichts geändert. Bitte erneut versuchen."),
+        **cardtools_strings(),
     }
 
 
@@ -193,6 +206,7 @@ def _page(request, code, template, workshop=None, extra=None):
         },
         "colors": CardColor.choices,
         "poll_kinds": PollKind.choices,
+        "breakout_modes": BreakoutMode.choices,
         **(extra or {}),
     }
     return render(request, template, context)
@@ -214,9 +228,40 @@ def console(request, code):
         raise Http404
     # The catalogue goes into the page: it changes rarely during a session (a reload shows
     # new measures), and the socket protocol stays the board's.
-    extra = {"measure_groups": selectors.catalogue_groups(workshop), "poll_options_max": POLL_OPTIONS_MAX}
+    extra = {
+        "measure_groups": selectors.catalogue_groups(workshop),
+        "poll_options_max": POLL_OPTIONS_MAX,
+        "projector_views": ProjectorView.choices,
+    }
     return _page(request, code, "workshops/console.html", workshop=workshop, extra=extra)
 
 
+def projector_strings():
+    """The projector's own texts (the page's script reads them beside ``client_strings``)."""
+    return {
+        "views": dict(ProjectorView.choices),
+        "no_cards": _("Noch keine Karten auf dem Board."),
+        "no_cluster": _("Ohne Cluster"),
+        "likes": _("{n} Likes"),
+        "reaction": _("{emoji} {n}"),
+        "no_words": _("Noch keine Antworten."),
+        "no_questions": _("Noch keine Fragen."),
+        "votes_one": _("{n} Stimme"),
+        "votes_other": _("{n} Stimmen"),
+        "answered": _("beantwortet"),
+        "timer_idle": _("Kein Timer läuft."),
+        "timer_paused": _("angehalten"),
+        "timer_running": _("läuft"),
+        "timer_over": _("Die Zeit ist um."),
+        "timer_group": _("Gruppe {name}"),
+        "no_agenda": _("Noch kein Ablauf geplant."),
+        "agenda_minutes": _("{n} Min."),
+        "agenda_now": _("jetzt"),
+        "agenda_done": _("erledigt"),
+        "view_now": _("Projektor zeigt: {view}"),
+    }
+
+
 def projector(request, code):
-    return _page(request, code, "workshops/projector.html")
+    extra = {"projector_strings": projector_strings(), "reactions": REACTIONS}
+    return _page(request, code, "workshops/projector.html", extra=extra)

@@ -188,6 +188,8 @@ export class BoardState {
       }
       case "poll.opened":
         this.updatePoll(data.poll, { state: "open" });
+        // The projector switched to the poll with it.
+        if (data.projector_view) this.workshop.projector_view = data.projector_view;
         return { pollOpened: this.polls.get(data.poll) };
       case "poll.closed": {
         const poll = this.polls.get(data.poll);
