@@ -14,7 +14,6 @@ from .api import visible_workshop, workshop_links
 from .cardtools_texts import cardtools_strings
 from .models import (
     POLL_OPTIONS_MAX,
-    REACTIONS,
     BreakoutMode,
     CardColor,
     ParticipantRole,
@@ -240,10 +239,7 @@ def projector_strings():
     """The projector's own texts (the page's script reads them beside ``client_strings``)."""
     return {
         "views": dict(ProjectorView.choices),
-        "no_cards": _("Noch keine Karten auf dem Board."),
         "no_cluster": _("Ohne Cluster"),
-        "likes": _("{n} Likes"),
-        "reaction": _("{emoji} {n}"),
         "no_words": _("Noch keine Antworten."),
         "no_questions": _("Noch keine Fragen."),
         "votes_one": _("{n} Stimme"),
@@ -263,5 +259,5 @@ def projector_strings():
 
 
 def projector(request, code):
-    extra = {"projector_strings": projector_strings(), "reactions": REACTIONS}
+    extra = {"projector_strings": projector_strings()}
     return _page(request, code, "workshops/projector.html", extra=extra)
