@@ -266,3 +266,33 @@ async def test_a_resync_after_a_drop_sees_the_final_positions():
     assert (position["x"], position["y"], position["cluster"]) == final
     for client in (a, b, f):
         await client.close()
+
+
+async def test_moves_of_private_and_hidden_cards_stay_with_who_may_see_them():
+    workshop, facilitator = await setup_workshop()
+    anna = await add_participant(workshop, "Anna")
+    ben = await add_participant(workshop, "Ben")
+    cluster = await make_cluster(workshop)
+    private = await make_card(workshop, anna, private=True, cluster=cluster)
+    hidden = await make_card(workshop, ben, hidden=True)
+    a, _ = await connect_ready(workshop, anna)
+    b, _ = await connect_ready(workshop, ben)
+    f, _ = await connect_ready(workshop, facilitator)
+    assert (await a.command("card.move", card=private.pk, x=70, y=80))["type"] == "ack"
+    assert (await a.event("card.moved"))["data"]["id"] == private.pk
+    for other in (b, f):
+        public = await other.wait_for(lambda frame: frame["type"] == "event")
+        assert public["name"] == "card.private" and "x" not in public["data"]
+    assert (await f.command("card.move", card=hidden.pk, x=1, y=2))["type"] == "ack"
+    assert (await f.event("card.moved"))["data"]["id"] == hidden.pk
+    for other in (a, b):
+        public = await other.wait_for(lambda frame: frame["type"] == "event")
+        assert public["name"] != "card.moved" and "x" not in (public.get("data") or {})
+    # A cluster's move lists no private card; drags of private cards reach nobody else.
+    assert (await f.command("cluster.move", cluster=cluster.pk, x=300, y=300))["type"] == "ack"
+    assert (await b.event("cluster.moved"))["data"]["cards"] == []
+    assert (await a.command("card.drag", card=private.pk, x=5, y=5))["type"] == "ack"
+    await asyncio.sleep(dragging.MOVING_INTERVAL * 3)
+    assert not [frame for frame in b.frames if frame["type"] == "moving"]
+    for client in (a, b, f):
+        await client.close()

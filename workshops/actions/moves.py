@@ -18,6 +18,7 @@ from .base import (
     _require_board_open,
     _require_cluster_rights,
 )
+from .cardtools import emit_card_event
 
 # A cluster may be resized, but stays an area one can see and hit (board units).
 CLUSTER_SIZE_MIN = 80
@@ -35,42 +36,12 @@ def _size(command, name, current):
     return float(value)
 
 
-def _visible_card(ctx, command):
-    """The card, if this participant may see it: a private card only its author, a hidden
-    one only facilitators (everyone else must not learn it exists: not_found)."""
-    card = _card(ctx, command)
-    if card.private and card.author_id != ctx.participant.pk:
-        raise CommandError("not_found", f"There is no card {card.pk} in this workshop.")
-    if card.hidden and not ctx.participant.is_facilitator:
-        raise CommandError("not_found", f"There is no card {card.pk} in this workshop.")
-    return card
-
-
-def _emit_card_event(ctx, card, name, data):
-    """A card event as the card's audience may see it: a private card's move goes to its
-    author, a hidden card's to facilitators; everyone else gets a form that changes nothing
-    for them (the count of private cards, or the hidden card's deletion once more)."""
-    if card.private:
-        count = Card.objects.filter(workshop=ctx.workshop, private=True).count()
-        ctx.emit(
-            name,
-            data,
-            audience="participant",
-            participant=card.author,
-            public={"name": "card.private", "data": {"count": count}},
-        )
-    elif card.hidden:
-        ctx.emit(name, data, audience="facilitators", public={"name": "card.deleted", "data": {"id": card.pk}})
-    else:
-        ctx.emit(name, data)
-
-
 def card_move(ctx, command):
     """A card dropped at (x, y), into a cluster or out of one. Experts may move any card
     that is not locked; changing a card's cluster is clustering: its author, or whoever may
     manage clusters."""
     _require_board_open(ctx)
-    card = _visible_card(ctx, command)
+    card = _card(ctx, command)  # a private or hidden card is not_found for those who may not see it
     if card.locked and not ctx.participant.is_facilitator:
         raise CommandError("locked", "The facilitator has locked this card.")
     x, y = _number(command, "x"), _number(command, "y")
@@ -82,7 +53,8 @@ def card_move(ctx, command):
             _require_cluster_rights(ctx)
     Card.objects.filter(pk=card.pk).update(x=x, y=y, cluster_id=cluster_id)
     card.x, card.y, card.cluster_id = x, y, cluster_id
-    _emit_card_event(ctx, card, "card.moved", {"id": card.pk, "x": x, "y": y, "cluster": cluster_id})
+    # A private card's move reaches its author, a hidden card's the facilitators.
+    emit_card_event(ctx, card, "card.moved", {"id": card.pk, "x": x, "y": y, "cluster": cluster_id})
 
 
 def cluster_move(ctx, command):
