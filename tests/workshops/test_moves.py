@@ -296,3 +296,16 @@ async def test_moves_of_private_and_hidden_cards_stay_with_who_may_see_them():
     assert not [frame for frame in b.frames if frame["type"] == "moving"]
     for client in (a, b, f):
         await client.close()
+
+
+async def test_a_drag_without_an_id_gets_no_answer_unless_refused():
+    workshop, facilitator = await setup_workshop()
+    card = await make_card(workshop, facilitator)
+    f, _ = await connect_ready(workshop, facilitator)
+    await f.ws.send_json_to({"type": "card.drag", "card": card.pk, "x": 1, "y": 2})
+    moving = await f.wait_for(lambda frame: frame["type"] in ("moving", "ack", "error"))
+    assert moving["type"] == "moving"
+    await f.ws.send_json_to({"type": "card.drag", "card": card.pk, "x": "links", "y": 2})
+    error = await f.wait_for(lambda frame: frame["type"] in ("ack", "error"))
+    assert error["code"] == "invalid" and error["id"] is None
+    await f.close()

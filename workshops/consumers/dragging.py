@@ -65,8 +65,8 @@ class DragBucket:
 
 
 async def receive_drag(consumer, command, command_id):
-    """Answer one ``card.drag`` frame: refused (an error), or passed on and acknowledged
-    (``seq`` null)."""
+    """Answer one ``card.drag`` frame: refused (an error), or passed on and, if it has an
+    ``id``, acknowledged (``seq`` null)."""
     if consumer.drag_bucket is None:
         consumer.drag_bucket = DragBucket()
     if not consumer.drag_bucket.take():
@@ -85,7 +85,8 @@ async def receive_drag(consumer, command, command_id):
     card_id, x, y, shown = drag
     if shown:  # a private or hidden card's drags stay on its own screen
         moving.dragged(card_id, x, y, consumer.participant_id)
-    await consumer.send_json({"type": "ack", "id": command_id, "seq": None, "duplicate": False})
+    if command_id is not None:  # a drag without an id asks for no answer (one frame less per drag)
+        await consumer.send_json({"type": "ack", "id": command_id, "seq": None, "duplicate": False})
 
 
 class Moving:
