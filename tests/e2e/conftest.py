@@ -56,10 +56,29 @@ def browser():
     sync_api.expect.set_options(timeout=10_000)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        list_view_by_default(browser)
         try:
             yield browser
         finally:
             browser.close()
+
+
+def list_view_by_default(browser):
+    """The board opens as a canvas on wide screens; tests written against the list view
+    (``#ws-board .ws-card``) get the list, as if they had chosen it with the switch.
+    ``browser.new_context(board_view=None)`` keeps the page's own choice (the canvas tests)."""
+    original = browser.new_context
+
+    def new_context(*args, board_view="list", **kwargs):
+        context = original(*args, **kwargs)
+        if board_view:
+            context.add_init_script(
+                "try { if (!localStorage.getItem('workshop-board-view'))"
+                f" localStorage.setItem('workshop-board-view', '{board_view}'); }} catch (error) {{}}"
+            )
+        return context
+
+    browser.new_context = new_context
 
 
 @dataclass

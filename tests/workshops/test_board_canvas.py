@@ -65,7 +65,9 @@ def prepare(live):  # noqa: F811
 
 
 def open_board(browser, live, code, name, viewport=None, **options):  # noqa: F811
-    context = browser.new_context(locale="de-DE", viewport=viewport or {"width": 1280, "height": 900}, **options)
+    context = browser.new_context(
+        locale="de-DE", viewport=viewport or {"width": 1280, "height": 900}, board_view=None, **options
+    )
     context.set_default_timeout(10_000)
     context.add_init_script(AXE.axe_script)
     page = context.new_page()
