@@ -12,7 +12,8 @@ import { BoardState } from "./workshop-state.js";
 export const WORDS_MAX = 3;
 export const WORD_MAX = 40;
 const QUESTION_MAX = 300;
-// Font sizes of the cloud, in rem: the rarest word and the most frequent one.
+// Font sizes of the cloud, in em (a projector scales them with its own font size): the
+// rarest word and the most frequent one.
 const SMALLEST = 1;
 const LARGEST = 3.2;
 // Shown for a question in announcements and button labels.
@@ -125,7 +126,7 @@ export function renderWordCloud(container, poll, { forShared = false, toggle = !
     ...cloudOrder(rows).map((row) => {
       const word = h("li", { class: "ws-cloud__word", text: row.word, dataset: { count: row.value } });
       // Through CSSOM, which a strict CSP allows (a style attribute it would block).
-      word.style.fontSize = `${fontSize(row.value, min, max).toFixed(2)}rem`;
+      word.style.fontSize = `${fontSize(row.value, min, max).toFixed(2)}em`;
       if (row.value === max) word.classList.add("ws-cloud__word--top");
       return word;
     }),
