@@ -634,7 +634,9 @@ export class BoardView {
     promoteButton.addEventListener("click", () => this.command("card.promote", { card: id }, error));
     moveSelect.addEventListener("change", () => {
       const value = moveSelect.value === NO_CLUSTER ? null : Number(moveSelect.value);
-      this.command("card.update", { card: id, cluster: value }, error);
+      // With the canvas, the card also gets a place inside the cluster's area (card.move).
+      if (this.canvas) this.canvas.moveToCluster(id, value);
+      else this.command("card.update", { card: id, cluster: value }, error);
     });
 
     const commentsSummary = h("summary");
