@@ -16,6 +16,7 @@ from ..models import (
     PollOption,
     PollState,
     PollVote,
+    ProjectorView,
     WorkshopState,
 )
 from ..wordcloud import WordsError, check_answer
@@ -108,7 +109,15 @@ def poll_open(ctx, command):
         raise CommandError("conflict", f"The poll is {poll.state}; only a prepared poll can be opened.")
     poll.state = PollState.OPEN
     poll.save(update_fields=["state"])
-    ctx.emit("poll.opened", {"poll": poll.pk})
+    data = {"poll": poll.pk}
+    # The wall shows a poll as it opens (as the projector always did), unless the facilitator
+    # has put the timer, the agenda or the Q&A there; the event says so (no event of its own).
+    view = ProjectorView.WORDS if poll.kind == PollKind.WORDS else ProjectorView.POLL
+    shown = ctx.workshop.projector_view
+    if shown in (ProjectorView.BOARD, ProjectorView.POLL, ProjectorView.WORDS) and shown != view:
+        ctx.workshop.projector_view = view
+        data["projector_view"] = view
+    ctx.emit("poll.opened", data)
 
 
 def poll_close(ctx, command):

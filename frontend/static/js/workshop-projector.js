@@ -9,12 +9,17 @@ import { CLOSE_NOT_FOUND, WorkshopClient } from "./workshop-client.js";
 import { renderResults } from "./workshop-results.js";
 import { BoardState } from "./workshop-state.js";
 
+// The word cloud and the Q&A as the audience module draws them for shared screens; the
+// projector draws its own simpler ones should that module fail to load.
+const audience = await import("./workshop-audience.js").catch(() => null);
+
 const SLOT = "projector";
 const VIEWS = ["board", "poll", "words", "qa", "timer", "agenda"];
 const REACTIONS = ["👍", "❤️", "💡", "❓", "🎉", "⚠️"];
 const QUESTIONS_SHOWN = 8;
 const WORDS_SHOWN = 50;
-// The board shrinks its type step by step until it fits the stage, never below this.
+// The board's type: as large as fits the stage, from BOARD_SCALE_MAX down to BOARD_SCALE_MIN.
+const BOARD_SCALE_MAX = 2;
 const BOARD_SCALE_MIN = 0.45;
 
 const page = pageData();
@@ -41,11 +46,13 @@ const el = {
   noPoll: document.getElementById("ws-projector-none"),
   words: document.getElementById("ws-projector-words"),
   wordsTitle: document.getElementById("ws-projector-words-title"),
+  wordsNone: document.getElementById("ws-projector-words-none"),
   qa: document.getElementById("ws-projector-qa"),
   timer: document.getElementById("ws-projector-timer"),
   timerState: document.getElementById("ws-projector-timer-state"),
   groupTimers: document.getElementById("ws-projector-group-timers"),
   miniTimer: document.getElementById("ws-projector-mini-timer"),
+  miniClock: document.getElementById("ws-projector-mini-clock"),
   agenda: document.getElementById("ws-projector-agenda"),
   agendaEmpty: document.getElementById("ws-projector-agenda-empty"),
 };
@@ -142,10 +149,10 @@ function renderBoard() {
 // Largest type at which the board fits the stage without scrolling.
 function fitBoard() {
   if (extra.view !== "board") return;
-  let scale = 1;
+  let scale = BOARD_SCALE_MAX;
   el.board.style.setProperty("--pscale", scale);
   while (el.board.scrollHeight > el.board.clientHeight + 1 && scale > BOARD_SCALE_MIN) {
-    scale = Math.max(BOARD_SCALE_MIN, scale - 0.05);
+    scale = Math.max(BOARD_SCALE_MIN, scale - (scale > 1 ? 0.1 : 0.05));
     el.board.style.setProperty("--pscale", scale.toFixed(2));
   }
 }
@@ -155,6 +162,13 @@ function fitBoard() {
 function renderWords() {
   const poll = currentPoll("words");
   el.wordsTitle.textContent = poll ? poll.question : P.views?.words || "";
+  el.wordsNone.hidden = Boolean(poll);
+  el.words.hidden = !poll;
+  if (!poll) return;
+  if (audience?.renderWordCloud) {
+    audience.renderWordCloud(el.words, poll, { forShared: true });
+    return;
+  }
   const rows = poll && BoardState.resultsPublic(poll) ? poll.tally?.options || [] : [];
   if (!rows.length) {
     el.words.replaceChildren(h("p", { class: "ws-projector__none", text: poll && !BoardState.resultsPublic(poll) ? t("results_hidden") : p("no_words") }));
@@ -176,6 +190,10 @@ function renderWords() {
 }
 
 function renderQuestions() {
+  if (audience?.renderQuestions) {
+    audience.renderQuestions(el.qa, extra.questions, { limit: QUESTIONS_SHOWN });
+    return;
+  }
   const questions = [...extra.questions.values()]
     .filter((q) => !q.hidden)
     .sort((a, b) => Number(a.answered) - Number(b.answered) || b.votes - a.votes || a.id - b.id)
@@ -243,7 +261,7 @@ function renderTimer() {
     ),
   );
   el.miniTimer.hidden = !active || extra.view === "timer";
-  el.miniTimer.textContent = active ? clock(remainingMs(plenary)) : "";
+  el.miniClock.textContent = active ? clock(remainingMs(plenary)) : "";
   const running = [...extra.timers.values()].some((timer) => timer.state === "running");
   if (running && !ticking) ticking = setInterval(renderTimer, 250);
   if (!running && ticking) {
@@ -295,13 +313,18 @@ function showView(view, announce) {
   if (changed && announce) el.viewNow.textContent = p("view_now", { view: P.views?.[view] || view });
 }
 
-function render() {
+function renderStatus() {
   if (!state.loaded) return;
   // The server counts persons only (not this screen); while disconnected the number is old.
   const online = tn("online", state.onlineCount);
   el.online.textContent = connected ? online : t("online_stale", { online });
   el.online.classList.toggle("ws-online--stale", !connected);
   el.phase.textContent = `${t("phase")}: ${choices("phases")[state.workshop.phase] || state.workshop.phase}`;
+}
+
+function render() {
+  if (!state.loaded) return;
+  renderStatus();
   showView(extra.view, false);
   renderPoll();
   renderWords();
@@ -324,13 +347,7 @@ function loadExtra(snapshot) {
   extra.agenda = snapshot.agenda || { items: [], current: null };
   extra.questions = new Map((snapshot.questions || []).map((q) => [q.id, q]));
   extra.groups = new Map((snapshot.groups || []).map((g) => [g.id, g]));
-  let view = snapshot.workshop?.projector_view || "board";
-  // As before there was a choice: with the board chosen (the default) an open poll is shown.
-  if (view === "board") {
-    if (currentPoll()?.state === "open") view = "poll";
-    else if (currentPoll("words")?.state === "open") view = "words";
-  }
-  showView(view, false);
+  showView(snapshot.workshop?.projector_view || "board", false);
 }
 
 function card(id) {
@@ -346,13 +363,16 @@ function applyExtra(frame) {
       state.workshop.projector_view = data.view;
       showView(data.view, true);
       break;
-    case "poll.opened": {
-      const poll = state.polls.get(data.poll);
-      if (poll) showView(poll.kind === "words" ? "words" : "poll", true);
+    case "poll.opened":
+      // The server switched the projector to the poll as it opened.
+      if (data.projector_view) {
+        state.workshop.projector_view = data.projector_view;
+        showView(data.projector_view, true);
+      }
       break;
-    }
     case "timer.changed":
-      if (data.server_now) extra.clockOffset = data.server_now - Date.now();
+      // A replayed event's server_now is old: the largest offset seen is the best one.
+      if (data.server_now) extra.clockOffset = Math.max(extra.clockOffset, data.server_now - Date.now());
       extra.timers.set(data.group ?? null, data);
       break;
     case "agenda.changed":
@@ -435,13 +455,15 @@ async function connect() {
       applyExtra(frame);
       render();
     },
+    // Tallies come up to ten times a second: only the results are drawn again.
     tally: (frame) => {
       state.applyTally(frame);
-      render();
+      renderPoll();
+      renderWords();
     },
     presence: (frame) => {
       state.setOnline(frame.online, frame.count);
-      render();
+      renderStatus();
     },
     status: setConnection,
     fatal: (code) => {
