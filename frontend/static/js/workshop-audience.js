@@ -5,7 +5,7 @@
 // facilitator marks questions answered or hides them). Texts: <template id="ws-audience-texts">.
 // renderWordCloud and renderQuestions also serve shared screens (the projector).
 
-import { formatNumber, h } from "./workshop-common.js";
+import { formatNumber, h, t } from "./workshop-common.js";
 import { sortedQuestions } from "./workshop-audience-state.js";
 import { BoardState } from "./workshop-state.js";
 
@@ -81,17 +81,18 @@ function cloudSkeleton(container, { toggle = true } = {}) {
   if (parts) return parts;
   const votes = h("p", { class: "ws-results__votes" });
   const note = h("p", { class: "ws-results__hidden", hidden: true });
+  const only = h("p", { class: "ws-results__note", hidden: true });
   const cloud = h("ul", { class: "ws-cloud", "aria-hidden": "true" });
   const list = h("ol", { class: "ws-cloud__list visually-hidden", "aria-label": at("cloud_label") });
   const button = toggle
     ? h("button", { type: "button", class: "ws-small ws-cloud__toggle", "aria-pressed": "false", text: at("as_list") })
     : null;
-  parts = { votes, note, cloud, list, button, asList: false };
+  parts = { votes, note, only, cloud, list, button, asList: false };
   button?.addEventListener("click", () => {
     parts.asList = !parts.asList;
     showAs(parts);
   });
-  container.replaceChildren(...[votes, button, note, cloud, list].filter(Boolean));
+  container.replaceChildren(...[votes, button, note, cloud, list, only].filter(Boolean));
   cloudParts.set(container, parts);
   return parts;
 }
@@ -114,6 +115,9 @@ export function renderWordCloud(container, poll, { forShared = false, toggle = !
   parts.note.hidden = !empty;
   parts.note.textContent = hiddenHere ? at("results_hidden") : at("no_words");
   if (parts.button) parts.button.hidden = empty;
+  // Hidden results that a facilitator sees before the reveal say so, as the bars do.
+  parts.only.hidden = empty || BoardState.resultsPublic(poll);
+  parts.only.textContent = parts.only.hidden ? "" : t("results_only_facilitator");
   if (empty) {
     parts.cloud.replaceChildren();
     parts.list.replaceChildren();
