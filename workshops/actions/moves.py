@@ -116,7 +116,7 @@ def drag_refusal(rules, participant_id, is_facilitator, may_write, command):
     if not may_write:
         return CommandError("forbidden", "Observers cannot change the board."), None
     if rules is None:
-        return CommandError("not_found", "This workshop no longer exists."), None
+        return CommandError("server_error", "The board could not be read; nothing changed."), None
     if not is_facilitator:
         if rules["state"] != WorkshopState.LIVE:
             return CommandError("wrong_phase", "The workshop is not live."), None

@@ -78,6 +78,9 @@ async def receive_drag(consumer, command, command_id):
     moving = consumer.hub.moving
     card = command.get("card")
     rules = await moving.rules(card if isinstance(card, int) and not isinstance(card, bool) else None)
+    if rules is None:
+        await consumer.send_error(command_id, "server_error", "The board could not be read; nothing changed.")
+        return
     error, drag = drag_refusal(rules, consumer.participant_id, consumer.is_facilitator, consumer.may_write, command)
     if error is not None:
         await consumer.send_error(command_id, error.code, error.message)
@@ -99,6 +102,7 @@ class Moving:
         self.settled = {}  # card id -> when its position was last logged (monotonic)
         self.view = None
         self.view_at = 0.0
+        self.invalidated = False  # an event changed cards, phase or settings: read before the next drag
         self.loading = None
         self.timers = {"out": None, "in": None}
         self.last = {"out": 0.0, "in": 0.0}
@@ -107,21 +111,30 @@ class Moving:
     # --- the rights' view of the board ---------------------------------------------------
 
     async def rules(self, card_id):
+        """The view of the board for this drag. An old view is used while a newer one is read
+        in the background: a drag never waits for the database behind the commands (whose
+        threads a storm of drops keeps busy), except for the first view, or for a card the
+        view does not know yet (just added)."""
         age = time.monotonic() - self.view_at
-        stale = self.view is None or age > RULES_MAX_AGE
-        if not stale and card_id is not None and card_id not in self.view["cards"]:
-            stale = age > RULES_UNKNOWN_CARD_AGE
-        if stale:
+        unknown = self.view is not None and card_id is not None and card_id not in self.view["cards"]
+        wait = self.view is None or self.invalidated or (unknown and age > RULES_UNKNOWN_CARD_AGE)
+        if wait or age > RULES_MAX_AGE:
             if self.loading is None:
                 self.loading = spawn(self._load())
-            await asyncio.shield(self.loading)
+            if wait:
+                await asyncio.shield(self.loading)
         return self.view
 
     async def _load(self):
+        began = time.monotonic()
+        invalidated, self.invalidated = self.invalidated, False
         try:
-            began = time.monotonic()
             self.view = await database(drag_rules)(self.hub.workshop_id)
             self.view_at = began
+        except Exception as error:
+            raise_if_cancelling(error)
+            self.invalidated = self.invalidated or invalidated
+            log.warning("drags of workshop %s: the board could not be read: %s", self.hub.workshop_id, error)
         finally:
             self.loading = None
 
@@ -159,7 +172,7 @@ class Moving:
         for frame in events:
             name = frame.get("name") or ""
             if name.startswith(REFRESHING) and name not in NOT_REFRESHING:
-                self.view_at = 0.0
+                self.invalidated = True
             if name not in SETTLING:
                 continue
             data = frame.get("data") or {}
