@@ -282,5 +282,10 @@ async def test_a_socket_connected_during_brainwriting_sees_its_own_cards_only():
     snapshot = await late.wait_for(lambda frame: frame["type"] == "snapshot")
     assert [c["text"] for c in snapshot["state"]["my_private_cards"]] == ["Bens Geheimnis"]
     assert snapshot["state"]["private_cards"] == 2 and "Annas" not in json.dumps(snapshot, ensure_ascii=False)
+    # The facilitator's own private card cannot become a poll option (its text would show).
+    await f.command("card.add", text="Moderationsidee")
+    own = (await f.event("card.added"))["data"]["id"]
+    refused = await f.command("poll.create", question="Was?", kind="single", options=[{"card": own}, "b"])
+    assert refused["code"] == "wrong_phase"
     for client in (f, anna, ben, late):
         await client.close()

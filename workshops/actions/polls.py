@@ -35,6 +35,7 @@ from .base import (
     check_command_id,
     rights_revoked,
 )
+from .cardtools import require_revealed
 
 
 def _poll_options(ctx, raw):
@@ -51,6 +52,7 @@ def _poll_options(ctx, raw):
             ((kind, ref),) = item.items()
             if kind == "card":
                 card = _card(ctx, {"card": ref})
+                require_revealed(card)  # a poll would show an unrevealed card's text to all
                 options.append(PollOption(label=card.text[:POLL_OPTION_MAX], card=card))
             elif kind == "cluster":
                 cluster = _cluster(ctx, {"cluster": ref})
