@@ -119,6 +119,8 @@ def question_data(question, workshop, votes=None):
     return {
         "id": question.pk,
         "text": question.text,
+        # The author's participant id only where the name is shown (renamed on account deletion).
+        "author": None if nameless else question.author_id,
         "author_name": None if nameless else question.author.display_name,
         "votes": votes if votes is not None else question.votes.count(),
         "answered": question.answered,

@@ -146,6 +146,7 @@ async def test_questions_are_asked_upvoted_and_answered_with_rights_and_errors()
     assert added == {
         "id": added["id"],
         "text": "Wann kommt die Tram?",
+        "author": anna_p.pk,
         "author_name": "Anna",
         "votes": 0,
         "answered": False,
@@ -155,6 +156,7 @@ async def test_questions_are_asked_upvoted_and_answered_with_rights_and_errors()
     anonymous = (
         await anna.wait_for(lambda fr: fr.get("name") == "question.added" and fr["data"]["text"] == "Und die Radwege?")
     )["data"]
+    assert anonymous["author"] is None
     assert anonymous["author_name"] is None
     tram = added["id"]
 
@@ -267,3 +269,24 @@ def test_snapshot_selectors_give_questions_by_role():
     assert [q["text"] for q in mod["questions"]] == ["Offen?", "Versteckt"]
     assert mod["questions"][0]["votes"] == 1 and mod["my_upvotes"] == [shown.pk]
     assert Participant.objects.count() == 2
+
+
+@db
+def test_a_deleted_account_is_renamed_in_the_questions_and_their_logged_events():
+    from tests import factories
+    from workshops.actions import anonymise_participants, apply_command, create_workshop, join_workshop
+    from workshops.models import WorkshopEvent
+
+    process = factories.make_process()
+    user = factories.make_facilitator(process)
+    workshop = create_workshop(user, process, "Q&A")
+    facilitator = join_workshop(workshop, user, "Mo", ParticipantRole.FACILITATOR)
+    eva = join_workshop(workshop, None, "Eva Echtname", ParticipantRole.EXPERT)
+    apply_command(eva.pk, {"type": "question.ask", "id": "q1", "text": "Wer plant das?"})
+    question = Question.objects.get()
+    apply_command(facilitator.pk, {"type": "question.hide", "id": "h1", "question": question.pk, "hidden": True})
+    apply_command(facilitator.pk, {"type": "question.hide", "id": "h2", "question": question.pk, "hidden": False})
+    anonymise_participants(Participant.objects.filter(pk=eva.pk), "Gelöschtes Konto")
+    logged = json.dumps(list(WorkshopEvent.objects.values_list("data", "public")), ensure_ascii=False)
+    assert "Echtname" not in logged
+    assert selectors.snapshot(workshop, facilitator)["questions"][0]["author_name"] == "Gelöschtes Konto"

@@ -38,9 +38,9 @@ def revoke_lost_facilitators(user_ids):
 # language, and translated where it is shown to people (the spreadsheet exports).
 DELETED_ACCOUNT_NAME = gettext_noop("Gelöschtes Konto")
 
-# Stored events that carry a display name: card events name the card's author (``author``),
-# a comment's event its writer, who sent it (the event's actor).
-CARD_NAME_EVENTS = ("card.added", "card.updated")
+# Stored events that carry a display name: card and question events name the author
+# (``author``), a comment's event its writer, who sent it (the event's actor).
+CARD_NAME_EVENTS = ("card.added", "card.updated", "question.added", "question.updated")
 ACTOR_NAME_EVENTS = ("comment.added",)
 
 
@@ -105,13 +105,17 @@ def _rename_in_events(workshop_ids, names, lock=False):
             Q(name__in=CARD_NAME_EVENTS, data__author__in=ids) | Q(name__in=ACTOR_NAME_EVENTS, actor_id__in=ids)
         )
         renamed, comments = [], {}
-        for event in events.only("pk", "workshop_id", "name", "data", "actor_id").iterator(chunk_size=500):
+        for event in events.only("pk", "workshop_id", "name", "data", "actor_id", "public").iterator(chunk_size=500):
             author = event.data.get("author") if event.name in CARD_NAME_EVENTS else event.actor_id
             if author in names and event.data.get("author_name") not in (None, names[author]):
                 event.data["author_name"] = names[author]
+                # A hidden question shown again: the others' form of the event names the author too.
+                public = (event.public or {}).get("data")
+                if isinstance(public, dict) and public.get("author") == author and public.get("author_name"):
+                    public["author_name"] = names[author]
                 renamed.append(event)
                 if event.name in ACTOR_NAME_EVENTS:
                     comments.setdefault(event.workshop_id, {})[event.data.get("id")] = names[author]
-        WorkshopEvent.objects.bulk_update(renamed, ["data"], batch_size=500)
+        WorkshopEvent.objects.bulk_update(renamed, ["data", "public"], batch_size=500)
     # The comments whose shown name changed, by workshop (still on the board or not): id -> name.
     return comments

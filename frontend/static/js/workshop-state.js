@@ -206,6 +206,9 @@ export class BoardState {
         for (const card of this.cards.values()) {
           if (card.author_name && names.has(card.author)) card.author_name = names.get(card.author);
         }
+        for (const question of this.questions?.values() || []) {
+          if (question.author_name && names.has(question.author)) question.author_name = names.get(question.author);
+        }
         const commentNames = new Map((data.comments || []).map((c) => [c.id, c.name]));
         for (const list of this.comments.values()) {
           for (const comment of list) {
