@@ -15,6 +15,7 @@ from participation import rules
 from participation.moderation_selectors import managed_processes
 
 from .actions import create_workshop, update_workshop
+from .agenda_forms import agenda_context
 from .api import visible_workshop, workshop_links
 from .forms import WorkshopForm
 from .models import WorkshopState
@@ -69,16 +70,21 @@ def manage(request, code):
         workshop = _managed_workshop(request, code)
     except SignIn:
         return redirect_to_login(request.get_full_path())
+    return render(request, "workshops/manage.html", manage_context(request, workshop))
+
+
+def manage_context(request, workshop):
+    """The manage page's context (also for the agenda form shown again with its errors)."""
     code = workshop.code
-    context = {
+    return {
         "workshop": workshop,
         "links": workshop_links(request, workshop),
         "urls": {
             "qr": reverse("api:workshop-qr", args=[code]),
             "export": reverse("api:workshop-export", args=[code]),
         },
+        **agenda_context(workshop),
     }
-    return render(request, "workshops/manage.html", context)
 
 
 @never_cache

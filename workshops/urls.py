@@ -3,7 +3,7 @@ facilitators' pages to create, look after and edit a workshop."""
 
 from django.urls import path
 
-from . import manage_views, record_views, views
+from . import agenda_views, manage_views, record_views, views
 
 urlpatterns = [
     path("", views.enter_code, name="enter"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<str:code>/verwaltung/", manage_views.manage, name="manage"),
     path("<str:code>/verwaltung/bearbeiten/", manage_views.edit, name="edit"),
     path("<str:code>/verwaltung/freigeben/", manage_views.go_live, name="go_live"),
+    path("<str:code>/verwaltung/ablauf/", agenda_views.agenda, name="agenda"),
     path("<str:code>/verwaltung/board.svg", record_views.board_record, {"fmt": "svg"}, name="board_svg"),
     path("<str:code>/verwaltung/board.png", record_views.board_record, {"fmt": "png"}, name="board_png"),
     path("<str:code>/verwaltung/board.pdf", record_views.board_record, {"fmt": "pdf"}, name="board_pdf"),

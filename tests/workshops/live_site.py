@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -34,9 +35,21 @@ BOOT_TIMEOUT = 20
 
 
 def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port; from the range LIVE_PORTS ("8400-8499") when set, so that parallel runs
+    on one machine keep to their own ports."""
+    low, _, high = os.environ.get("LIVE_PORTS", "").partition("-")
+    candidates = [0]
+    if low.isdigit() and high.isdigit():
+        # In random order: two servers started one after the other do not pick the same one.
+        candidates = random.sample(range(int(low), int(high) + 1), int(high) - int(low) + 1)
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise OSError(f"no free port in {os.environ.get('LIVE_PORTS')}")
 
 
 class LiveDatabase:

@@ -316,3 +316,57 @@ def test_the_agenda_and_timer_commands_are_exactly_once():
         apply_command(facilitator.pk, {"type": "timer.start", "id": "t", "seconds": 30})
     assert AgendaItem.objects.filter(workshop=workshop).count() == 1
     assert WorkshopEvent.objects.filter(workshop=workshop).count() == 2
+
+
+def test_the_agenda_is_prepared_on_the_manage_page():
+    from django.test import Client
+
+    from tests import factories
+    from workshops.actions import create_workshop
+
+    process = factories.make_process()
+    user = factories.make_facilitator(process)
+    workshop = create_workshop(user, process, "Vorbereitet")
+    browser = Client()
+    url = f"/w/{workshop.code}/verwaltung/ablauf/"
+    assert browser.post(url, {"op": "add", "title": "x", "minutes": "5"}).status_code == 302  # to the sign-in
+    browser.force_login(user)
+    for title, phase, minutes in (("Ideen sammeln", "collect", "10"), ("Clustern", "", "5")):
+        response = browser.post(url, {"op": "add", "title": title, "phase": phase, "minutes": minutes})
+        assert response.status_code == 302 and response["Location"].endswith("/verwaltung/#ws-agenda-manage")
+    first, second = AgendaItem.objects.filter(workshop=workshop).order_by("position")
+    assert (second.title, second.phase, second.minutes) == ("Clustern", "", 5)
+
+    browser.post(url, {"op": "down", "item": first.pk})
+    assert list(AgendaItem.objects.filter(workshop=workshop).order_by("position").values_list("pk", flat=True)) == [
+        second.pk,
+        first.pk,
+    ]
+    browser.post(url, {"op": "update", "item": second.pk, "title": "Clustern!", "phase": "cluster", "minutes": "7"})
+    second.refresh_from_db()
+    assert (second.title, second.phase, second.minutes) == ("Clustern!", "cluster", 7)
+
+    # A bad round is shown again with its errors; nothing changes.
+    seq = Workshop.objects.get(pk=workshop.pk).last_seq
+    response = browser.post(url, {"op": "add", "title": "", "minutes": "0"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page and "Ablauf in Runden" in page
+    response = browser.post(url, {"op": "update", "item": second.pk, "title": "y", "minutes": "999"}, follow=True)
+    assert "nicht geändert" in response.content.decode()
+    response = browser.post(url, {"op": "delete", "item": 99999999}, follow=True)
+    assert "gibt es nicht mehr" in response.content.decode()
+    assert Workshop.objects.get(pk=workshop.pk).last_seq == seq
+
+    browser.post(url, {"op": "delete", "item": first.pk})
+    assert list(AgendaItem.objects.filter(workshop=workshop).values_list("title", "position")) == [("Clustern!", 0)]
+    # Every change is an agenda.changed event without actor, as open consoles hear it.
+    events = WorkshopEvent.objects.filter(workshop=workshop, name="agenda.changed")
+    assert events.count() == 5 and not events.exclude(actor=None).exists()
+    page = browser.get(f"/w/{workshop.code}/verwaltung/").content.decode()
+    assert "Clustern!" in page and "Runde hinzufügen" in page
+
+    # Others do not reach it.
+    stranger = factories.make_facilitator(factories.make_process())
+    browser.force_login(stranger)
+    assert browser.post(url, {"op": "add", "title": "x", "minutes": "5"}).status_code == 404
