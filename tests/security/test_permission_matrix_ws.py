@@ -90,6 +90,7 @@ EXPECTED = {
     "question.unvote": PARTICIPANTS,
     "question.answer": MODERATORS,
     "question.hide": MODERATORS,
+    "clusters.suggest": MODERATORS,  # answered to the asking socket only, nothing logged
 }
 
 
@@ -256,6 +257,8 @@ class Setup:
             return {"card": self.card(), "text": "Kommentar"}
         if name == "cluster.add":
             return {"title": "Neues Thema"}
+        if name == "clusters.suggest":
+            return {}
         if name == "cluster.update":
             return {"cluster": self.cluster(), "title": "Umbenannt"}
         if name in ("cluster.delete", "cluster.promote"):

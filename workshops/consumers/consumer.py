@@ -278,6 +278,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
             outcome = await state.votes.submit(self.participant_id, command)
         else:
             outcome = await database(apply_command)(self.participant_id, command)
+        if outcome.reply is not None:
+            await self.send_json({**outcome.reply, "id": command_id})
         await self.send_json({"type": "ack", "id": command_id, "seq": outcome.seq, "duplicate": outcome.duplicate})
         if outcome.tally_poll:
             state.tallies.mark((self.workshop.pk, outcome.tally_poll))
