@@ -349,6 +349,24 @@ def picture_scale(picture):
     return min(1.0, PICTURE_MAX / max(picture.width, picture.height))
 
 
+def _dashed_box(draw, box, colour, width, dash, gap):
+    """A rectangle's outline in dashes (Pillow draws only solid lines)."""
+    left, top, right, bottom = box
+    edges = (((left, top), (right, top)), ((right, top), (right, bottom)))
+    edges += (((left, bottom), (right, bottom)), ((left, top), (left, bottom)))
+    for start, end in edges:
+        horizontal = start[1] == end[1]
+        length = (end[0] - start[0]) if horizontal else (end[1] - start[1])
+        position = 0.0
+        while position < length:
+            stop = min(position + dash, length)
+            if horizontal:
+                draw.line([(start[0] + position, start[1]), (start[0] + stop, start[1])], fill=colour, width=width)
+            else:
+                draw.line([(start[0], start[1] + position), (start[0], start[1] + stop)], fill=colour, width=width)
+            position = stop + gap
+
+
 def png(data):
     """The board as a PNG, drawn with Pillow from the same layout (at most PICTURE_MAX pixels a side)."""
     from PIL import Image, ImageDraw
@@ -361,13 +379,11 @@ def png(data):
     for shape in picture.shapes:
         if isinstance(shape, Rect):
             box = [shape.x * scale, shape.y * scale, (shape.x + shape.w) * scale, (shape.y + shape.h) * scale]
-            draw.rounded_rectangle(
-                box,
-                radius=shape.radius * scale,
-                fill=shape.fill,
-                outline=shape.stroke,
-                width=max(1, round(shape.width * scale)),
-            )
+            edge = max(1, round(shape.width * scale))
+            outline = None if shape.dashed else shape.stroke
+            draw.rounded_rectangle(box, radius=shape.radius * scale, fill=shape.fill, outline=outline, width=edge)
+            if shape.dashed:
+                _dashed_box(draw, box, shape.stroke, edge, 12 * scale, 8 * scale)
         else:
             font = _font(max(6, round(shape.size * scale)), shape.bold)
             for index, line in enumerate(shape.lines):

@@ -114,10 +114,11 @@ function cardItem(card) {
 
 const byPlace = (a, b) => (a.y ?? 0) - (b.y ?? 0) || (a.x ?? 0) - (b.x ?? 0) || a.id - b.id;
 
-function clusterArea(title, cards, id = null) {
+function clusterArea(title, cards, id = null, group = null) {
   return h(
     "section",
     { class: "ws-pcluster", dataset: id ? { cluster: id } : {}, "aria-label": title },
+    group ? h("p", { class: "ws-pcluster__group", text: p("timer_group", { name: group.name }) }) : null,
     h(
       "h3",
       { class: "ws-pcluster__title" },
@@ -137,6 +138,7 @@ function renderBoard() {
       cluster.title,
       cards.filter((card) => card.cluster === cluster.id),
       cluster.id,
+      cluster.group ? extra.groups.get(cluster.group) : null,
     ),
   );
   const loose = cards.filter((card) => !known.has(card.cluster));
