@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from tests.workshops.live_site import LiveClient
 
 from .test_axe_pages import assert_accessible
+from .test_screenshots import shoot
 from .test_workshop_browser import add_card, join, login
 
 pytestmark = pytest.mark.browser
@@ -104,6 +105,9 @@ def test_breakout_groups_from_start_to_return(live, new_context):
     expect(group_verkehr.locator(".ws-breakout__timer")).to_contain_text("Zeit der Gruppe: noch")
     assert_accessible(console, "console with breakout groups running")
     assert_accessible(bob, "board in a breakout group")
+    panel.scroll_into_view_if_needed()
+    shoot(console, "workshop-breakout-console")
+    shoot(alice, "workshop-breakout-board")
 
     # Back to the plenary: the boxes go, everyone sees every card, the cluster stayed in place.
     panel.get_by_role("button", name="Gruppen beenden, zurück ins Plenum").click()

@@ -22,6 +22,7 @@ from ..models import (
     TimerState,
 )
 from ..presence import online_q
+from ..tools_data import epoch_ms, timer_data
 from .base import CommandError, _id, _require_facilitator, _require_writer
 
 GROUPS_MIN = 2
@@ -195,8 +196,6 @@ def breakout_end(ctx, command):
     ctx.workshop.breakout_mode = ""
     ctx.emit("breakout.ended", {"groups": groups})
     # Their timers stop: nobody works against a group's clock any more.
-    from .tools import epoch_ms, timer_data  # the timer's own module (``timer.*``)
-
     now = timezone.now()
     for timer in Timer.objects.filter(group_id__in=groups).exclude(state=TimerState.STOPPED):
         timer.state, timer.ends_at, timer.remaining_ms = TimerState.STOPPED, None, 0

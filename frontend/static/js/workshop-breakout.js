@@ -40,16 +40,18 @@ function clock(ms) {
   return `${String(minutes).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-// What is left of a timer now; a running timer counts down from when its frame arrived.
-function remainingMs(timer) {
+// What is left of a timer now: on the server's clock where the tools module keeps one
+// (state.clock, corrected by server_now), else counted down from when its frame arrived.
+function remainingMs(timer, clock) {
   if (!timer) return 0;
-  if (timer.state === "running") return Math.max(0, timer.remaining_ms - (Date.now() - timer.receivedAt));
-  return timer.remaining_ms || 0;
+  if (timer.state !== "running") return timer.remaining_ms || 0;
+  if (clock && typeof timer.ends_at === "number") return Math.max(0, timer.ends_at - clock.now());
+  return Math.max(0, timer.remaining_ms - (Date.now() - (timer.receivedAt ?? Date.now())));
 }
 
-function timerText(timer) {
+function timerText(timer, clock) {
   if (!timer || timer.state === "stopped") return bt("timer_not_running");
-  const left = remainingMs(timer);
+  const left = remainingMs(timer, clock);
   if (timer.state === "paused") return bt("timer_paused", { time: clock(left) });
   return left > 0 ? bt("timer_running", { time: clock(left) }) : bt("timer_up");
 }
@@ -99,6 +101,15 @@ export class Breakout {
     const id = this.state.you?.group;
     const group = id ? this.state.groups.get(id) : null;
     return group?.active ? group : null;
+  }
+
+  // A group's timer: from the tools module's timers where it runs, else as heard here.
+  timerOf(id) {
+    return this.state.timers?.get?.(id) ?? this.state.groupTimers.get(id);
+  }
+
+  groupTimerText(id) {
+    return timerText(this.timerOf(id), this.state.clock);
   }
 
   activeGroups() {
@@ -154,7 +165,7 @@ export class Breakout {
 
   tick() {
     if (!this.state.loaded) return;
-    const running = [...this.state.groupTimers.values()].some((timer) => timer.state === "running");
+    const running = [...this.state.groups.values()].some((g) => g.active && this.timerOf(g.id)?.state === "running");
     if (running) this.renderTimers();
   }
 
@@ -169,10 +180,10 @@ export class Breakout {
   renderTimers() {
     if (this.box && !this.box.hidden) {
       const mine = this.myGroup();
-      if (mine) this.timer.textContent = timerText(this.state.groupTimers.get(mine.id));
+      if (mine) this.timer.textContent = this.groupTimerText(mine.id);
     }
     for (const el of this.console?.querySelectorAll("[data-group-timer]") || []) {
-      el.textContent = timerText(this.state.groupTimers.get(Number(el.dataset.groupTimer)));
+      el.textContent = this.groupTimerText(Number(el.dataset.groupTimer));
     }
   }
 
@@ -192,7 +203,7 @@ export class Breakout {
     this.members.hidden = !mine;
     this.members.textContent = others.length ? bt("with_people", { names: others.join(", ") }) : bt("alone");
     this.timer.hidden = !mine;
-    if (mine) this.timer.textContent = timerText(state.groupTimers.get(mine.id));
+    if (mine) this.timer.textContent = this.groupTimerText(mine.id);
     this.goto.hidden = !mine || !this.view.canvas;
     this.all.closest(".ws-choice").hidden = !mine;
     this.all.checked = this.showAll;
@@ -290,7 +301,7 @@ export class Breakout {
     redraw(this.groupsList, this.sigs.groups, groupSig, () => groups.map((g) => this.groupItem(g, cardsOf.get(g.id))));
     this.renderTimers();
     for (const group of groups) {
-      const timer = state.groupTimers.get(group.id);
+      const timer = this.timerOf(group.id);
       const active = timer && (timer.state === "running" || timer.state === "paused");
       const stop = this.groupsList.querySelector(`[data-key="stop-${group.id}"]`);
       if (stop) stop.hidden = !active;
