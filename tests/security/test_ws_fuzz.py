@@ -97,6 +97,12 @@ FIELDS = [
     "names",
     "group",
     "participant",
+    "minutes",
+    "seconds",
+    "item",
+    "position",
+    "target",
+    "view",
 ]
 TOTALS = {"frames": 0, "acks": 0, "errors": {}}
 
@@ -283,6 +289,12 @@ def near_valid(ids):
         "names": st.lists(text, max_size=4) | wild,
         "group": any_id | st.none(),
         "participant": any_id,
+        "minutes": st.integers(min_value=-1, max_value=200) | st.floats(allow_nan=True) | wild,
+        "seconds": st.integers(min_value=-11_000, max_value=11_000) | wild,
+        "item": any_id,
+        "position": st.integers(min_value=-1, max_value=5) | wild,
+        "target": any_id,
+        "view": st.sampled_from(["board", "poll", "words", "qa", "timer", "agenda", "kino"]) | wild,
     }
     fields = st.dictionaries(st.sampled_from(sorted(good)), st.none(), max_size=4).flatmap(
         lambda names: st.fixed_dictionaries({name: good[name] for name in names})

@@ -95,6 +95,8 @@ async def test_timer_refusals_change_nothing():
         ("timer.start", {"minutes": 181}, "invalid"),
         ("timer.start", {"seconds": True}, "invalid"),
         ("timer.start", {"minutes": "5"}, "invalid"),
+        ("timer.start", {"minutes": 1e308}, "invalid"),
+        ("timer.start", {"seconds": 2**53 - 1}, "invalid"),
         ("timer.start", {"minutes": 5, "group": 999999}, "not_found"),
         ("timer.start", {"minutes": 5, "group": "x"}, "invalid"),
     ]

@@ -57,8 +57,8 @@ def _duration_ms(command):
         raise CommandError("invalid", "Give either 'minutes' or 'seconds'.")
     name = "minutes" if has_minutes else "seconds"
     value = command[name]
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise CommandError("invalid", f"'{name}' must be a number.")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not -1e9 < value < 1e9:
+        raise CommandError("invalid", "A timer runs from 1 second to 3 hours.")
     duration = round(value * (60_000 if has_minutes else 1000))
     if not 1000 <= duration <= TIMER_MAX_MS:
         raise CommandError("invalid", "A timer runs from 1 second to 3 hours.")
