@@ -259,7 +259,9 @@ def personal_snapshot(participant, polls=True, cards=True, workshop=None, questi
         else []
     )
     # Q&A: the questions one upvoted and those one asked (anonymous ones too, to mark them "yours").
-    upvotes = QuestionVote.objects.filter(participant=participant).values_list("question_id", flat=True) if questions else []
+    upvotes = (
+        QuestionVote.objects.filter(participant=participant).values_list("question_id", flat=True) if questions else []
+    )
     asked = Question.objects.filter(author=participant).values_list("id", flat=True) if questions else []
     mine = []
     if workshop is not None and workshop.brainwriting:

@@ -290,3 +290,31 @@ def test_a_deleted_account_is_renamed_in_the_questions_and_their_logged_events()
     logged = json.dumps(list(WorkshopEvent.objects.values_list("data", "public")), ensure_ascii=False)
     assert "Echtname" not in logged
     assert selectors.snapshot(workshop, facilitator)["questions"][0]["author_name"] == "Gelöschtes Konto"
+
+
+@db
+def test_words_votes_in_one_batch_are_checked_and_stored_cleaned():
+    from tests import factories
+    from workshops.actions import CommandError, apply_command, apply_votes, create_workshop, join_workshop
+    from workshops.models import Poll, PollVote
+
+    process = factories.make_process()
+    user = factories.make_facilitator(process)
+    workshop = create_workshop(user, process, "Batch")
+    facilitator = join_workshop(workshop, user, "Mo", ParticipantRole.FACILITATOR)
+    anna = join_workshop(workshop, None, "Anna", ParticipantRole.EXPERT)
+    ben = join_workshop(workshop, None, "Ben", ParticipantRole.EXPERT)
+    apply_command(facilitator.pk, {"type": "poll.create", "id": "p", "question": "Wort?", "kind": "words"})
+    poll = Poll.objects.get()
+    apply_command(facilitator.pk, {"type": "poll.open", "id": "o", "poll": poll.pk})
+    results = apply_votes(
+        [
+            (anna.pk, {"type": "poll.vote", "id": "a1", "poll": poll.pk, "choice": ["  Klima ", "KLIMA", "Bus!"]}),
+            (ben.pk, {"type": "poll.vote", "id": "b1", "poll": poll.pk, "choice": ["x" * 41]}),
+            (ben.pk, {"type": "poll.vote", "id": "b2", "poll": poll.pk, "choice": ["Klima"]}),
+        ]
+    )
+    assert [type(r).__name__ for r in results] == ["Outcome", "CommandError", "Outcome"]
+    assert isinstance(results[1], CommandError) and results[1].code == "invalid"
+    assert PollVote.objects.get(participant=anna).choice == ["Klima", "Bus"]
+    assert selectors.poll_tally(poll)["options"] == [{"word": "Klima", "value": 2}, {"word": "Bus", "value": 1}]
