@@ -131,6 +131,7 @@ export class BoardCanvas {
       if (!this.touched) requestAnimationFrame(() => this.fit());
     } else {
       this.closeMenu(false);
+      if (this.state.loaded) this.view.render(); // the list is not drawn while hidden
     }
   }
 
@@ -576,7 +577,8 @@ export class BoardCanvas {
   // Keeps a focused card or label inside the visible part of the board.
   revealFocused(target) {
     const item = target.closest?.(".wc-card, .wc-cluster__label");
-    if (!item || this.mode !== "canvas") return;
+    // Only keyboard focus: a press with the mouse or a finger must not move the view under it.
+    if (!item || this.mode !== "canvas" || !item.matches(":focus-visible")) return;
     const vp = this.viewport.getBoundingClientRect();
     const rect = item.getBoundingClientRect();
     let dx = 0;

@@ -47,9 +47,15 @@ export function choices(name) {
   return STRINGS.choices?.[name] ?? {};
 }
 
+// Formatters are made once per language and precision: making one costs more than
+// formatting (a board with 500 cards formats thousands of numbers).
+const FORMATTERS = new Map();
+
 export function formatNumber(value, digits = 0) {
   const lang = document.documentElement.lang || "de";
-  return new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(value);
+  const key = `${lang}:${digits}`;
+  if (!FORMATTERS.has(key)) FORMATTERS.set(key, new Intl.NumberFormat(lang, { maximumFractionDigits: digits }));
+  return FORMATTERS.get(key).format(value);
 }
 
 // The socket's address on this page's host; without a ticket the session is used.

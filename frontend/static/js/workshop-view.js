@@ -328,7 +328,13 @@ export class BoardView {
     if (!this.state.loaded) return;
     this.renderStatus();
     this.renderAddForm();
-    keepFocus(() => this.renderBoard());
+    // The list is drawn only while it is shown: behind the canvas, 500 hidden list cards
+    // cost more than the canvas itself. Switching to it draws it (workshop-canvas.js).
+    if (this.el.board?.hidden) {
+      if (this.el.boardEmpty) this.el.boardEmpty.hidden = this.state.cards.size + this.pendingCards.size > 0;
+    } else {
+      keepFocus(() => this.renderBoard());
+    }
     keepFocus(() => this.renderPolls());
     for (const listener of this.listeners) listener(this.state);
   }
@@ -376,7 +382,10 @@ export class BoardView {
     const clusters = this.clusterOrder().filter(shown);
     const groups = new Map(clusters.map((c) => [String(c.id), []]));
     groups.set(NO_CLUSTER, []);
-    const cards = [...this.state.cards.values()].filter(shown).sort((a, b) => a.id - b.id);
+    // Pinned cards first in their section, then in the order they were written.
+    const cards = [...this.state.cards.values()]
+      .filter(shown)
+      .sort((a, b) => Number(Boolean(b.pinned)) - Number(Boolean(a.pinned)) || a.id - b.id);
     for (const card of cards) {
       const key = card.cluster && groups.has(String(card.cluster)) ? String(card.cluster) : NO_CLUSTER;
       groups.get(key).push(card);
