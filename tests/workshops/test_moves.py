@@ -309,3 +309,73 @@ async def test_a_drag_without_an_id_gets_no_answer_unless_refused():
     error = await f.wait_for(lambda frame: frame["type"] in ("ack", "error"))
     assert error["code"] == "invalid" and error["id"] is None
     await f.close()
+
+
+def test_drops_in_one_batch_each_get_their_event_receipt_and_answer():
+    from tests import factories
+    from workshops.actions import CommandError, apply_moves, create_workshop, join_workshop
+
+    process = factories.make_process()
+    user = factories.make_facilitator(process)
+    workshop = create_workshop(user, process, "Stapel")
+    facilitator = join_workshop(workshop, user, "Moderation", ParticipantRole.FACILITATOR)
+    anna = join_workshop(workshop, None, "Anna", ParticipantRole.EXPERT)
+    beamer = join_workshop(workshop, None, "Beamer", ParticipantRole.OBSERVER)
+    cards = [Card.objects.create(workshop=workshop, author=facilitator, text=f"Idee {n}") for n in range(3)]
+    Card.objects.filter(pk=cards[2].pk).update(locked=True)
+    batch = [
+        (anna.pk, {"type": "card.move", "id": "a1", "card": cards[0].pk, "x": 10, "y": 10}),
+        (beamer.pk, {"type": "card.move", "id": "b1", "card": cards[0].pk, "x": 99, "y": 99}),  # observer
+        (anna.pk, {"type": "card.move", "id": "a2", "card": cards[2].pk, "x": 99, "y": 99}),  # locked
+        (facilitator.pk, {"type": "card.move", "id": "f1", "card": cards[1].pk, "x": 20, "y": 20}),
+        (anna.pk, {"type": "card.move", "id": "a1", "card": cards[0].pk, "x": 50, "y": 50}),  # a twin of a1
+        (anna.pk, {"type": "card.move", "card": cards[0].pk, "x": 1, "y": 1}),  # no id
+    ]
+    results = apply_moves(batch)
+    assert [r.code if isinstance(r, CommandError) else (r.seq, r.duplicate) for r in results] == [
+        (1, False),
+        "forbidden",
+        "locked",
+        (2, False),
+        (1, True),
+        "invalid",
+    ]
+    assert [(c.x, c.y) for c in Card.objects.filter(pk__in=[c.pk for c in cards]).order_by("pk")] == [
+        (10, 10),
+        (20, 20),
+        (0, 0),
+    ]
+    workshop.refresh_from_db()
+    assert workshop.last_seq == 2
+    assert list(workshop.events.order_by("seq").values_list("seq", "name")) == [(1, "card.moved"), (2, "card.moved")]
+    # Again later: duplicates, nothing applied twice.
+    again = apply_moves(batch[:1] + batch[3:4])
+    assert [(r.seq, r.duplicate) for r in again] == [(1, True), (2, True)]
+
+
+async def test_a_storm_of_drops_from_many_sockets_is_applied_once_each_in_seq_order():
+    workshop, facilitator = await setup_workshop()
+    people = [await add_participant(workshop, f"Person {n}") for n in range(8)]
+    cards = [await make_card(workshop, facilitator) for _ in people]
+    clients = [(await connect_ready(workshop, person))[0] for person in people]
+    for round_ in range(3):
+        for n, client in enumerate(clients):
+            await client.ws.send_json_to(
+                {"type": "card.move", "id": f"m{round_}", "card": cards[n].pk, "x": round_, "y": n}
+            )
+    for client in clients:
+        answers = [await client.wait_for(lambda f: f.get("type") in ("ack", "error"), 15) for _ in range(3)]
+        assert all(a["type"] == "ack" and not a["duplicate"] for a in answers), answers
+    watcher = clients[0]
+
+    def seqs():
+        return [f["seq"] for f in watcher.frames if f.get("name") == "card.moved"]
+
+    while len(seqs()) < 24:
+        await watcher.event("card.moved", timeout=15)
+    assert seqs() == list(range(1, 25))
+    positions, _, last_seq = await board(workshop)
+    assert last_seq == 24
+    assert all(positions[card.pk][:2] == (2, n) for n, card in enumerate(cards))
+    for client in clients:
+        await client.close()

@@ -9,7 +9,7 @@ What the rest of the project uses is importable from here.
 
 from .base import CommandError, Context, Outcome, check_command_id, rights_revoked
 from .commands import HANDLERS, TRANSIENT, UNLOGGED, apply_command
-from .moves import drag_refusal, drag_rules
+from .moves import apply_moves, drag_refusal, drag_rules
 from .participants import DELETED_ACCOUNT_NAME, anonymise_participants, revoke_lost_facilitators
 from .polls import apply_votes, check_vote
 from .workshop import EDITABLE_FIELDS, create_workshop, join_workshop, update_workshop
@@ -25,6 +25,7 @@ __all__ = [
     "Outcome",
     "anonymise_participants",
     "apply_command",
+    "apply_moves",
     "apply_votes",
     "check_command_id",
     "check_vote",

@@ -5,18 +5,25 @@ Only the drop is logged: a drag is a hint to the other screens that never reache
 log (``consumers.dragging``), so a late joiner and a resync see exactly the logged positions.
 """
 
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from ..models import Card, Phase, Workshop, WorkshopState
+from .. import broadcast
+from ..models import Card, CommandReceipt, Participant, Phase, Workshop, WorkshopState
 from .base import (
     BOARD_PHASES,
     COORDINATE_LIMIT,
     CommandError,
+    Context,
+    Outcome,
     _card,
     _cluster,
     _number,
     _require_board_open,
     _require_cluster_rights,
+    check_command_id,
+    rights_revoked,
 )
 from .cardtools import emit_card_event
 
@@ -39,7 +46,7 @@ def _size(command, name, current):
 def card_move(ctx, command):
     """A card dropped at (x, y), into a cluster or out of one. Experts may move any card
     that is not locked; changing a card's cluster is clustering: its author, or whoever may
-    manage clusters."""
+    manage clusters. Every check comes before the one write (``apply_moves`` relies on it)."""
     _require_board_open(ctx)
     card = _card(ctx, command)  # a private or hidden card is not_found for those who may not see it
     if card.locked and not ctx.participant.is_facilitator:
@@ -51,7 +58,7 @@ def card_move(ctx, command):
         cluster_id = cluster.pk if cluster is not None else None
         if cluster_id != card.cluster_id and card.author_id != ctx.participant.pk:
             _require_cluster_rights(ctx)
-    Card.objects.filter(pk=card.pk).update(x=x, y=y, cluster_id=cluster_id)
+    Card.objects.filter(pk=card.pk).update(x=x, y=y, cluster_id=cluster_id, updated=timezone.now())
     card.x, card.y, card.cluster_id = x, y, cluster_id
     # A private card's move reaches its author, a hidden card's the facilitators.
     emit_card_event(ctx, card, "card.moved", {"id": card.pk, "x": x, "y": y, "cluster": cluster_id})
@@ -88,6 +95,81 @@ def _clamp_cards(cluster):
     for axis in ("x", "y"):
         Card.objects.filter(cluster=cluster, **{f"{axis}__gt": COORDINATE_LIMIT}).update(**{axis: COORDINATE_LIMIT})
         Card.objects.filter(cluster=cluster, **{f"{axis}__lt": -COORDINATE_LIMIT}).update(**{axis: -COORDINATE_LIMIT})
+
+
+# --- drops in batches ----------------------------------------------------------------
+
+
+def apply_moves(items):
+    """Apply many ``card.move`` commands ``[(participant id, command), ...]`` in one
+    transaction, under one lock of each workshop row: in a storm of drops the lock is taken
+    once per batch instead of once per drop. Each command gets its own event (the next seq),
+    receipt and answer, exactly as through ``apply_command``; returns an Outcome or a
+    CommandError per item, in order. A refused move wrote nothing (``card_move`` checks
+    everything first), so it needs no savepoint."""
+    for attempt in range(2):
+        try:
+            return _apply_moves_once(items)
+        except (IntegrityError, OperationalError):
+            # A twin command id committed by another process meanwhile (or a deadlock with
+            # another batch): nothing was written; the retry sees the twin as a duplicate.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _apply_moves_once(items):
+    results = [None] * len(items)
+    command_ids = {}
+    for index, (_participant_id, command) in enumerate(items):
+        try:
+            command_ids[index] = check_command_id(command)
+        except CommandError as error:
+            results[index] = error
+    if not command_ids:
+        return results
+    with transaction.atomic():
+        participant_ids = {items[index][0] for index in command_ids}
+        seen = {
+            (participant, command_id): seq
+            for participant, command_id, seq in CommandReceipt.objects.filter(
+                participant_id__in=participant_ids, command_id__in=set(command_ids.values())
+            ).values_list("participant_id", "command_id", "seq")
+        }
+        participants = Participant.objects.in_bulk(participant_ids)
+        workshop_ids = sorted({p.workshop_id for p in participants.values()})
+        # In key order, so that two batches cannot deadlock.
+        workshops = Workshop.objects.select_for_update().order_by("pk").in_bulk(workshop_ids)
+        receipts, events, changed = [], {}, set()
+        for index, command_id in command_ids.items():
+            participant_id, command = items[index]
+            if (participant_id, command_id) in seen:
+                results[index] = Outcome(seq=seen[(participant_id, command_id)], duplicate=True)
+                continue
+            participant = participants.get(participant_id)
+            try:
+                if participant is None:
+                    raise CommandError("forbidden", "You are not a participant of this workshop.")
+                workshop = participant.workshop = workshops[participant.workshop_id]
+                if rights_revoked(participant, workshop):
+                    raise CommandError("revoked", "Your rights in this workshop have ended; nothing was changed.")
+                ctx = Context(workshop, participant)
+                card_move(ctx, command)
+            except CommandError as error:
+                results[index] = error
+                continue
+            seq = ctx.events[-1]["seq"]
+            seen[(participant_id, command_id)] = seq
+            receipts.append(CommandReceipt(participant_id=participant_id, command_id=command_id, seq=seq))
+            events.setdefault(workshop.pk, []).extend(ctx.events)
+            changed.add(workshop.pk)
+            results[index] = Outcome(seq=seq, events=ctx.events)
+        CommandReceipt.objects.bulk_create(receipts)
+        for workshop_id in changed:
+            Workshop.objects.filter(pk=workshop_id).update(last_seq=workshops[workshop_id].last_seq)
+        for workshop_id, workshop_events in events.items():
+            transaction.on_commit(lambda w=workshop_id, e=workshop_events: broadcast.send_events(w, e))
+    return results
 
 
 # --- drags: checked against a cached view of the board, never written -----------------

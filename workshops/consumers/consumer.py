@@ -276,6 +276,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         state = loop_state()
         if command["type"] == "poll.vote":
             outcome = await state.votes.submit(self.participant_id, command)
+        elif command["type"] == "card.move":
+            outcome = await self.hub.moving.drops.submit(self.participant_id, command)  # in batches
         else:
             outcome = await database(apply_command)(self.participant_id, command)
         if outcome.reply is not None:

@@ -22,7 +22,7 @@ import logging
 import time
 
 from .. import broadcast
-from ..actions import drag_refusal, drag_rules
+from ..actions import CommandError, apply_moves, drag_refusal, drag_rules
 from ..frames import encode
 from ..redis_layer import raise_if_cancelling
 from .coalescing import spawn
@@ -37,6 +37,7 @@ RULES_MAX_AGE = 1.0
 # A card the view does not know may have been added since: read again if the view is older.
 RULES_UNKNOWN_CARD_AGE = 0.2
 SETTLED_FOR = 0.15
+MOVE_BATCH_MAX = 200
 # Events that fix a card's position for good.
 SETTLING = {"card.moved", "card.deleted", "cluster.moved", "cards.merged"}
 # Events after which the drags' view of the board is read again (cards added, locked,
@@ -92,8 +93,53 @@ async def receive_drag(consumer, command, command_id):
         await consumer.send_json({"type": "ack", "id": command_id, "seq": None, "duplicate": False})
 
 
+class MoveBatcher:
+    """A hub's drops (``card.move``), written in batches (``actions.apply_moves``): one batch
+    at a time per workshop and process, and whatever arrives meanwhile goes into the next
+    one. An idle hub writes a drop at once; in a storm the batches grow with the queue, and
+    the workshop's lock is taken once per batch rather than once per drop."""
+
+    def __init__(self):
+        self.pending = []
+        self.running = None
+
+    async def submit(self, participant_id, command):
+        future = asyncio.get_running_loop().create_future()
+        self.pending.append((participant_id, command, future))
+        if self.running is None:
+            self.running = spawn(self._run())
+        return await future
+
+    async def _run(self):
+        batch = []
+        try:
+            while self.pending:
+                batch, self.pending = self.pending[:MOVE_BATCH_MAX], self.pending[MOVE_BATCH_MAX:]
+                try:
+                    results = await database(apply_moves)([(pid, command) for pid, command, _future in batch])
+                except Exception as error:  # nothing was written; each gets server_error
+                    raise_if_cancelling(error)
+                    log.exception("a batch of %d moves failed", len(batch))
+                    results = [error] * len(batch)
+                for (_pid, _command, future), result in zip(batch, results, strict=True):
+                    if future.done():
+                        continue
+                    if isinstance(result, Exception):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self.running = None
+            # Cancelled (the process stops): nobody waits for an answer that never comes.
+            for _pid, _command, future in [*batch, *self.pending]:
+                if not future.done():
+                    future.set_exception(CommandError("server_error", "The move could not be applied; retry."))
+            self.pending = []
+
+
 class Moving:
-    """A hub's drags: its sockets' drags on their way out, everyone's on their way in."""
+    """A hub's drags: its sockets' drags on their way out, everyone's on their way in; and
+    its drops, in batches (``MoveBatcher``)."""
 
     def __init__(self, hub):
         self.hub = hub
@@ -107,6 +153,7 @@ class Moving:
         self.timers = {"out": None, "in": None}
         self.last = {"out": 0.0, "in": 0.0}
         self.writing = None
+        self.drops = MoveBatcher()
 
     # --- the rights' view of the board ---------------------------------------------------
 
