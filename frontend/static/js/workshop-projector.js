@@ -153,7 +153,9 @@ function fitBoard() {
   if (extra.view !== "board") return;
   let scale = BOARD_SCALE_MAX;
   el.board.style.setProperty("--pscale", scale);
-  while (el.board.scrollHeight > el.board.clientHeight + 1 && scale > BOARD_SCALE_MIN) {
+  const overflowing = () =>
+    el.board.scrollHeight > el.board.clientHeight + 1 || el.board.scrollWidth > el.board.clientWidth + 1;
+  while (overflowing() && scale > BOARD_SCALE_MIN) {
     scale = Math.max(BOARD_SCALE_MIN, scale - (scale > 1 ? 0.1 : 0.05));
     el.board.style.setProperty("--pscale", scale.toFixed(2));
   }
