@@ -189,6 +189,9 @@ async def storm(size, urls, args, cards, participant_ids, database_board, pids):
             table_mark, fanout.process_cpu_table(), {*pids, os.getpid()}, wall
         )
         result["frames_received"] = run.frames - frames_mark
+        # Less at the mercy of the machine's other load than the latencies: CPU per frame received.
+        server_cpu = sum(fanout.cpu_seconds(p) - cpu_mark[p] for p in pids)
+        result["server_cpu_us_per_frame"] = round(1e6 * server_cpu / max(1, result["frames_received"]), 1)
         await asyncio.sleep(0.5)  # acks trailing the last events
 
         result["drags_sent"] = len(drags)
@@ -339,6 +342,7 @@ def line(r):
         f"| {d['p50']} / {d['p95']} / {d['p99']} | {e['p50']} / {e['p95']} / {e['p99']} "
         f"| {g['p50']} / {g['p95']} / {g['p99']} | {r['moving_frames_per_client_per_s']} "
         f"| {r['lost']} ({r['boards_unlike_database']} boards unlike the database) "
+        f"| {r.get('server_cpu_us_per_frame')} "
         f"| {r['errors_by_code'] or 0} | {r['machine_busy_before_pct']} → {r['machine_busy_pct']} |"
     )
 
