@@ -42,16 +42,16 @@ function clock(ms) {
 
 // What is left of a timer now: on the server's clock where the tools module keeps one
 // (state.clock, corrected by server_now), else counted down from when its frame arrived.
-function remainingMs(timer, clock) {
+function remainingMs(timer, serverClock) {
   if (!timer) return 0;
   if (timer.state !== "running") return timer.remaining_ms || 0;
-  if (clock && typeof timer.ends_at === "number") return Math.max(0, timer.ends_at - clock.now());
+  if (serverClock && typeof timer.ends_at === "number") return Math.max(0, timer.ends_at - serverClock.now());
   return Math.max(0, timer.remaining_ms - (Date.now() - (timer.receivedAt ?? Date.now())));
 }
 
-function timerText(timer, clock) {
+function timerText(timer, serverClock) {
   if (!timer || timer.state === "stopped") return bt("timer_not_running");
-  const left = remainingMs(timer, clock);
+  const left = remainingMs(timer, serverClock);
   if (timer.state === "paused") return bt("timer_paused", { time: clock(left) });
   return left > 0 ? bt("timer_running", { time: clock(left) }) : bt("timer_up");
 }
