@@ -139,6 +139,7 @@ def measure_board(args, base, code):
         context.add_init_script("localStorage.setItem('workshop-board-view', 'canvas')")
         page = context.new_page()
         page.set_default_timeout(120_000)
+        page.on("framenavigated", lambda frame: print(f"navigated to {frame.url}", file=sys.stderr))
         page.goto(f"{base}/w/{code}/")
         page.get_by_label("Ihr Name").fill("Telefon")
         cdp = context.new_cdp_session(page)

@@ -16,7 +16,7 @@ const KEY_IDLE_MS = 400;
 const KEY_STEP = 20;
 const KEY_STEP_BIG = 100;
 const MOVING_STALE_MS = 2500; // someone else's drag without news for this long is over
-const ZOOM_MIN = 0.1;
+const ZOOM_MIN = 0.03;
 const ZOOM_MAX = 2.5;
 const ZOOM_STEP = 1.25;
 const DRAG_THRESHOLD = 5; // px on screen before a press becomes a drag
@@ -163,6 +163,9 @@ export class BoardCanvas {
         if (!event.ctrlKey && !event.metaKey) return; // a plain wheel scrolls the page
         event.preventDefault();
         const [x, y] = this.local(event);
+        this.gesture(true);
+        clearTimeout(this.wheelTimer);
+        this.wheelTimer = setTimeout(() => this.gesture(false), 250);
         this.zoomAt(this.zoom * Math.exp(-event.deltaY / 300), x, y);
       },
       { passive: false },
@@ -592,6 +595,12 @@ export class BoardCanvas {
 
   // --- pointer: drag cards and clusters, pan and pinch the background ------------------
 
+  // During a pan or pinch the layer is its own compositor layer, so each frame only moves
+  // a picture of it; afterwards it is drawn once, sharp, at the new scale.
+  gesture(on) {
+    this.layer.classList.toggle("wc-layer--gesture", on);
+  }
+
   pointerDown(event) {
     if (event.button !== 0 && event.pointerType === "mouse") return;
     if (event.target.closest(".wc-menu")) return;
@@ -619,6 +628,7 @@ export class BoardCanvas {
     }
     // The background (or anything with space held): pan, and with two fingers pinch.
     event.preventDefault();
+    this.gesture(true);
     this.viewport.setPointerCapture?.(event.pointerId);
     this.pointers.set(event.pointerId, { x, y });
     this.pinch = null;
@@ -694,6 +704,7 @@ export class BoardCanvas {
     }
     this.pointers.delete(event.pointerId);
     if (this.pointers.size < 2) this.pinch = null;
+    if (this.pointers.size === 0) this.gesture(false);
   }
 
   dragElement(drag = this.drag) {
