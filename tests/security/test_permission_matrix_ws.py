@@ -325,7 +325,11 @@ async def test_who_may_not_join_is_closed_with_4401(role):
 
 
 @pytest.mark.parametrize("role", CONNECTED)
-async def test_each_command_as_each_role(role):
+async def test_each_command_as_each_role(role, monkeypatch):
+    # Every command goes over one socket, faster than its rate limit allows (tested on its own).
+    from workshops.consumers import consumer
+
+    monkeypatch.setattr(consumer, "RATE_BURST", 1000)
     setup = await database_sync_to_async(Setup)()
     ws, socket, code = await open_socket(setup, role)
     assert socket is not None, f"{role} was closed with {code}"
@@ -365,7 +369,10 @@ def foreign_tools(setup):
     return setup.there.agenda_items.latest("pk").pk, group.pk
 
 
-async def test_ids_of_another_workshop_are_not_found_even_for_its_facilitator():
+async def test_ids_of_another_workshop_are_not_found_even_for_its_facilitator(monkeypatch):
+    from workshops.consumers import consumer
+
+    monkeypatch.setattr(consumer, "RATE_BURST", 1000)  # many commands on one socket, as above
     setup = await database_sync_to_async(Setup)()
     card = await database_sync_to_async(setup.card)(workshop=setup.there)
     cluster = await database_sync_to_async(setup.cluster)(setup.other_moderator)
