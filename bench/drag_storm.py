@@ -351,7 +351,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=30.0, help="how long the storm lasts")
-    parser.add_argument("--drag-interval", type=float, default=0.08, help="seconds between two drags")
+    parser.add_argument("--drag-interval", type=float, default=0.1, help="seconds between two drags")
     parser.add_argument("--drag-length", type=float, default=1.0, help="seconds a drag lasts before the drop")
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between a drop and the next drag")
     parser.add_argument("--observe-every", type=int, default=10, help="every n-th client times the drags")

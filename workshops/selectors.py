@@ -254,7 +254,9 @@ def personal_snapshot(participant, polls=True, cards=True, workshop=None, questi
     votes = PollVote.objects.filter(participant=participant).values_list("poll_id", "choice") if polls else []
     likes = CardLike.objects.filter(participant=participant).values_list("card_id", flat=True) if cards else []
     reactions = (
-        CardReaction.objects.filter(participant=participant).values_list("card_id", "emoji").order_by("card_id", "emoji")
+        CardReaction.objects.filter(participant=participant)
+        .values_list("card_id", "emoji")
+        .order_by("card_id", "emoji")
         if cards
         else []
     )

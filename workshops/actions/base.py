@@ -35,22 +35,34 @@ class Outcome:
     reply: dict | None = None
 
 
+class Batch:
+    """Writes of many commands made at once (``moves.apply_moves``): the objects the
+    commands need, read before in one query per kind, and the events and cards to save
+    in one statement each after all were checked."""
+
+    def __init__(self, cards=None, clusters=None):
+        self.found = {"card": cards or {}, "cluster": clusters or {}}
+        self.events = []  # unsaved WorkshopEvents, in seq order
+        self.cards = {}  # card id -> the Card with its new values
+
+
 class Context:
     """What a handler works with: the locked workshop, the actor, and the events it emits."""
 
-    def __init__(self, workshop, participant):
+    def __init__(self, workshop, participant, batch=None):
         self.workshop = workshop
         self.participant = participant
         self.events = []
         self.tally_poll = None
         self.reply = None  # set by a handler that answers only the asking socket
+        self.batch = batch
 
     def emit(self, name, data, audience="", participant=None, public=None):
         """Log one event. ``audience`` restricts who sees it as it is (``Audience``:
         facilitators, or ``participant`` alone); everyone else is sent ``public``
         (``{"name", "data"}``) under the same seq."""
         self.workshop.last_seq += 1
-        event = WorkshopEvent.objects.create(
+        event = WorkshopEvent(
             workshop=self.workshop,
             seq=self.workshop.last_seq,
             name=name,
@@ -60,6 +72,10 @@ class Context:
             audience_participant=participant,
             public=public,
         )
+        if self.batch is None:
+            event.save(force_insert=True)
+        else:
+            self.batch.events.append(event)
         self.events.append(event.as_frame())
         return event
 
@@ -117,6 +133,11 @@ def _not_found(kind, object_id):
 
 def _of_workshop(ctx, objects, kind, object_id):
     """The card, cluster or poll ``object_id`` of this workshop; not_found if there is none."""
+    if ctx.batch is not None and kind in ctx.batch.found:
+        found = ctx.batch.found[kind].get(object_id)
+        if found is None or found.workshop_id != ctx.workshop.pk:
+            raise _not_found(kind, object_id)
+        return found
     found = objects.filter(pk=object_id, workshop=ctx.workshop).first()
     if found is None:
         raise _not_found(kind, object_id)

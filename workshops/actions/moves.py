@@ -10,10 +10,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from .. import broadcast
-from ..models import Card, CommandReceipt, Participant, Phase, Workshop, WorkshopState
+from ..models import Card, Cluster, CommandReceipt, Participant, Phase, Workshop, WorkshopEvent, WorkshopState
 from .base import (
     BOARD_PHASES,
     COORDINATE_LIMIT,
+    Batch,
     CommandError,
     Context,
     Outcome,
@@ -58,8 +59,11 @@ def card_move(ctx, command):
         cluster_id = cluster.pk if cluster is not None else None
         if cluster_id != card.cluster_id and card.author_id != ctx.participant.pk:
             _require_cluster_rights(ctx)
-    Card.objects.filter(pk=card.pk).update(x=x, y=y, cluster_id=cluster_id, updated=timezone.now())
-    card.x, card.y, card.cluster_id = x, y, cluster_id
+    card.x, card.y, card.cluster_id, card.updated = x, y, cluster_id, timezone.now()
+    if ctx.batch is None:
+        Card.objects.filter(pk=card.pk).update(x=x, y=y, cluster_id=cluster_id, updated=card.updated)
+    else:
+        ctx.batch.cards[card.pk] = card
     # A private card's move reaches its author, a hidden card's the facilitators.
     emit_card_event(ctx, card, "card.moved", {"id": card.pk, "x": x, "y": y, "cluster": cluster_id})
 
@@ -140,6 +144,11 @@ def _apply_moves_once(items):
         workshop_ids = sorted({p.workshop_id for p in participants.values()})
         # In key order, so that two batches cannot deadlock.
         workshops = Workshop.objects.select_for_update().order_by("pk").in_bulk(workshop_ids)
+        # The cards and clusters of all drops, read once (after the lock: no command changes them meanwhile).
+        batch = Batch(
+            cards=Card.objects.in_bulk(_ids(items, command_ids, "card")),
+            clusters=Cluster.objects.in_bulk(_ids(items, command_ids, "cluster")),
+        )
         receipts, events, changed = [], {}, set()
         for index, command_id in command_ids.items():
             participant_id, command = items[index]
@@ -153,7 +162,7 @@ def _apply_moves_once(items):
                 workshop = participant.workshop = workshops[participant.workshop_id]
                 if rights_revoked(participant, workshop):
                     raise CommandError("revoked", "Your rights in this workshop have ended; nothing was changed.")
-                ctx = Context(workshop, participant)
+                ctx = Context(workshop, participant, batch=batch)
                 card_move(ctx, command)
             except CommandError as error:
                 results[index] = error
@@ -164,12 +173,24 @@ def _apply_moves_once(items):
             events.setdefault(workshop.pk, []).extend(ctx.events)
             changed.add(workshop.pk)
             results[index] = Outcome(seq=seq, events=ctx.events)
+        WorkshopEvent.objects.bulk_create(batch.events)
+        Card.objects.bulk_update(list(batch.cards.values()), ["x", "y", "cluster", "updated"])
         CommandReceipt.objects.bulk_create(receipts)
         for workshop_id in changed:
             Workshop.objects.filter(pk=workshop_id).update(last_seq=workshops[workshop_id].last_seq)
         for workshop_id, workshop_events in events.items():
             transaction.on_commit(lambda w=workshop_id, e=workshop_events: broadcast.send_events(w, e))
     return results
+
+
+def _ids(items, command_ids, name):
+    """The well-formed ids under ``name`` in the commands (the others are refused by the checks)."""
+    ids = set()
+    for index in command_ids:
+        value = items[index][1].get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            ids.add(value)
+    return ids
 
 
 # --- drags: checked against a cached view of the board, never written -----------------

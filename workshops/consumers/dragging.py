@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 DRAG_BURST = 40
 DRAG_PER_SECOND = 20.0
-MOVING_INTERVAL = 0.05
+MOVING_INTERVAL = 0.1
 RULES_MAX_AGE = 1.0
 # A card the view does not know may have been added since: read again if the view is older.
 RULES_UNKNOWN_CARD_AGE = 0.2
@@ -188,7 +188,8 @@ class Moving:
     # --- out: this process's drags to the group ----------------------------------------
 
     def dragged(self, card_id, x, y, by):
-        self.outgoing[card_id] = {"id": card_id, "x": x, "y": y, "by": by}
+        # Whole board units are exact enough for a card on its way, and keep the frames short.
+        self.outgoing[card_id] = {"id": card_id, "x": round(x), "y": round(y), "by": by}
         self._schedule("out")
 
     async def _send(self):
