@@ -11,7 +11,7 @@ import { formatNumber, h, tn } from "./workshop-common.js";
 
 export const CARD_W = 200;
 export const CARD_H = 120;
-const DRAG_EVERY_MS = 80;
+const DRAG_EVERY_MS = 100;
 const KEY_IDLE_MS = 400;
 const KEY_STEP = 20;
 const KEY_STEP_BIG = 100;
