@@ -3,6 +3,8 @@ context a handler writes its events to, the checks of a command's fields and of 
 
 from dataclasses import dataclass, field
 
+from django.db import IntegrityError, OperationalError
+
 from participation import rules
 
 from ..frames import Refusal
@@ -44,6 +46,32 @@ class Batch:
         self.found = {"card": cards or {}, "cluster": clusters or {}}
         self.events = []  # unsaved WorkshopEvents, in seq order
         self.cards = {}  # card id -> the Card with its new values
+
+
+def apply_batch(apply_once, items):
+    """Run ``apply_once(items)`` (one transaction for a batch of commands) and once more if
+    it clashed: a twin command id committed by another process meanwhile, or a deadlock
+    with another batch. Nothing was written then; the retry sees the twin as a duplicate."""
+    for attempt in range(2):
+        try:
+            return apply_once(items)
+        except (IntegrityError, OperationalError):
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def batch_command_ids(items):
+    """The answers of a batch ``[(participant id, command), ...]`` so far (a refusal for each
+    command without a usable id, else None) and the command ids by index."""
+    results = [None] * len(items)
+    command_ids = {}
+    for index, (_participant_id, command) in enumerate(items):
+        try:
+            command_ids[index] = check_command_id(command)
+        except CommandError as error:
+            results[index] = error
+    return results, command_ids
 
 
 class Context:

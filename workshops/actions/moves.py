@@ -5,7 +5,7 @@ Only the drop is logged: a drag is a hint to the other screens that never reache
 log (``consumers.dragging``), so a late joiner and a resync see exactly the logged positions.
 """
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -23,7 +23,8 @@ from .base import (
     _number,
     _require_board_open,
     _require_cluster_rights,
-    check_command_id,
+    apply_batch,
+    batch_command_ids,
     rights_revoked,
 )
 from .cardtools import emit_card_event
@@ -111,25 +112,11 @@ def apply_moves(items):
     receipt and answer, exactly as through ``apply_command``; returns an Outcome or a
     CommandError per item, in order. A refused move wrote nothing (``card_move`` checks
     everything first), so it needs no savepoint."""
-    for attempt in range(2):
-        try:
-            return _apply_moves_once(items)
-        except (IntegrityError, OperationalError):
-            # A twin command id committed by another process meanwhile (or a deadlock with
-            # another batch): nothing was written; the retry sees the twin as a duplicate.
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    return apply_batch(_apply_moves_once, items)
 
 
 def _apply_moves_once(items):
-    results = [None] * len(items)
-    command_ids = {}
-    for index, (_participant_id, command) in enumerate(items):
-        try:
-            command_ids[index] = check_command_id(command)
-        except CommandError as error:
-            results[index] = error
+    results, command_ids = batch_command_ids(items)
     if not command_ids:
         return results
     with transaction.atomic():

@@ -1,6 +1,6 @@
 """Poll commands, and votes written in batches (``apply_votes``)."""
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import connection, transaction
 
 from participation.models import Measure
 
@@ -32,7 +32,8 @@ from .base import (
     _poll,
     _require_facilitator,
     _text,
-    check_command_id,
+    apply_batch,
+    batch_command_ids,
     rights_revoked,
 )
 from .cardtools import require_revealed
@@ -242,25 +243,11 @@ def apply_votes(items):
     transaction, with the checks of ``poll_vote``. Returns an Outcome or a CommandError
     per item, in order. Nothing is acknowledged before the commit; a command id seen
     before (in the database or earlier in the batch) is a duplicate and changes nothing."""
-    for attempt in range(2):
-        try:
-            return _apply_votes_once(items)
-        except (IntegrityError, OperationalError):
-            # A twin command id committed by another process in the meantime (or a
-            # deadlock with another batch): nothing was written; the retry sees it.
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    return apply_batch(_apply_votes_once, items)
 
 
 def _apply_votes_once(items):
-    results = [None] * len(items)
-    command_ids = {}
-    for index, (_participant_id, command) in enumerate(items):
-        try:
-            command_ids[index] = check_command_id(command)
-        except CommandError as error:
-            results[index] = error
+    results, command_ids = batch_command_ids(items)
     with transaction.atomic():
         participant_ids = {items[index][0] for index in command_ids}
         seen = set(

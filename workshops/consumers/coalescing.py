@@ -24,6 +24,18 @@ def spawn(coro):
     return task
 
 
+def answer(batch, results):
+    """Hand each waiting command of a batch ``[(participant id, command, future), ...]`` its
+    result: an Outcome, or the exception it is refused (or failed) with."""
+    for (_pid, _command, future), result in zip(batch, results, strict=True):
+        if future.done():
+            continue
+        if isinstance(result, Exception):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
+
+
 class Coalescer:
     """Runs ``flush(key)`` at most once per interval per key, after the first mark;
     with ``settle``, once more that long after the last mark."""
@@ -94,10 +106,4 @@ class VoteBatcher:
         except Exception as error:  # nothing was written; each voter gets server_error
             log.exception("a batch of %d votes failed", len(batch))
             results = [error] * len(batch)
-        for (_pid, _command, future), result in zip(batch, results, strict=True):
-            if future.done():
-                continue
-            if isinstance(result, Exception):
-                future.set_exception(result)
-            else:
-                future.set_result(result)
+        answer(batch, results)

@@ -25,7 +25,7 @@ from .. import broadcast
 from ..actions import CommandError, apply_moves, drag_refusal, drag_rules
 from ..frames import encode
 from ..redis_layer import raise_if_cancelling
-from .coalescing import spawn
+from .coalescing import answer, spawn
 from .database import database
 
 log = logging.getLogger(__name__)
@@ -121,13 +121,7 @@ class MoveBatcher:
                     raise_if_cancelling(error)
                     log.exception("a batch of %d moves failed", len(batch))
                     results = [error] * len(batch)
-                for (_pid, _command, future), result in zip(batch, results, strict=True):
-                    if future.done():
-                        continue
-                    if isinstance(result, Exception):
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
+                answer(batch, results)
         finally:
             self.running = None
             # Cancelled (the process stops): nobody waits for an answer that never comes.
