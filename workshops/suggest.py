@@ -23,12 +23,11 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 
-import numpy as np
 import snowballstemmer
-from scipy.sparse import hstack
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_distances
+
+# numpy, scipy and scikit-learn are imported where they are used: together they take
+# seconds to load, which every server process would otherwise pay at start for a
+# command that a facilitator sends now and then.
 
 MAX_CARDS = 2000
 MAX_GROUPS = 12
@@ -138,6 +137,10 @@ def _stems(text, hint, surface):
 
 def _features(documents):
     """Joined TF-IDF rows of whole stems and of the stems' character grams."""
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     whole = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, lowercase=False)
     grams = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 5), sublinear_tf=True, lowercase=False)
     stem_matrix = whole.fit_transform(documents)
@@ -147,6 +150,8 @@ def _features(documents):
 
 
 def _title(members, stem_matrix, terms, surface):
+    import numpy as np
+
     weights = np.asarray(stem_matrix[members].sum(axis=0)).ravel()
     shared = np.asarray((stem_matrix[members] > 0).sum(axis=0)).ravel()
     # Terms that several cards of the group share come first, then by weight; ties by the term.
@@ -176,6 +181,9 @@ def suggest_clusters(cards, language_hint=None):
             ids.append(card_id)
     if len(documents) < 2:
         return []
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics.pairwise import cosine_distances
+
     vectors, stem_matrix, terms = _features(documents)
     distances = cosine_distances(vectors)
     labels = AgglomerativeClustering(
