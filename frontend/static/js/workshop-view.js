@@ -705,8 +705,10 @@ export class BoardView {
   updateCard(entry, card, clusterSig) {
     const focused = entry.el.contains(document.activeElement) ? document.activeElement : null;
     this.patchCard(entry, card, clusterSig);
-    // A control that just disappeared (e.g. "promote" once done) hands focus to its neighbours.
-    if (focused && !visible(focused)) {
+    // A control that just disappeared (e.g. "promote" once done) hands focus to its neighbours,
+    // unless its redrawn twin already took it (a reaction toggle pressed with Space or Enter).
+    const kept = document.activeElement !== focused && entry.el.contains(document.activeElement);
+    if (focused && !visible(focused) && !kept) {
       const next = [...entry.el.querySelectorAll(FOCUSABLE)].find(visible);
       next?.focus({ preventScroll: true });
     }
