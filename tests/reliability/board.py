@@ -13,6 +13,8 @@ class Board:
     cards: dict = field(default_factory=dict)  # card id -> text
     positions: dict = field(default_factory=dict)  # card id -> (x, y, cluster), from the logged moves
     votes: dict = field(default_factory=dict)  # poll id -> this participant's choice, from the snapshot
+    reactions: dict = field(default_factory=dict)  # card id -> {emoji: count}
+    questions: dict = field(default_factory=dict)  # question id -> (text, votes)
     repeated: int = 0  # events at or below the seq already shown (ignored, as the browser does)
     gaps: int = 0  # events beyond the next seq (the browser asks to sync and ignores them)
 
@@ -27,6 +29,8 @@ class Board:
                 board.cards = {card["id"]: card["text"] for card in state["cards"]}
                 board.positions = {card["id"]: (card["x"], card["y"], card["cluster"]) for card in state["cards"]}
                 board.votes = {poll["id"]: poll.get("my_vote") for poll in state["polls"]}
+                board.reactions = {card["id"]: dict(card.get("reactions") or {}) for card in state["cards"]}
+                board.questions = {q["id"]: (q["text"], q["votes"]) for q in state.get("questions", [])}
             elif kind == "event":
                 if frame["seq"] <= board.seq:
                     board.repeated += 1
@@ -42,6 +46,13 @@ class Board:
                 elif frame["name"] == "card.deleted":
                     board.cards.pop(data["id"], None)
                     board.positions.pop(data["id"], None)
+                elif frame["name"] == "card.reacted":
+                    board.reactions.setdefault(data["card"], {})[data["emoji"]] = data["count"]
+                elif frame["name"] == "question.added":
+                    board.questions[data["id"]] = (data["text"], data["votes"])
+                elif frame["name"] == "question.voted":
+                    text = board.questions.get(data["question"], ("?", 0))[0]
+                    board.questions[data["question"]] = (text, data["votes"])
                 elif frame["name"] == "card.moved":
                     board.positions[data["id"]] = (data["x"], data["y"], data["cluster"])
                 elif frame["name"] == "cluster.moved":

@@ -1,12 +1,13 @@
 """kill -9 one of two Daphne workers while 50 participants post cards, drag and drop them
-on the canvas and dot vote through both.
+on the canvas, react to them, ask questions and dot vote through both.
 
 The participants of the dead worker reconnect to the survivor with their tickets, get a
 fresh snapshot and send again, with the same ids, what was never acknowledged (as
 frontend/static/js/workshop-client.js does). Every acknowledged card and vote is then
 there exactly once: on every participant's board, in the tallies they see, and in the
-database; every card stands where the database has it on every board (drags in flight
-are lost with the worker, as they may be: only the logged drops count).
+database (so is every reaction and every question); every card stands where the
+database has it on every board (drags in flight are lost with the worker, as they may
+be: only the logged drops count).
 (tests/workshops/test_multiprocess_redis.py covers a smaller crash with cards only.)
 """
 
@@ -86,6 +87,10 @@ async def test_participants_of_a_killed_worker_lose_nothing(live_pair):
             move = {"card": first_card[client], "x": 100 + 10 * n, "y": 200 + n}
             pending[client].append((await client.send("card.move", **move), "card.move", move))
             moves += 1
+            react = {"card": first_card[client], "emoji": "💡", "on": True}
+            pending[client].append((await client.send("card.react", **react), "card.react", react))
+            ask = {"text": f"{client.name}: Frage"}
+            pending[client].append((await client.send("question.ask", **ask), "question.ask", ask))
             for k in (1, 2):
                 text = f"{client.name}: Idee {k + 1}"
                 command_id = await client.send("card.add", text=text)
@@ -142,7 +147,8 @@ async def test_participants_of_a_killed_worker_lose_nothing(live_pair):
         # Every board: each acknowledged card exactly once, every event in order.
         rows = await asyncio.to_thread(query, site, "SELECT last_seq FROM workshops_workshop WHERE code = %s", [code])
         last = rows[0][0]
-        assert last == 2 + len(wanted) + moves  # poll created and opened, then one event per card and drop
+        # Poll created and opened, then one event per card, drop, reaction and question.
+        assert last == 2 + len(wanted) + 3 * moves
         assert await wait_until(lambda: all(Board.of(c.frames).seq == last for c in everyone), 20), {
             c.name: Board.of(c.frames).seq for c in everyone if Board.of(c.frames).seq != last
         }
@@ -168,6 +174,27 @@ async def test_participants_of_a_killed_worker_lose_nothing(live_pair):
             [code],
         )
         assert sorted(t for (t,) in cards) == sorted(wanted.values())
+        # One 💡 on each expert's first card and one question each: in the database and on every board.
+        reactions = await asyncio.to_thread(
+            query, site, "SELECT card_id, emoji, count(*) FROM workshops_cardreaction GROUP BY card_id, emoji"
+        )
+        assert {(card, emoji, n) for card, emoji, n in reactions} == {(first_card[c], "💡", 1) for c in experts}
+        questions = await asyncio.to_thread(
+            query,
+            site,
+            "SELECT q.text FROM workshops_question q JOIN workshops_workshop w ON w.id = q.workshop_id"
+            " WHERE w.code = %s",
+            [code],
+        )
+        assert sorted(t for (t,) in questions) == sorted(f"{c.name}: Frage" for c in experts)
+        for client in everyone:
+            board = Board.of(client.frames)
+            assert {card: r for card, r in board.reactions.items() if r} == {
+                first_card[c]: {"💡": 1} for c in experts
+            }, client.name
+            assert sorted(text for text, _votes in board.questions.values()) == sorted(
+                f"{c.name}: Frage" for c in experts
+            ), client.name
         stored_positions = await asyncio.to_thread(
             query,
             site,
