@@ -134,6 +134,8 @@ def test_console_runs_phases_clusters_and_a_hidden_poll(live, new_context):
     console.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=console.locator(".ws-qr").element_handle()
     )
+    # The exports sit in a closed fold of the side column (the board is the workspace).
+    console.locator("details[data-fold='export'] > summary").click()
     expect(console.get_by_role("link", name="Excel (XLSX)")).to_have_attribute(
         "href", f"/api/workshops/{code}/export?format=xlsx&lang=de"
     )

@@ -39,7 +39,8 @@ class CardTools {
     const count = h("p", { class: "ws-bw__count" });
     const el = h("div", { id: "ws-brainwriting", class: "notice ws-bw", hidden: true }, text, count);
     const heading = section.querySelector("h2");
-    heading.after(el);
+    // In the console's side column the heading sits in a <summary>: the banner goes below it.
+    (heading.closest("summary") ?? heading).after(el);
     return { el, count };
   }
 
@@ -60,7 +61,8 @@ class CardTools {
       h("div", { class: "form-actions" }, start, reveal),
       error,
     );
-    panel.append(el);
+    // Inside the fold of the console's side column, so it folds with the phase controls.
+    (panel.querySelector(".ws-fold") ?? panel).append(el);
     return { el, status, start, reveal };
   }
 
