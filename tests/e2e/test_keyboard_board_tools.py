@@ -125,6 +125,7 @@ def test_a_whole_board_workshop_by_keyboard_alone(live, browser):
         expert.keyboard.press("Enter")
         expect(menu).to_be_hidden()
         expect(canvas_card).to_be_focused()
+        expect(console.locator("#ws-announcer")).to_contain_text("nach „Verkehr“ verschoben")
         cluster = console.locator(
             "#ws-board .ws-cluster", has=console.get_by_role("heading", name=re.compile("Verkehr"))
         )
@@ -138,7 +139,9 @@ def test_a_whole_board_workshop_by_keyboard_alone(live, browser):
         expect(expert.locator("#ws-timer")).to_be_visible()
         expect(expert.locator("#ws-timer-state")).to_have_text("läuft")
 
-        # Follow me: everyone is brought to the card.
+        # Follow me: everyone is brought to the card (the expert has tabbed away from it).
+        expert.keyboard.press("Shift+Tab")
+        expect(canvas_card).not_to_be_focused()
         follow = console.get_by_label("Was alle sehen sollen")
         tab_to(console, follow)
         for _ in range(10):
