@@ -292,8 +292,14 @@ class Tools {
     for (const radio of document.querySelectorAll("input[name=projector-view]")) {
       radio.addEventListener("change", async () => {
         if (!radio.checked || radio.value === this.state.workshop.projector_view) return;
+        // Arrowing through the group sends one command per step: the echoes of the earlier
+        // steps must not pull the checked radio back from the latest choice.
+        this.projectorWanted = radio.value;
         const ack = await this.view.command("projector.show", { view: radio.value }, c.projectorError);
-        if (!ack) this.renderProjector();
+        if (!ack && this.projectorWanted === radio.value) {
+          this.projectorWanted = null;
+          this.renderProjector();
+        }
       });
     }
   }
@@ -391,6 +397,8 @@ class Tools {
 
   renderProjector() {
     const current = this.state.workshop.projector_view || "board";
+    if (this.projectorWanted && this.projectorWanted !== current) return;
+    this.projectorWanted = null;
     for (const radio of document.querySelectorAll("input[name=projector-view]")) {
       radio.checked = radio.value === current;
     }
