@@ -81,21 +81,11 @@ class StormRun:
                         sim.shown_at[(card, n)] = now
                     if number > covered:
                         sim.covered[card] = number
+        elif kind == "events":
+            for event in frame["events"]:
+                self.on_event(sim, event, now)
         elif kind == "event":
-            seq = frame["seq"]
-            if sim.seqs and seq <= sim.seqs[-1]:
-                sim.dups += 1
-                return
-            sim.seqs.append(seq)
-            data = frame["data"]
-            if frame["name"] == "card.moved":
-                sim.positions[data["id"]] = (data["x"], data["y"], data["cluster"])
-                key = (data["id"], int(data["y"]))
-                self.move_seen[key] = self.move_seen.get(key, 0) + 1
-                self.move_last[key] = now
-                sent = self.move_sent.get(key)
-                if sent is not None:
-                    self.deliveries.append(now - sent)
+            self.on_event(sim, frame, now)
         elif kind == "ack":
             if frame.get("id") is not None:
                 sim.acks[frame["id"]] = (now, frame)
@@ -107,6 +97,22 @@ class StormRun:
             sim.snapshot_seq = frame["seq"]
             sim.positions = {c["id"]: (c["x"], c["y"], c["cluster"]) for c in frame["state"]["cards"]}
             self.snapshots += 1
+
+    def on_event(self, sim, frame, now):
+        seq = frame["seq"]
+        if sim.seqs and seq <= sim.seqs[-1]:
+            sim.dups += 1
+            return
+        sim.seqs.append(seq)
+        data = frame["data"]
+        if frame["name"] == "card.moved":
+            sim.positions[data["id"]] = (data["x"], data["y"], data["cluster"])
+            key = (data["id"], int(data["y"]))
+            self.move_seen[key] = self.move_seen.get(key, 0) + 1
+            self.move_last[key] = now
+            sent = self.move_sent.get(key)
+            if sent is not None:
+                self.deliveries.append(now - sent)
 
 
 def home(card_index):
@@ -300,7 +306,7 @@ async def main(args):
         setup = await asyncio.to_thread(run_django, env, "_setup", str(args.participants))
         for server in servers:
             await asyncio.to_thread(server.wait_ready)
-        makers = fanout.platform_urls(servers, setup)
+        makers = fanout.platform_urls(servers, setup, bundle=not args.single_events)
         result = await asyncio.wait_for(
             storm(
                 args.participants,
@@ -354,6 +360,9 @@ def parse_args(argv=None):
     parser.add_argument("--drag-interval", type=float, default=0.1, help="seconds between two drags")
     parser.add_argument("--drag-length", type=float, default=1.0, help="seconds a drag lasts before the drop")
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between a drop and the next drag")
+    parser.add_argument(
+        "--single-events", action="store_true", help="clients without bundle=1: one frame per event (older clients)"
+    )
     parser.add_argument("--observe-every", type=int, default=10, help="every n-th client times the drags")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds to wait after connecting")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for any one step")

@@ -778,13 +778,17 @@ def vote_order(env, poll_id):
     return run_here(env, "_ranks", str(poll_id))
 
 
-def platform_urls(servers, setup):
+def platform_urls(servers, setup, bundle=False):
+    """Per server, a maker of (url, origin) by participant index; ``bundle``: the sockets
+    take ``events`` frames (as the browser's do)."""
     code = setup["code"]
     tickets = setup["tickets"]
+    extra = "&bundle=1" if bundle else ""
 
     def url_for(server):
         def make(index):
-            return (f"ws://127.0.0.1:{server.port}/ws/workshops/{code}/?ticket={tickets[index][1]}", server.origin)
+            url = f"ws://127.0.0.1:{server.port}/ws/workshops/{code}/?ticket={tickets[index][1]}{extra}"
+            return (url, server.origin)
 
         return make
 

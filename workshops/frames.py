@@ -132,3 +132,9 @@ def for_viewer(frame, participant_id, is_facilitator):
 def encode(frame):
     """A server frame as compact JSON text."""
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+def bundle(texts):
+    """Consecutive event frames (their encoded texts, in seq order) as one ``events`` frame,
+    for sockets opened with ``bundle=1``: one write instead of one per event."""
+    return '{"type":"events","events":[' + ",".join(texts) + "]}"

@@ -89,3 +89,43 @@ async def test_a_lost_last_broadcast_still_arrives(monkeypatch):
         assert (event["seq"], event["data"]["text"]) == (1, "niemand hört es")
     await anna.close()
     await ben.close()
+
+
+async def test_broadcasts_that_overtake_each_other_reach_every_socket_in_order(monkeypatch):
+    # Two server processes' broadcasts may arrive the other way round; the hub puts them
+    # back in order, and if the earlier one never comes it reads it once for all sockets.
+    from channels.db import database_sync_to_async
+
+    from workshops import selectors
+    from workshops.consumers import hub
+
+    monkeypatch.setattr(hub, "GAP_WAIT", 1.0)  # the earlier broadcast comes well within it, also on a busy machine
+    workshop, _ = await setup_workshop()
+    people = [await add_participant(workshop, n) for n in ("Anna", "Ben", "Cem")]
+    clients = [(await connect_ready(workshop, person))[0] for person in people]
+    monkeypatch.setattr(broadcast, "send_events", lambda *args: None)  # we broadcast by hand
+    for n in range(3):
+        assert (await clients[0].command("card.add", text=f"Idee {n}"))["type"] == "ack"
+    frames = await database_sync_to_async(selectors.events_since)(workshop.pk, 0)
+    reads = []
+    events_since = selectors.events_since
+
+    def counted(*args, **kwargs):
+        reads.append(args)
+        return events_since(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "events_since", counted)
+    await broadcast.asend_events(workshop.pk, [frames[1]])  # seq 2 first
+    await broadcast.asend_events(workshop.pk, [frames[0]])
+    for client in clients:
+        await read_until_seq(client, 2)
+    # Seq 3's broadcast is lost and seq 4 comes: 3 is read from the database, once.
+    assert (await clients[0].command("card.add", text="Idee 3"))["type"] == "ack"
+    fourth = (await database_sync_to_async(events_since)(workshop.pk, 3))[0]
+    await broadcast.asend_events(workshop.pk, [fourth])
+    for client in clients:
+        await read_until_seq(client, 4)
+        assert event_seqs(client) == [1, 2, 3, 4]
+    assert len(reads) == 1, reads
+    for client in clients:
+        await client.close()

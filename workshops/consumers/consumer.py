@@ -12,7 +12,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .. import selectors
 from ..actions import TRANSIENT, CommandError, apply_command
-from ..frames import CLOSE_SERVER_ERROR, CLOSE_UNAUTHORISED, FrameError, encode, for_viewer, parse_frame
+from ..frames import CLOSE_SERVER_ERROR, CLOSE_UNAUTHORISED, FrameError, bundle, encode, for_viewer, parse_frame
 from ..frames import command_id as frame_command_id
 from ..models import normalise_code
 from . import dragging, joining
@@ -74,6 +74,8 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         self.refilled = time.monotonic()
         self.drag_bucket = None  # drags have a bucket of their own (``dragging``)
         self.may_write = False
+        # Opened with ``bundle=1``: consecutive events may come as one ``events`` frame.
+        self.bundles = b"bundle=1" in self.scope.get("query_string", b"").split(b"&")
         await self.accept()
         code = normalise_code(self.scope["url_route"]["kwargs"]["code"])
         server = loop_state().server
@@ -160,7 +162,19 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
 
     async def send_event(self, frame):
         """An event frame, as this participant may see it (restricted events)."""
-        await self.send_text(encode(for_viewer(frame, self.participant_id, self.is_facilitator)))
+        await self.send_text(self.event_text(frame))
+
+    def event_text(self, frame):
+        return encode(for_viewer(frame, self.participant_id, self.is_facilitator))
+
+    async def send_event_texts(self, texts, bundled=None):
+        """Consecutive event frames: one ``events`` frame if this socket takes bundles
+        (``bundled``: that frame, if the caller made it already), else one frame each."""
+        if self.bundles and len(texts) > 1:
+            await self.send_text(bundled or bundle(texts))
+            return
+        for text in texts:
+            await self.send_text(text)
 
     async def send_error(self, command_id, code, message):
         await self.send_json({"type": "error", "id": command_id, "code": code, "message": message})
@@ -178,16 +192,16 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     def in_step(self):
         return self.ready and not self.backlog and not self.order.locked()
 
-    async def offer_events(self, message, frames):
-        """Write the events directly if this socket is in step, else queue them."""
+    async def offer_events(self, message, frames, bundled=None):
+        """Write the events directly if this socket is in step, else queue them.
+        ``bundled``: ``frames`` as one ``events`` frame, made once by the hub for all sockets."""
         if self.in_step() and not self.busy:
-            fresh = [(seq, text) for seq, text in frames if seq > self.seq]
+            fresh = frames if frames[0][0] > self.seq else [(seq, text) for seq, text in frames if seq > self.seq]
             if not fresh:
                 return
             if fresh[0][0] == self.seq + 1:
-                for seq, text in fresh:
-                    self.seq = seq  # before the write: nothing else may send this seq again
-                    await self.send_text(text)
+                self.seq = fresh[-1][0]  # before the write: nothing else may send these seqs again
+                await self.send_event_texts([text for _seq, text in fresh], bundled if fresh is frames else None)
                 return
         self.backlog.append(message)
         self.drain_soon()
@@ -294,8 +308,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
         if events is None or (not events and since > self.seq):
             await self.send_snapshot()
             return
-        for frame in events:
-            await self.send_event(frame)
+        await self.send_event_texts([self.event_text(frame) for frame in events])
         if events:
             self.seq = max(self.seq, events[-1]["seq"])
         await self.send_json({"type": "synced", "id": command.get("id"), "seq": max(self.seq, since)})
@@ -303,6 +316,7 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
     # --- hub messages, worked off in order (``drain``) --------------------------------
 
     async def workshop_events(self, message):
+        texts = []  # written together at the end (or before a snapshot)
         for frame in message["events"]:
             seq = frame["seq"]
             if seq <= self.seq:
@@ -311,14 +325,16 @@ class WorkshopConsumer(AsyncWebsocketConsumer):
                 # A broadcast was lost or overtaken: fill the gap from the database.
                 missing = await database(selectors.events_since)(self.workshop.pk, self.seq, seq - 1)
                 if missing is None:
+                    await self.send_event_texts(texts)
+                    texts = []
                     await self.send_snapshot()
                     if seq <= self.seq:
                         continue
                 else:
-                    for earlier in missing:
-                        await self.send_event(earlier)
-            await self.send_event(frame)
+                    texts.extend(self.event_text(earlier) for earlier in missing)
+            texts.append(self.event_text(frame))
             self.seq = seq
+        await self.send_event_texts(texts)
 
     async def workshop_tally(self, message):
         tally = dict(message["tally"])

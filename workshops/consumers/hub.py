@@ -10,7 +10,7 @@ import time
 from channels.layers import get_channel_layer
 
 from .. import broadcast, selectors
-from ..frames import CLOSE_UNAUTHORISED, encode, for_viewer, sees_restricted
+from ..frames import CLOSE_UNAUTHORISED, bundle, encode, for_viewer, sees_restricted
 from ..models import Workshop
 from ..redis_layer import raise_if_cancelling
 from .coalescing import spawn
@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 # broadcast the channel layer dropped is still delivered when no later event comes.
 HUB_CHECK_INTERVAL = 2.0
 DELIVER_SLICE = 100
+# Events that arrive before earlier ones (another process's broadcast still on its way)
+# wait this long for them; then the hub reads the missing ones from the database, once
+# for all its sockets.
+GAP_WAIT = 0.05
+GAP = "hub.gap"  # an inbox entry of the hub's own: the wait for a gap is over
 
 
 def _last_seq(workshop_id):
@@ -51,6 +56,8 @@ class Hub:
         self.waiting_tallies = {}  # poll id -> its tally message in the inbox
         self.tallies_seen = {}  # poll id -> highest generation of a tally received (see claim_tally)
         self.wakeup = asyncio.Event()
+        self.held = {}  # first seq -> events that came before earlier ones (``deliver_in_order``)
+        self.gap_timer = None
         self.moving = Moving(self)  # drags: coalesced on their way out and in, never logged
 
     @classmethod
@@ -92,6 +99,8 @@ class Hub:
 
     async def stop(self):
         self.moving.stop()
+        if self.gap_timer is not None:
+            self.gap_timer.cancel()
         if self.task is not None:
             self.task.cancel()
         try:
@@ -174,33 +183,86 @@ class Hub:
                 raise_if_cancelling(error)
                 log.exception("hub of workshop %s: check failed", self.workshop_id)
 
+    # --- events in seq order -------------------------------------------------------------
+
+    async def deliver_in_order(self, message):
+        """Hand events to the sockets in seq order. Two processes' broadcasts may overtake
+        each other on their way through Redis: a message that begins after a gap waits up to
+        ``GAP_WAIT`` for the earlier one, and then the hub reads the gap from the database
+        once, rather than every socket on its own."""
+        if message.get("type") == GAP:
+            self.gap_timer = None
+            if self.held and min(self.held) > self.last_seq + 1:
+                await self.fill_gap(min(self.held) - 1)
+            await self.deliver_held(force=True)
+            return
+        events = message["events"]
+        if not events or events[-1]["seq"] <= self.last_seq:
+            return  # delivered before (a check's reread, or a gap the hub filled)
+        if events[0]["seq"] > self.last_seq + 1:
+            self.held[events[0]["seq"]] = message
+            if self.gap_timer is None:
+                self.gap_timer = asyncio.get_running_loop().call_later(GAP_WAIT, self.enqueue, {"type": GAP})
+            return
+        await self.deliver_events(message)
+        await self.deliver_held()
+
+    async def deliver_held(self, force=False):
+        """Held messages that are next now (all of them, in order, with ``force``)."""
+        while self.held:
+            first = min(self.held)
+            if first > self.last_seq + 1 and not force:
+                return
+            message = self.held.pop(first)
+            if message["events"][-1]["seq"] > self.last_seq:
+                await self.deliver_events(message)
+        if self.gap_timer is not None:
+            self.gap_timer.cancel()
+            self.gap_timer = None
+
+    async def fill_gap(self, until):
+        try:
+            missing = await database(selectors.events_since)(self.workshop_id, self.last_seq, until)
+        except Exception as error:  # the sockets fill the gap themselves
+            raise_if_cancelling(error)
+            log.warning("hub of workshop %s could not read events up to %s: %s", self.workshop_id, until, error)
+            return
+        if missing:  # None (far behind): the sockets read what they miss, or get a snapshot
+            await self.deliver_events({"type": broadcast.EVENTS, "events": missing})
+
+    async def deliver_events(self, message):
+        self.cache.generation += 1
+        events = message["events"]
+        self.last_seq = max(self.last_seq, events[-1]["seq"])
+        if not any("audience" in frame for frame in events):
+            frames = [(frame["seq"], encode(frame)) for frame in events]
+            bundled = bundle([text for _seq, text in frames]) if len(frames) > 1 else None
+            for n, member in enumerate(list(self.members), 1):
+                await member.offer_events(message, frames, bundled)
+                await self.breathe(n)
+            return
+        # Restricted events: each socket gets the form it may see (two texts per event at most).
+        texts = {}
+        for n, member in enumerate(list(self.members), 1):
+            frames = []
+            for frame in events:
+                audience = frame.get("audience")
+                if audience is None:
+                    key = (frame["seq"], None)
+                else:
+                    key = (frame["seq"], sees_restricted(audience, member.participant_id, member.is_facilitator))
+                if key not in texts:
+                    texts[key] = encode(for_viewer(frame, member.participant_id, member.is_facilitator))
+                frames.append((frame["seq"], texts[key]))
+            await member.offer_events(message, frames)
+            await self.breathe(n)
+
+    # --- everything else ---------------------------------------------------------------
+
     async def deliver(self, message):
         kind = message.get("type")
-        if kind == broadcast.EVENTS:
-            self.cache.generation += 1
-            events = message["events"]
-            self.last_seq = max(self.last_seq, events[-1]["seq"])
-            if not any("audience" in frame for frame in events):
-                frames = [(frame["seq"], encode(frame)) for frame in events]
-                for n, member in enumerate(list(self.members), 1):
-                    await member.offer_events(message, frames)
-                    await self.breathe(n)
-                return
-            # Restricted events: each socket gets the form it may see (two texts per event at most).
-            texts = {}
-            for n, member in enumerate(list(self.members), 1):
-                frames = []
-                for frame in events:
-                    audience = frame.get("audience")
-                    if audience is None:
-                        key = (frame["seq"], None)
-                    else:
-                        key = (frame["seq"], sees_restricted(audience, member.participant_id, member.is_facilitator))
-                    if key not in texts:
-                        texts[key] = encode(for_viewer(frame, member.participant_id, member.is_facilitator))
-                    frames.append((frame["seq"], texts[key]))
-                await member.offer_events(message, frames)
-                await self.breathe(n)
+        if kind in (broadcast.EVENTS, GAP):
+            await self.deliver_in_order(message)
         elif kind == broadcast.TALLY:
             self.cache.generation += 1
             tally = dict(message["tally"])

@@ -107,6 +107,9 @@ export class WorkshopClient {
       case "event":
         this.event(frame);
         break;
+      case "events": // several events in one frame (the socket asked for bundle=1)
+        for (const event of Array.isArray(frame.events) ? frame.events : []) this.event(event);
+        break;
       case "ack":
         this.settle(frame, "resolve");
         break;

@@ -59,9 +59,10 @@ export function formatNumber(value, digits = 0) {
 }
 
 // The socket's address on this page's host; without a ticket the session is used.
+// bundle=1: the client reads "events" frames (several events in one), see docs/protocol.md.
 export function wsUrl(path, ticket) {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  const query = ticket ? `?ticket=${encodeURIComponent(ticket)}` : "";
+  const query = ticket ? `?ticket=${encodeURIComponent(ticket)}&bundle=1` : "?bundle=1";
   return `${scheme}//${location.host}${path}${query}`;
 }
 
