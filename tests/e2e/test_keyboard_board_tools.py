@@ -4,7 +4,7 @@ The facilitator (console, logged in) and an expert (board, canvas first) only pr
 Tab and Shift+Tab to get somewhere, Enter, Space, the arrows and Escape, and type into the
 field that has the focus. No mouse, no clicks, no filling of fields not reached by Tab.
 Brainwriting, a card, the reveal; the card moved on the canvas with the arrows and into a
-cluster with "Verschieben nach …"; the timer, follow me, pin and lock from the card menu, a
+cluster from the card's "Aktionen" menu; the timer, follow me, pin and lock from the card menu, a
 reaction, a question marked answered, a poll created, opened, voted and closed, and the
 projector's view switched. Every step is checked on the other screen, live.
 """

@@ -270,3 +270,58 @@ def test_a_touch_drag_and_the_canvas_on_a_phone_pass_axe(browser, live):  # noqa
     finally:
         watcher_context.close()
         phone_context.close()
+
+
+def test_reactions_likes_and_the_card_tools_from_a_cards_menu_on_the_canvas(browser, live):  # noqa: F811
+    from tests.e2e.conftest import FACILITATOR, FACILITATOR_PASSWORD
+
+    code, ids = prepare(live)
+    offers = ids["Offene Daten für alle"]
+    anna_context, anna = open_board(browser, live, code, "Anna")
+    console_context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900}, board_view=None)
+    console_context.set_default_timeout(10_000)
+    console_context.add_init_script(AXE.axe_script)
+    try:
+        console = console_context.new_page()
+        console.errors = []
+        console.on("pageerror", lambda error: console.errors.append(str(error)))
+        console.goto(f"{live.base}/konto/anmelden/")
+        console.get_by_label("Benutzername").fill(FACILITATOR)
+        console.get_by_label("Passwort").fill(FACILITATOR_PASSWORD)
+        console.get_by_role("button", name="Anmelden").click()
+        console.wait_for_url(lambda url: "anmelden" not in url, wait_until="commit")
+        console.goto(f"{live.base}/w/{code}/console/")
+        expect(console.locator("#workshop-app")).to_have_attribute("aria-busy", "false")
+        expect(card(console, offers)).to_be_visible()
+
+        # An expert's menu: move, reactions and like, but none of the facilitator's tools.
+        card(anna, offers).get_by_role("button", name=re.compile("^Aktionen")).click()
+        menu = anna.locator(".wc-menu")
+        expect(menu).to_be_visible()
+        expect(menu.get_by_role("button", name="Sperren")).to_have_count(0)
+        assert_accessible(anna, "a card's menu on the canvas (expert)")
+        idea = menu.get_by_role("button", name="Gute Idee: 0")
+        idea.click()
+        expect(menu.get_by_role("button", name="Gute Idee: 1")).to_have_attribute("aria-pressed", "true")
+        menu.get_by_role("button", name=re.compile("^Gefällt mir")).click()
+        expect(menu.get_by_role("button", name="Gefällt mir (1)")).to_have_attribute("aria-pressed", "true")
+        expect(card(console, offers).locator(".wc-card__meta")).to_contain_text("💡 1")
+        expect(card(console, offers).locator(".wc-card__meta")).to_contain_text("1 Person gefällt das")
+        anna.keyboard.press("Escape")
+        expect(menu).to_be_hidden()
+        expect(card(anna, offers).get_by_role("button", name=re.compile("^Aktionen"))).to_be_focused()
+
+        # The facilitator locks and colours the card from its menu; Anna's canvas shows both.
+        card(console, offers).get_by_role("button", name=re.compile("^Aktionen")).click()
+        tools = console.locator(".wc-menu")
+        tools.get_by_role("button", name="Sperren").click()
+        expect(tools.get_by_role("button", name="Sperren")).to_have_attribute("aria-pressed", "true")
+        tools.get_by_label("Farbe ändern").select_option("green")
+        assert_accessible(console, "a card's menu on the canvas (facilitator)")
+        expect(card(anna, offers)).to_have_class(re.compile(r"\bws-card--green\b"))
+        expect(card(anna, offers)).to_have_class(re.compile(r"\bwc-card--locked\b"))
+        expect(card(anna, offers).locator(".wc-card__meta")).to_contain_text("gesperrt")
+        assert anna.errors == [] and console.errors == []
+    finally:
+        anna_context.close()
+        console_context.close()

@@ -7,7 +7,9 @@
 // (transient, shown on other screens from the server's "moving" frames); the drop is one
 // "card.move" (or "cluster.move"), which the event log keeps.
 
-import { formatNumber, h, tn } from "./workshop-common.js";
+import { choices, formatNumber, h, t, tn } from "./workshop-common.js";
+import { hasReacted } from "./workshop-cardtools-state.js";
+import { reactionList } from "./workshop-cardtools.js";
 
 export const CARD_W = 200;
 export const CARD_H = 120;
@@ -182,8 +184,11 @@ export class BoardCanvas {
         this.closeMenu(true);
       }
     });
-    this.menu.addEventListener("focusout", (event) => {
-      if (!this.menu.contains(event.relatedTarget)) this.closeMenu(false);
+    this.menu.addEventListener("focusout", () => {
+      // Checked after the event: a redrawn menu (a reaction counted) puts the focus back itself.
+      setTimeout(() => {
+        if (!this.menu.contains(document.activeElement)) this.closeMenu(false);
+      }, 0);
     });
     window.addEventListener("resize", () => {
       if (!this.touched && this.mode === "canvas") this.fit();
@@ -296,6 +301,7 @@ export class BoardCanvas {
     this.renderGroups();
     this.renderClusters();
     this.renderCards();
+    this.refreshMenu();
     this.applyTransform();
     if (!this.touched && !this.fitted && this.state.cards.size + this.state.clusters.size > 0) {
       requestAnimationFrame(() => this.fit());
@@ -397,7 +403,7 @@ export class BoardCanvas {
         card.private,
         hideAuthors ? null : card.author_name,
         movable,
-        this.mayRecluster(card),
+        this.hasMenu(card),
       ]);
       if (entry.sig !== sig) {
         entry.sig = sig;
@@ -414,7 +420,8 @@ export class BoardCanvas {
       type: "button",
       class: "wc-card__menu",
       "aria-expanded": "false",
-      text: ct("move_to"),
+      "aria-haspopup": "true",
+      text: ct("actions"),
     });
     menuButton.addEventListener("click", () => this.openMenu(card.id));
     const el = h(
@@ -449,8 +456,8 @@ export class BoardCanvas {
       if (count > 0) meta.push(h("span", { class: "wc-count", text: `${emoji} ${formatNumber(count)}` }));
     }
     entry.meta.replaceChildren(...meta);
-    entry.menuButton.hidden = !this.mayRecluster(card) || this.state.clusters.size === 0;
-    entry.menuButton.setAttribute("aria-label", `${ct("move_to")} (${shorten(card.text, 40)})`);
+    entry.menuButton.hidden = !this.hasMenu(card);
+    entry.menuButton.setAttribute("aria-label", ct("actions_card", { text: shorten(card.text, 40) }));
   }
 
   placeCard(entry, place) {
@@ -856,7 +863,7 @@ export class BoardCanvas {
     }
     if (onCard && (event.key === "Enter" || event.key === "m")) {
       const card = this.state.cards.get(Number(cardEl.dataset.card));
-      if (card && this.mayRecluster(card) && this.state.clusters.size) {
+      if (card && this.hasMenu(card)) {
         event.preventDefault();
         this.openMenu(card.id);
       }
@@ -911,42 +918,33 @@ export class BoardCanvas {
     this.commit(drag);
   }
 
-  // --- "move to cluster" menu --------------------------------------------------------
+  // --- a card's menu: move to a cluster, react, like; the facilitator's card tools ------
+
+  mayMoveTo(card) {
+    return this.mayRecluster(card) && this.state.clusters.size > 0;
+  }
+
+  mayReact(card) {
+    return this.state.mayComment && !card.private;
+  }
+
+  mayUseTools(card) {
+    return this.state.isFacilitator && this.state.boardOpen && !card.private;
+  }
+
+  hasMenu(card) {
+    return this.mayMoveTo(card) || this.mayReact(card) || this.mayUseTools(card);
+  }
 
   openMenu(cardId) {
     const card = this.state.cards.get(cardId);
     const entry = this.cardEls.get(cardId);
-    if (!card || !entry) return;
+    if (!card || !entry || !this.hasMenu(card)) return;
     this.closeMenu(false);
     this.menuCard = cardId;
     entry.menuButton.setAttribute("aria-expanded", "true");
-    const choose = (clusterId) => {
-      this.closeMenu(false);
-      entry.el.focus({ preventScroll: true });
-      this.moveToCluster(cardId, clusterId);
-    };
-    const clusters = [...this.state.clusters.values()].sort((a, b) => a.id - b.id);
-    const items = clusters.map((cluster) =>
-      h("li", {}, h("button", {
-        type: "button",
-        text: cluster.title,
-        "aria-current": card.cluster === cluster.id ? "true" : null,
-        onclick: () => choose(cluster.id),
-      })),
-    );
-    items.push(h("li", {}, h("button", {
-      type: "button",
-      text: ct("move_none"),
-      "aria-current": card.cluster ? null : "true",
-      onclick: () => choose(null),
-    })));
-    const title = ct("move_to_card", { text: shorten(card.text, 40) });
-    this.menu.setAttribute("aria-label", title);
-    this.menu.replaceChildren(
-      h("p", { class: "wc-menu__title", text: title }),
-      h("ul", {}, items),
-      h("button", { type: "button", class: "ws-secondary ws-small", text: ct("menu_close"), onclick: () => this.closeMenu(true) }),
-    );
+    this.view.showError(this.menuError, "");
+    this.fillMenu(card);
     this.menu.hidden = false;
     // Next to the card, inside the visible board.
     const place = this.placeOf(cardId);
@@ -957,6 +955,119 @@ export class BoardCanvas {
     this.menu.style.left = `${left}px`;
     this.menu.style.top = `${top}px`;
     this.menu.querySelector("button")?.focus({ preventScroll: true });
+  }
+
+  // The menu's contents for this card as it is now; redrawn when the card changes while
+  // the menu is open (focus stays on the control with the same key).
+  fillMenu(card) {
+    const state = this.state;
+    const mine = reactionList().map(([emoji]) => hasReacted(state, card.id, emoji));
+    this.menuSig = this.menuSignature(card);
+    const focused = this.menu.contains(document.activeElement) ? document.activeElement.dataset.key : null;
+    this.menuError ??= h("p", { class: "form-error", role: "alert", hidden: true });
+    const error = this.menuError;
+    const send = (type, fields) => this.view.command(type, { card: card.id, ...fields }, error);
+    const sections = [];
+    if (this.mayMoveTo(card)) {
+      const choose = (clusterId) => {
+        this.closeMenu(false);
+        this.cardEls.get(card.id)?.el.focus({ preventScroll: true });
+        this.moveToCluster(card.id, clusterId);
+      };
+      const clusters = [...state.clusters.values()].sort((a, b) => a.id - b.id);
+      const items = clusters.map((cluster) =>
+        h("li", {}, h("button", {
+          type: "button",
+          text: cluster.title,
+          "aria-current": card.cluster === cluster.id ? "true" : null,
+          dataset: { key: `cluster-${cluster.id}` },
+          onclick: () => choose(cluster.id),
+        })),
+      );
+      items.push(h("li", {}, h("button", {
+        type: "button",
+        text: ct("move_none"),
+        "aria-current": card.cluster ? null : "true",
+        dataset: { key: "cluster-none" },
+        onclick: () => choose(null),
+      })));
+      sections.push(h("p", { class: "wc-menu__title", text: ct("move_to_card", { text: shorten(card.text, 40) }) }));
+      sections.push(h("ul", {}, items));
+    }
+    if (this.mayReact(card)) {
+      const buttons = reactionList().map(([emoji, name], index) => {
+        const count = card.reactions?.[emoji] || 0;
+        return h(
+          "button",
+          {
+            type: "button",
+            class: "ws-reaction",
+            "aria-pressed": String(mine[index]),
+            "aria-label": t("reaction_button", { name, n: formatNumber(count) }),
+            dataset: { key: `react-${emoji}` },
+            onclick: () => send("card.react", { emoji, on: !mine[index] }),
+          },
+          h("span", { "aria-hidden": "true", text: `${emoji} ${formatNumber(count)}` }),
+        );
+      });
+      const liked = state.myLikes.has(card.id);
+      buttons.push(h("button", {
+        type: "button",
+        class: "ws-like",
+        "aria-pressed": String(liked),
+        dataset: { key: "like" },
+        text: `${t("like")} (${formatNumber(card.likes || 0)})`,
+        onclick: () => send(liked ? "card.unlike" : "card.like", {}),
+      }));
+      sections.push(h("div", { class: "ws-reactions wc-menu__row", role: "group", "aria-label": t("reactions_label") }, buttons));
+    }
+    if (this.mayUseTools(card)) {
+      const toggle = (flag, label) => h("button", {
+        type: "button",
+        class: "ws-small ws-toggle",
+        "aria-pressed": String(Boolean(card[flag])),
+        dataset: { key: flag },
+        text: label,
+        onclick: () => send("card.set", { [flag]: !card[flag] }),
+      });
+      const colorId = `wc-menu-color-${card.id}`;
+      const color = h(
+        "select",
+        { id: colorId, dataset: { key: "color" } },
+        Object.entries(choices("colors")).map(([value, label]) => h("option", { value, text: label, selected: value === card.color })),
+      );
+      color.addEventListener("change", () => send("card.set", { color: color.value }));
+      sections.push(
+        h("div", { class: "wc-menu__row", role: "group", "aria-label": t("card_menu") },
+          toggle("locked", t("card_lock")), toggle("pinned", t("card_pin")), toggle("hidden", t("card_hide"))),
+        h("p", { class: "wc-menu__row" }, h("label", { for: colorId, text: t("card_color") }), " ", color),
+      );
+    }
+    this.menu.setAttribute("aria-label", ct("actions_card", { text: shorten(card.text, 40) }));
+    this.menu.replaceChildren(
+      ...sections,
+      error,
+      h("button", { type: "button", class: "ws-secondary ws-small", text: ct("menu_close"), dataset: { key: "close" }, onclick: () => this.closeMenu(true) }),
+    );
+    if (focused) this.menu.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
+  }
+
+  // While the menu is open: its card changed (a reaction counted, a lock) or went away.
+  refreshMenu() {
+    if (this.menu.hidden || this.menuCard === null) return;
+    const card = this.state.cards.get(this.menuCard);
+    if (!card || !this.hasMenu(card)) {
+      this.closeMenu(false);
+      return;
+    }
+    if (this.menuSignature(card) !== this.menuSig) this.fillMenu(card);
+  }
+
+  menuSignature(card) {
+    const state = this.state;
+    const mine = reactionList().map(([emoji]) => hasReacted(state, card.id, emoji));
+    const clusters = [...state.clusters.values()].map((c) => [c.id, c.title]);
+    return JSON.stringify([card, mine, state.myLikes.has(card.id), this.hasMenu(card), state.isFacilitator, clusters]);
   }
 
   closeMenu(returnFocus) {

@@ -3,16 +3,12 @@
 // the brainwriting banner and, in the console, "Brainwriting starten" / "Karten aufdecken".
 // BoardView calls decorateCard from createCard and patchCard from its patchCard.
 
-import { choices, formatNumber, h, t, tn } from "./workshop-common.js";
+import { choices, formatNumber, h, stringList, t, tn } from "./workshop-common.js";
 import { hasReacted, myPrivateCards } from "./workshop-cardtools-state.js";
 
 // [[emoji, name], …] in the server's order (models.REACTIONS), from the page's texts.
-function reactionList() {
-  try {
-    return JSON.parse(document.getElementById("workshop-strings").textContent).cardtools_reactions || [];
-  } catch {
-    return [];
-  }
+export function reactionList() {
+  return stringList("cardtools_reactions");
 }
 
 function shorten(text, max = 60) {

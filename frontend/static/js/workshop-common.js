@@ -47,6 +47,11 @@ export function choices(name) {
   return STRINGS.choices?.[name] ?? {};
 }
 
+// A list the page passes with its strings, e.g. the reactions as [[emoji, name], …].
+export function stringList(key) {
+  return Array.isArray(STRINGS[key]) ? STRINGS[key] : [];
+}
+
 // Formatters are made once per language and precision: making one costs more than
 // formatting (a board with 500 cards formats thousands of numbers).
 const FORMATTERS = new Map();
