@@ -325,3 +325,50 @@ def test_reactions_likes_and_the_card_tools_from_a_cards_menu_on_the_canvas(brow
     finally:
         anna_context.close()
         console_context.close()
+
+
+def cluster_size(page, cluster_id):
+    style = page.locator(f'.wc-cluster[data-cluster="{cluster_id}"]').evaluate(
+        "el => [el.style.width, el.style.height]"
+    )
+    return tuple(float(value.removesuffix("px")) for value in style)
+
+
+def test_a_cluster_area_is_resized_by_its_corner_with_the_mouse_and_the_keys(browser, live):  # noqa: F811
+    code, ids = prepare(live)
+    traffic = ids["Verkehr"]
+    anna_context, anna = open_board(browser, live, code, "Anna")
+    ben_context, ben = open_board(browser, live, code, "Ben")
+    try:
+        expect(ben.locator(f'.wc-cluster[data-cluster="{traffic}"]')).to_have_attribute(
+            "style", re.compile(r"width: 680px; height: 440px")
+        )
+        corner = anna.get_by_role("button", name=re.compile("^Größe von Cluster „Verkehr“ ändern"))
+        zoom = float(re.search(r"scale\(([\d.]+)\)", layer_transform(anna)).group(1))
+        start = centre(corner.bounding_box())
+        mouse_drag(anna, start, (start[0] + 100 * zoom, start[1] + 60 * zoom))
+        expect(ben.locator(f'.wc-cluster[data-cluster="{traffic}"]')).to_have_attribute(
+            "style", re.compile(r"width: 78\dpx; height: 50\dpx")
+        )
+        width, height = cluster_size(ben, traffic)
+        assert (width, height) == cluster_size(anna, traffic)
+
+        # By keyboard: the corner takes the arrow keys, saved once they rest; screen readers hear it.
+        corner.focus()
+        anna.keyboard.press("ArrowLeft")
+        anna.keyboard.press("Shift+ArrowUp")
+        expect(ben.locator(f'.wc-cluster[data-cluster="{traffic}"]')).to_have_attribute(
+            "style", re.compile(rf"width: {width - 20:g}px; height: {height - 100:g}px")
+        )
+        expect(ben.locator("#ws-announcer")).to_contain_text("Größe von Cluster „Verkehr“ geändert")
+        # The cards stay where they are; a screen that joins now sees the new size.
+        expect_place(ben, ids["Ampeln nach Verkehrslage steuern"], 60, 90)
+        late_context, late = open_board(browser, live, code, "Cem")
+        expect(late.locator(f'.wc-cluster[data-cluster="{traffic}"]')).to_have_attribute(
+            "style", re.compile(rf"width: {width - 20:g}px; height: {height - 100:g}px")
+        )
+        late_context.close()
+        assert anna.errors == [] and ben.errors == [] and late.errors == []
+    finally:
+        anna_context.close()
+        ben_context.close()

@@ -28,6 +28,8 @@ const WIDE = "(min-width: 768px)";
 const GAP = 10;
 const LIMIT = 100000; // the server's bound of a coordinate
 const LABEL_H = 44; // room for a cluster's label above its cards
+const AREA_MIN = 80; // the server's bounds of a cluster's width and height
+const AREA_MAX = 20000;
 
 // The canvas's own texts, from <template id="ws-canvas-texts"> (translated by the page).
 function readTexts() {
@@ -85,6 +87,7 @@ export class BoardCanvas {
     this.clusterPos = new Map(); // cluster id -> {x, y, w, h}
     this.moving = new Map(); // card id -> {x, y, at}: someone else is dragging it
     this.settling = new Map(); // card id -> {x, y}: dropped here, waiting for its event
+    this.sizing = new Map(); // cluster id -> {w, h}: resized here, waiting for its event
     this.drag = null; // the pointer drag or keyboard move in progress
     this.pointers = new Map(); // pointer id -> {x, y} on the background (pan, pinch)
     this.spaceDown = false;
@@ -292,7 +295,12 @@ export class BoardCanvas {
     if (area && this.drag?.kind === "cluster" && this.drag.id === id && this.drag.active) {
       return { ...area, x: this.drag.x, y: this.drag.y };
     }
-    return area;
+    if (area && this.drag?.kind === "resize" && this.drag.id === id && this.drag.active) {
+      // A resize drags the area's bottom-right corner: x and y of the drag are its size.
+      return { ...area, w: this.drag.x, h: this.drag.y };
+    }
+    const size = this.sizing.get(id);
+    return area && size ? { ...area, ...size } : area;
   }
 
   render() {
@@ -349,8 +357,9 @@ export class BoardCanvas {
       let entry = this.clusterEls.get(cluster.id);
       if (!entry) {
         const label = h("button", { type: "button", class: "wc-cluster__label", dataset: { cluster: cluster.id } });
-        const el = h("div", { class: "wc-cluster", dataset: { cluster: cluster.id } }, label);
-        entry = { el, label, sig: null, place: null };
+        const resize = h("button", { type: "button", class: "wc-cluster__resize", dataset: { cluster: cluster.id } });
+        const el = h("div", { class: "wc-cluster", dataset: { cluster: cluster.id } }, label, resize);
+        entry = { el, label, resize, sig: null, place: null };
         this.clusterEls.set(cluster.id, entry);
         const firstCard = this.layer.querySelector(".wc-card");
         this.layer.insertBefore(el, firstCard);
@@ -362,6 +371,8 @@ export class BoardCanvas {
         entry.label.textContent = `${cluster.title} (${formatNumber(n)})`;
         entry.label.setAttribute("aria-label", ct("cluster_label", { title: cluster.title, cards: tn("cards", n) }));
         entry.label.setAttribute("aria-disabled", String(!movable));
+        entry.resize.hidden = !movable;
+        entry.resize.setAttribute("aria-label", ct("cluster_resize", { title: cluster.title }));
       }
       this.placeCluster(entry, this.areaOf(cluster.id));
     }
@@ -623,6 +634,15 @@ export class BoardCanvas {
         return;
       }
     }
+    const resizeEl = event.target.closest(".wc-cluster__resize");
+    if (!this.spaceDown && resizeEl && this.mayMoveClusters && !this.drag) {
+      const id = Number(resizeEl.dataset.cluster);
+      const area = this.areaOf(id);
+      if (area) {
+        this.startDrag(event, { kind: "resize", id, x: area.w, y: area.h, px: x, py: y });
+        return;
+      }
+    }
     if (!this.spaceDown && labelEl && this.mayMoveClusters && !this.drag) {
       const id = Number(labelEl.dataset.cluster);
       const area = this.clusterPos.get(id);
@@ -674,6 +694,7 @@ export class BoardCanvas {
       }
       drag.x = Math.round(drag.startX + dx / this.zoom);
       drag.y = Math.round(drag.startY + dy / this.zoom);
+      if (drag.kind === "resize") [drag.x, drag.y] = [clamp(drag.x, AREA_MIN, AREA_MAX), clamp(drag.y, AREA_MIN, AREA_MAX)];
       this.showDrag();
       return;
     }
@@ -701,7 +722,8 @@ export class BoardCanvas {
       if (!drag.active) {
         // A press without movement: a click, which focuses the card or label.
         if (!cancelled && !drag.onButton) {
-          (drag.kind === "card" ? this.cardEls.get(drag.id)?.el : this.clusterEls.get(drag.id)?.label)?.focus();
+          const entry = drag.kind === "card" ? this.cardEls.get(drag.id) : this.clusterEls.get(drag.id);
+          (drag.kind === "card" ? entry?.el : drag.kind === "resize" ? entry?.resize : entry?.label)?.focus();
         }
         return;
       }
@@ -727,7 +749,7 @@ export class BoardCanvas {
     } else {
       const entry = this.clusterEls.get(drag.id);
       if (entry) this.placeCluster(entry, this.areaOf(drag.id));
-      for (const id of drag.cards.keys()) this.placeCardById(id);
+      for (const id of drag.cards?.keys() ?? []) this.placeCardById(id);
     }
     this.sendDrag();
   }
@@ -775,6 +797,8 @@ export class BoardCanvas {
       // Without the right to cluster, the card keeps its cluster wherever it lands.
       const cluster = this.mayRecluster(card) ? this.clusterAt(drag.x + CARD_W / 2, drag.y + CARD_H / 2) : undefined;
       this.moveCard(drag.id, drag.x, drag.y, cluster);
+    } else if (drag.kind === "resize") {
+      this.resizeCluster(drag.id, drag.x, drag.y);
     } else {
       for (const [id, start] of drag.cards) {
         this.settling.set(id, { x: start.x + drag.x - drag.startX, y: start.y + drag.y - drag.startY });
@@ -787,6 +811,20 @@ export class BoardCanvas {
       const ack = await this.view.command("cluster.move", { cluster: drag.id, x: drag.x, y: drag.y }, this.view.el.error);
       if (!ack && cluster && before && cluster.x === drag.x && cluster.y === drag.y) Object.assign(cluster, before);
       this.settleAfter(ack, [...drag.cards.keys()]);
+    }
+  }
+
+  // The new size is drawn at once (``sizing``) and until its event comes or it is refused.
+  async resizeCluster(id, w, h) {
+    const area = this.clusterPos.get(id);
+    if (!area) return;
+    const size = { w: clamp(Math.round(w), AREA_MIN, AREA_MAX), h: clamp(Math.round(h), AREA_MIN, AREA_MAX) };
+    this.sizing.set(id, size);
+    this.render();
+    const ack = await this.view.command("cluster.move", { cluster: id, x: area.x, y: area.y, ...size }, this.view.el.error);
+    if (!ack || (typeof ack.seq === "number" && this.view.client.seq !== null && this.view.client.seq >= ack.seq)) {
+      this.sizing.delete(id);
+      this.render();
     }
   }
 
@@ -825,6 +863,7 @@ export class BoardCanvas {
     const cardEl = event.target.closest?.(".wc-card");
     const onCard = cardEl && event.target === cardEl;
     const labelEl = event.target.closest?.(".wc-cluster__label");
+    const resizeEl = event.target.closest?.(".wc-cluster__resize");
     const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     if (event.key === " " && !onCard && !labelEl && event.target === this.viewport) {
       this.spaceDown = true;
@@ -844,6 +883,11 @@ export class BoardCanvas {
         if (this.mayMoveClusters) {
           event.preventDefault();
           this.keyMove("cluster", Number(labelEl.dataset.cluster), dx * step, dy * step);
+        }
+      } else if (resizeEl) {
+        if (this.mayMoveClusters) {
+          event.preventDefault();
+          this.keyMove("resize", Number(resizeEl.dataset.cluster), dx * step, dy * step);
         }
       } else if (event.target === this.viewport) {
         event.preventDefault();
@@ -892,7 +936,10 @@ export class BoardCanvas {
       let start;
       const cards = new Map();
       if (kind === "card") start = this.placeOf(id);
-      else {
+      else if (kind === "resize") {
+        const area = this.areaOf(id);
+        start = area && { x: area.w, y: area.h };
+      } else {
         start = this.clusterPos.get(id);
         for (const card of this.state.cards.values()) if (card.cluster === id) cards.set(card.id, this.placeOf(card.id));
       }
@@ -903,6 +950,7 @@ export class BoardCanvas {
     }
     drag.x += dx;
     drag.y += dy;
+    if (kind === "resize") [drag.x, drag.y] = [clamp(drag.x, AREA_MIN, AREA_MAX), clamp(drag.y, AREA_MIN, AREA_MAX)];
     this.showDrag();
     this.revealFocused(document.activeElement);
     clearTimeout(this.keyTimer);
@@ -1145,7 +1193,10 @@ export class BoardCanvas {
       this.moving.delete(data.id);
       this.settling.delete(data.id);
     }
-    if (frame.name === "cluster.moved") for (const card of data.cards || []) this.settling.delete(card.id);
+    if (frame.name === "cluster.moved") {
+      for (const card of data.cards || []) this.settling.delete(card.id);
+      this.sizing.delete(data.id);
+    }
     if (note.moved) {
       const { card, from, to } = note.moved;
       const text = shorten(card.text);
@@ -1156,7 +1207,8 @@ export class BoardCanvas {
       this.view.announcer.add("moves", said, (items) => items.slice(-3).join(" "));
     }
     if (note.clusterMoved) {
-      this.view.announcer.add("moves", ct("cluster_moved", { title: note.clusterMoved.title }), (items) => items.slice(-3).join(" "));
+      const said = ct(note.resized ? "cluster_resized" : "cluster_moved", { title: note.clusterMoved.title });
+      this.view.announcer.add("moves", said, (items) => items.slice(-3).join(" "));
     }
   }
 }

@@ -138,12 +138,14 @@ export class BoardState {
       case "cluster.moved": {
         // The area moved (or was resized) and its cards with it, by the same offset.
         const cluster = this.clusters.get(data.id);
+        const resized =
+          Boolean(cluster) && cluster.x === data.x && cluster.y === data.y && (cluster.w !== data.w || cluster.h !== data.h);
         if (cluster) Object.assign(cluster, { x: data.x, y: data.y, w: data.w ?? cluster.w, h: data.h ?? cluster.h });
         for (const moved of data.cards || []) {
           const card = this.cards.get(moved.id);
           if (card) Object.assign(card, { x: moved.x, y: moved.y });
         }
-        return { clusterMoved: cluster };
+        return { clusterMoved: cluster, resized };
       }
       case "cluster.deleted":
         this.clusters.delete(data.id);
