@@ -123,3 +123,16 @@ def test_breakout_groups_from_start_to_return(live, new_context):
     moved_card = next(c for c in after["cards"] if c["text"] == "Mehr Wohnungen am Bahnhof")
     assert moved_card["cluster"] == cluster["id"] and moved_card["group"] == wohnen["id"]
     assert_accessible(console, "console after the groups ended")
+
+
+def test_groups_without_names_are_named_in_the_facilitators_language(live, new_context):
+    code = live.workshop(title="Breakout in English")
+    console = login(new_context(), live)
+    console.goto(f"{live.base}/en/w/{code}/console/")
+    expect(console.locator("#workshop-app")).to_have_attribute("aria-busy", "false")
+    panel = console.locator("#ws-breakout-console")
+    panel.get_by_label("Number of groups").fill("2")
+    panel.get_by_role("button", name="Start groups").click()
+    expect(panel.locator("#ws-breakout-summary")).to_contain_text("2 groups")
+    export = live.site.export(live.server, code)
+    assert sorted(group["name"] for group in export["groups"]) == ["Group 1", "Group 2"]

@@ -274,6 +274,9 @@ export class Breakout {
         return;
       }
       command.names = names;
+    } else {
+      // Named in the facilitator's language (the server's own default is German).
+      command.names = Array.from({ length: count }, (_unused, index) => bt("group_default", { n: index + 1 }));
     }
     const ack = await this.view.command("breakout.start", command, this.consoleError);
     if (ack) {
