@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from . import selectors
+from .cardtools_texts import reaction_names
 from .models import REACTIONS, Card, Cluster, Comment, Poll, Question
 
 CARD_W, CARD_H = 200, 120
@@ -42,17 +43,6 @@ INK, MUTED, CLUSTER_FILL, CLUSTER_EDGE, GROUP_EDGE = "#1b1f23", "#4a525a", "#f3f
 SVG_FONTS = "DejaVu Sans, Verdana, Arial, sans-serif"
 # Fonts without colour emoji draw these signs in their place (PNG and PDF; the SVG keeps the emoji).
 REACTION_SIGNS = {"👍": "✓", "❤️": "♥", "💡": "☼", "❓": "?", "🎉": "★", "⚠️": "⚠"}
-
-
-def reaction_names():
-    return {
-        "👍": _("Daumen hoch"),
-        "❤️": _("Herz"),
-        "💡": _("Idee"),
-        "❓": _("Frage"),
-        "🎉": _("Feier"),
-        "⚠️": _("Achtung"),
-    }
 
 
 def font_files():
@@ -510,7 +500,7 @@ def pdf(workshop):
         return Paragraph(escape(str(text)), style)
 
     data, comments, polls, questions = minutes_data(workshop)
-    names = reaction_names()
+    names = dict(reaction_names())  # the same names as the buttons on the board
     page = landscape(A4)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
