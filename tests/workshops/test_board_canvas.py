@@ -273,7 +273,7 @@ def test_a_touch_drag_and_the_canvas_on_a_phone_pass_axe(browser, live):  # noqa
 
 
 def test_reactions_likes_and_the_card_tools_from_a_cards_menu_on_the_canvas(browser, live):  # noqa: F811
-    from tests.e2e.conftest import FACILITATOR, FACILITATOR_PASSWORD
+    from tests.e2e.test_workshop_browser import login
 
     code, ids = prepare(live)
     offers = ids["Offene Daten für alle"]
@@ -282,13 +282,9 @@ def test_reactions_likes_and_the_card_tools_from_a_cards_menu_on_the_canvas(brow
     console_context.set_default_timeout(10_000)
     console_context.add_init_script(AXE.axe_script)
     try:
-        console = console_context.new_page()
+        console = login(console_context, live)
         console.errors = []
         console.on("pageerror", lambda error: console.errors.append(str(error)))
-        console.goto(f"{live.base}/konto/anmelden/")
-        console.get_by_label("Benutzername").fill(FACILITATOR)
-        console.get_by_label("Passwort").fill(FACILITATOR_PASSWORD)
-        console.get_by_role("button", name="Anmelden").click()
         console.wait_for_url(lambda url: "anmelden" not in url, wait_until="commit")
         console.goto(f"{live.base}/w/{code}/console/")
         expect(console.locator("#workshop-app")).to_have_attribute("aria-busy", "false")
