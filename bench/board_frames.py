@@ -62,15 +62,20 @@ print(Card.objects.filter(workshop=workshop).count())
 """
 
 # Records requestAnimationFrame deltas until stopped.
+# Each loop keeps its own record: a loop of the previous phase stops at its next frame
+# even if the next phase has begun meanwhile (else two loops shared one record, and every
+# other delta was 0).
 RECORDER = """
-window.__frames = { deltas: [], last: null, on: true };
+(() => {
+const f = { deltas: [], last: null, on: true };
+window.__frames = f;
 (function tick(now) {
-  const f = window.__frames;
   if (!f.on) return;
   if (f.last !== null) f.deltas.push(now - f.last);
   f.last = now;
   requestAnimationFrame(tick);
 })(performance.now());
+})();
 """
 
 
