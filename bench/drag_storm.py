@@ -49,7 +49,7 @@ class DragSim(fanout.Sim):
         self.card = card
         self.observer = observer
         self.positions = {}  # card id -> (x, y, cluster): snapshot, then logged moves
-        self.covered = {}  # card id -> highest drag number a moving frame showed (observers)
+        self.covered = {}  # card id -> highest drag or drop number shown (observers)
         self.shown_at = {}  # (card, number) -> first arrival of a moving frame showing it (observers)
         self.moving_frames = 0
         self.refused = {}  # error code -> count
@@ -108,6 +108,10 @@ class StormRun:
         if frame["name"] == "card.moved":
             sim.positions[data["id"]] = (data["x"], data["y"], data["cluster"])
             key = (data["id"], int(data["y"]))
+            if sim.observer:
+                # Drags before this drop that no moving frame showed were overtaken by it: a
+                # moving frame of the card's next round must not count as showing them.
+                sim.covered[key[0]] = max(sim.covered.get(key[0], 0), key[1])
             self.move_seen[key] = self.move_seen.get(key, 0) + 1
             self.move_last[key] = now
             sent = self.move_sent.get(key)
@@ -142,19 +146,21 @@ async def participant(sim, run, args, stop_at, drags):
 
 
 def drag_figures(sims, drags):
-    """Per drag and observer: until a moving frame showed it (or a later drag of the card)."""
+    """Per drag and observer: until a moving frame showed it or a later drag of the card in
+    the same round (before its drop). Not timed: drags whose drop arrived before any frame
+    showed them or a later drag, and drags shown by nothing at all (the end of the run)."""
     observers = [s for s in sims if s.observer]
-    each, overtaken, never = [], 0, 0
+    each, by_drop, not_shown = [], 0, 0
     for card, number, sent in drags:
         for sim in observers:
             at = sim.shown_at.get((card, number))
             if at is not None:
                 each.append(at - sent)
-            elif sim.covered.get(card, 0) < number:
-                never += 1  # no later drag of this card was shown either: its drop came first
+            elif sim.covered.get(card, 0) >= number:
+                by_drop += 1  # a drop (or a later shown drag, which marks it shown) covers it
             else:
-                overtaken += 1
-    return each, never, overtaken
+                not_shown += 1
+    return each, by_drop, not_shown
 
 
 async def storm(size, urls, args, cards, participant_ids, database_board, pids):
@@ -213,11 +219,11 @@ async def storm(size, urls, args, cards, participant_ids, database_board, pids):
         complete = [run.move_last[k] - run.move_sent[k] for k in acked if run.move_seen.get(k, 0) == size]
         result["drop_all_screens_ms"] = fanout.summary_ms(complete)
         result["drop_each_delivery_ms"] = fanout.summary_ms(run.deliveries)
-        each, never, overtaken = drag_figures(sims, drags)
+        each, by_drop, not_shown = drag_figures(sims, drags)
         result["drag_to_screen_ms"] = fanout.summary_ms(each)
         result["drag_observers"] = sum(1 for s in sims if s.observer)
-        result["drags_overtaken_by_a_later_drag"] = overtaken
-        result["drags_overtaken_by_their_drop"] = never
+        result["drags_overtaken_by_their_drop"] = by_drop
+        result["drags_never_shown"] = not_shown
         result["moving_frames_per_client_per_s"] = round(sum(s.moving_frames for s in sims) / size / wall, 1)
         refused = {}
         for sim in sims:
