@@ -49,7 +49,11 @@ async def test_participants_of_a_killed_worker_lose_nothing(live_pair):
 
     names = [f"Expertin {n}" for n in range(PARTICIPANTS)]
     joined = await asyncio.gather(*(asyncio.to_thread(site.join, survivor, code, name) for name in names))
-    experts = [LiveClient(name, j["ticket"], j["participant"]) for name, j in zip(names, joined, strict=True)]
+    # Every third screen takes bundled events (bundle=1), as the browser does; the others one frame per event.
+    experts = [
+        LiveClient(name, j["ticket"], j["participant"], bundle=n % 3 == 0)
+        for n, (name, j) in enumerate(zip(names, joined, strict=True))
+    ]
     home = {c: (doomed if n % 2 else survivor) for n, c in enumerate(experts)}  # no sticky sessions
     await asyncio.gather(*(c.connect(home[c], code, timeout=30) for c in experts))
     await asyncio.gather(*(c.wait_for(lambda f: f["type"] == "snapshot", timeout=30) for c in experts))
@@ -155,6 +159,7 @@ async def test_participants_of_a_killed_worker_lose_nothing(live_pair):
         for client in everyone:
             board = Board.of(client.frames)
             assert board.texts() == sorted(wanted.values()), client.name
+        assert sum(c.bundles for c in experts) > 0  # the bundling screens got batches as one frame
 
         # Every vote once, the last one sent: in the database and in every tally shown.
         stored = await asyncio.to_thread(

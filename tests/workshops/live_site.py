@@ -312,18 +312,20 @@ _ids = itertools.count(1)
 class LiveClient:
     """One participant's socket over a real TCP connection; every frame is kept in order."""
 
-    def __init__(self, name, ticket, participant=None):
+    def __init__(self, name, ticket, participant=None, bundle=False):
         self.name = name
         self.ticket = ticket
         self.participant = participant
-        self.frames = []
+        self.bundle = bundle  # asks for ``events`` frames (bundle=1), as the browser does
+        self.frames = []  # an ``events`` frame is kept as the event frames it carries
+        self.bundles = 0  # ``events`` frames received
         self.ws = None
         self.reader = None
         self.changed = asyncio.Event()
 
     async def connect(self, server, code, timeout=10):
         self.ws = await ws_connect(
-            server.ws_url(code, self.ticket),
+            server.ws_url(code, self.ticket) + ("&bundle=1" if self.bundle else ""),
             origin=server.origin,
             open_timeout=timeout,
             ping_interval=None,
@@ -336,7 +338,12 @@ class LiveClient:
     async def _read(self):
         try:
             async for message in self.ws:
-                self.frames.append(json.loads(message))
+                frame = json.loads(message)
+                if frame.get("type") == "events" and self.bundle:
+                    self.frames.extend(frame["events"])
+                    self.bundles += 1
+                else:
+                    self.frames.append(frame)
                 self.changed.set()
         except ConnectionClosed:
             pass
