@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import extensions
-from .models import AuditLogEntry, Feedback, FeedbackReport, Role, User
+from .models import AuditLogEntry, Feedback, FeedbackAnswer, FeedbackReport, Role, User
 
 VERIFICATION_SALT = "participation.accounts.verify-email"
 
@@ -180,7 +180,8 @@ def export_user_data(user):
     Workshop participation comes with what the person wrote, liked and voted
     there; consultations only as "took part", never with a ballot.
     """
-    feedback = Feedback.objects.filter(author=user).select_related("process", "measure", "project", "lab")
+    feedback = Feedback.objects.filter(author=user).select_related("process", "measure", "project", "lab", "answer")
+    answers = FeedbackAnswer.objects.filter(answered_by=user).order_by("created")
     reports = FeedbackReport.objects.filter(reporter=user).order_by("created")
     return {
         "format": "heilbronn-participation/user-data/1",
@@ -206,8 +207,29 @@ def export_user_data(user):
                 "moderation_reason": item.moderation_reason,
                 "moderated_at": _iso(item.moderated_at),
                 "created": _iso(item.created),
+                # The city's answer to it, without the name of who wrote it.
+                "answer": (
+                    {
+                        "text": item.official_answer.text,
+                        "state": item.official_answer.state,
+                        "answered_at": _iso(item.official_answer.updated),
+                    }
+                    if item.official_answer
+                    else None
+                ),
             }
             for item in feedback
+        ],
+        # Answers this account wrote for the city (a facilitator's): they stay when it goes.
+        "answers_written": [
+            {
+                "feedback_id": answer.feedback_id,
+                "text": answer.text,
+                "state": answer.state,
+                "created": _iso(answer.created),
+                "updated": _iso(answer.updated),
+            }
+            for answer in answers
         ],
         "reports": [
             {"feedback_id": report.feedback_id, "reason": report.reason, "created": _iso(report.created)}

@@ -8,7 +8,17 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import rules
-from .models import FEEDBACK_MAX_LENGTH, AuditLogEntry, Feedback, FeedbackReport, FeedbackStatus, Measure
+from .models import (
+    ANSWER_MAX_LENGTH,
+    FEEDBACK_MAX_LENGTH,
+    AnswerState,
+    AuditLogEntry,
+    Feedback,
+    FeedbackAnswer,
+    FeedbackReport,
+    FeedbackStatus,
+    Measure,
+)
 from .security import limit
 
 # Feedback per account and hour.
@@ -21,6 +31,7 @@ class AuditAction:
     DELETE = "delete"
     HIDE_FEEDBACK = "feedback.hide"
     SHOW_FEEDBACK = "feedback.show"
+    ANSWER_FEEDBACK = "feedback.answer"
 
 
 def record_audit(actor, action, target, details=None, target_repr=None):
@@ -110,6 +121,37 @@ def moderate_feedback(user, feedback, hide, reason=""):
             target_repr=f"Rückmeldung #{feedback.pk}",
         )
     return feedback
+
+
+def answer_feedback(user, feedback, text, state):
+    """A facilitator of the feedback's process answers it publicly for the city, or changes
+    the answer (its text, its state). Returns the answer; nothing changes on bad input."""
+    if not rules.can_moderate_feedback(user, feedback):
+        raise PermissionDenied(_("Nur die Moderation dieses Prozesses darf Rückmeldungen beantworten."))
+    text = _clean_text(text, ANSWER_MAX_LENGTH)
+    if state not in AnswerState.values:
+        raise ValidationError({"state": _("Bitte wählen Sie, was aus der Rückmeldung wird.")})
+    with transaction.atomic():
+        answer = FeedbackAnswer.objects.select_for_update().filter(feedback=feedback).first()
+        if answer is None:
+            answer = FeedbackAnswer.objects.create(feedback=feedback, text=text, state=state, answered_by=user)
+            changed = ["state", "text"]
+        else:
+            changed = [name for name, value in (("state", state), ("text", text)) if getattr(answer, name) != value]
+            if not changed:
+                return answer
+            answer.text, answer.state, answer.answered_by = text, state, user
+            answer.save(update_fields=["text", "state", "answered_by", "updated"])
+        # The answer's text is the city's and public; the log keeps what changed, not the citizen's words.
+        record_audit(
+            user,
+            AuditAction.ANSWER_FEEDBACK,
+            feedback,
+            {"state": state, "changed": changed},
+            target_repr=f"Rückmeldung #{feedback.pk}",
+        )
+    feedback.answer = answer
+    return answer
 
 
 # --- The measure catalogue, managed through the API ---------------------------------

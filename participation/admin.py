@@ -6,7 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .actions import AuditAction, moderate_feedback, record_audit
 from .login import AdminLoginForm
-from .models import AuditLogEntry, Feedback, FeedbackReport, FieldOfAction, LivingLab, Measure, Process, Project, User
+from .models import (
+    AuditLogEntry,
+    Feedback,
+    FeedbackAnswer,
+    FeedbackReport,
+    FieldOfAction,
+    LivingLab,
+    Measure,
+    Process,
+    Project,
+    User,
+)
 
 # The admin's login has the same lockout after wrong passwords as the site's.
 admin.site.login_form = AdminLoginForm
@@ -89,6 +100,18 @@ class FeedbackReportInline(admin.TabularInline):
     can_delete = False
 
 
+class FeedbackAnswerInline(admin.StackedInline):
+    """Shown, not edited here: an answer is given on the page of the feedback, with its audit entry."""
+
+    model = FeedbackAnswer
+    extra = 0
+    readonly_fields = ("text", "state", "answered_by", "created", "updated")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
     list_display = ("short_text", "author", "target", "status", "flagged", "created")
@@ -106,7 +129,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         "moderated_at",
     )
     fields = readonly_fields + ("moderation_reason",)
-    inlines = [FeedbackReportInline]
+    inlines = [FeedbackAnswerInline, FeedbackReportInline]
     actions = ["hide_selected", "show_selected"]
 
     @admin.display(description=_("Text"))

@@ -20,8 +20,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import actions, notices, rules
 from .errors import RateLimited
-from .forms import FeedbackForm, ModerationForm, ReportForm
-from .models import Feedback, FeedbackReport, FeedbackStatus, LivingLab, Measure, Process, Project
+from .forms import AnswerForm, FeedbackForm, ModerationForm, ReportForm
+from .models import (
+    ANSWER_MAX_LENGTH,
+    AnswerState,
+    Feedback,
+    FeedbackReport,
+    FeedbackStatus,
+    LivingLab,
+    Measure,
+    Process,
+    Project,
+)
 
 # URL kind -> (model, Feedback field that points at it)
 KINDS = {
@@ -57,7 +67,7 @@ def target_is_published(target):
 def feedback_for(target, user):
     """The feedback a user may see on a target: all of it for its facilitators, else only the visible."""
     _model, field = KINDS[kind_of(target)]
-    items = Feedback.objects.filter(**{field: target}).select_related("author")
+    items = Feedback.objects.filter(**{field: target}).select_related("author", "answer__answered_by")
     if rules.can_manage_process(user, process_of(target)):
         return items.annotate(report_count=Count("reports")), True
     return items.visible(), False
@@ -91,6 +101,8 @@ def section_context(request, target, form=None):
         "can_post": can_post,
         "needs_verification": signed_in and not can_post,
         "can_moderate": can_moderate,
+        "answer_states": AnswerState.choices if can_moderate else [],
+        "answer_max_length": ANSWER_MAX_LENGTH,
         "reported_ids": reported,
         "form": form if can_post else None,
         "here": here,
@@ -185,6 +197,29 @@ def moderate(request, pk):
         return redirect(next_url)
     if target_is_published(target):
         return redirect(_back_to(target, f"rueckmeldung-{feedback.pk}"))
+    return redirect("feedback:queue")
+
+
+@require_POST
+def answer(request, pk):
+    """A facilitator of the process answers a piece of feedback publicly, or changes the answer."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("feedback:queue"))
+    feedback, target = _feedback_or_404(pk)
+    if not rules.can_moderate_feedback(request.user, feedback):
+        raise Http404
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        reasons = " ".join(error for errors in form.errors.values() for error in errors)
+        return _render_target_page(request, target, status=400, error=reasons)
+    try:
+        actions.answer_feedback(request.user, feedback, form.cleaned_data["text"], form.cleaned_data["state"])
+    except ValidationError as error:
+        return _render_target_page(request, target, status=400, error=" ".join(error.messages))
+    place = notices.feedback_item(feedback.pk)
+    messages.success(request, _("Die Antwort ist veröffentlicht."), notices.placed_at(place))
+    if target_is_published(target):
+        return redirect(_back_to(target, place))
     return redirect("feedback:queue")
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import FEEDBACK_MAX_LENGTH, User
+from .models import ANSWER_MAX_LENGTH, FEEDBACK_MAX_LENGTH, AnswerState, User
 
 REASON_MAX_LENGTH = 500
 
@@ -72,6 +72,24 @@ class FeedbackForm(forms.Form):
 
 class ReportForm(forms.Form):
     reason = forms.CharField(label=_("Grund (freiwillig)"), max_length=REASON_MAX_LENGTH, required=False)
+
+
+class AnswerForm(forms.Form):
+    text = FeedbackTextField(
+        label=_("Antwort der Stadt"),
+        help_text=_("Erscheint öffentlich unter der Rückmeldung, mit Ihrem Namen und dem Datum."),
+        max_length=ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": ANSWER_MAX_LENGTH}),
+        error_messages={"required": _("Bitte geben Sie einen Text ein.")},
+    )
+    state = forms.ChoiceField(
+        label=_("Was wird aus der Rückmeldung?"),
+        choices=AnswerState.choices,
+        error_messages={
+            "required": _("Bitte wählen Sie, was aus der Rückmeldung wird."),
+            "invalid_choice": _("Bitte wählen Sie, was aus der Rückmeldung wird."),
+        },
+    )
 
 
 class ModerationForm(forms.Form):

@@ -7,7 +7,7 @@ one for the active language and falls back to German.
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -443,12 +443,58 @@ class Feedback(models.Model):
         return f"{self.author}: {self.text[:40]}"
 
     @property
+    def official_answer(self):
+        """The city's answer, or None."""
+        try:
+            return self.answer
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def target(self):
         for name in self.TARGET_FIELDS:
             obj = getattr(self, name)
             if obj is not None:
                 return obj
         return None
+
+
+class AnswerState(models.TextChoices):
+    """What the city made of a piece of feedback, as its official answer says."""
+
+    CONSIDERED = "considered", _("geprüft")
+    IN_PROGRESS = "in_progress", _("in Bearbeitung")
+    ADOPTED = "adopted", _("übernommen")
+    NOT_ADOPTED = "not_adopted", _("nicht übernommen")
+
+
+ANSWER_MAX_LENGTH = 4000
+
+
+class FeedbackAnswer(models.Model):
+    """The city's public answer to one piece of feedback, written by a facilitator of its
+    process. It belongs to the city: it stays when the facilitator's account goes."""
+
+    feedback = models.OneToOneField(Feedback, on_delete=models.CASCADE, related_name="answer")
+    text = models.TextField(_("Antwort"), max_length=ANSWER_MAX_LENGTH)
+    state = models.CharField(_("Stand"), max_length=20, choices=AnswerState.choices)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback_answers",
+        verbose_name=_("beantwortet von"),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Antwort auf eine Rückmeldung")
+        verbose_name_plural = _("Antworten auf Rückmeldungen")
+
+    def __str__(self):
+        return f"Antwort auf Rückmeldung #{self.feedback_id}"
 
 
 class FeedbackReport(models.Model):

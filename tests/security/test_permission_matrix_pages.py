@@ -9,7 +9,7 @@ facilitator but shows only the feedback of their own processes.
 import pytest
 from django.db import transaction
 
-from participation.models import AuditLogEntry, Feedback
+from participation.models import AuditLogEntry, Feedback, FeedbackAnswer
 from voting.models import AccessCode, Consultation, Proposal
 
 from .world import CANARY, build_world
@@ -31,6 +31,7 @@ def rows(w):
         ("get", f"/w/{w.workshop.code}/console/", {}),
         ("get", f"/w/{w.draft_workshop.code}/", {}),
         ("post", f"/rueckmeldungen/{w.visible_feedback.pk}/moderieren/", {"decision": "hide", "reason": "x"}),
+        ("post", f"/rueckmeldungen/{w.visible_feedback.pk}/antworten/", {"text": "Antwort", "state": "adopted"}),
     ]
 
 
@@ -41,6 +42,7 @@ def fingerprint():
         list(Feedback.objects.order_by("pk").values_list("status", flat=True)),
         AccessCode.objects.count(),
         AuditLogEntry.objects.count(),
+        list(FeedbackAnswer.objects.order_by("pk").values_list("state", "text")),
     )
 
 
@@ -54,7 +56,7 @@ def users(w):
     }
 
 
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", range(11))
 def test_facilitator_pages_by_role(client, db, index):
     world = build_world()
     method, url, data = rows(world)[index]
