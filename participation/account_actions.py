@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import extensions
-from .models import AuditLogEntry, Feedback, FeedbackAnswer, FeedbackReport, Role, User
+from .models import AuditLogEntry, Feedback, FeedbackAnswer, FeedbackReport, Role, StatusChange, User
 
 VERIFICATION_SALT = "participation.accounts.verify-email"
 
@@ -182,6 +182,7 @@ def export_user_data(user):
     """
     feedback = Feedback.objects.filter(author=user).select_related("process", "measure", "project", "lab", "answer")
     answers = FeedbackAnswer.objects.filter(answered_by=user).order_by("created")
+    status_changes = StatusChange.objects.filter(changed_by=user).select_related("measure", "project")
     reports = FeedbackReport.objects.filter(reporter=user).order_by("created")
     return {
         "format": "heilbronn-participation/user-data/1",
@@ -230,6 +231,17 @@ def export_user_data(user):
                 "updated": _iso(answer.updated),
             }
             for answer in answers
+        ],
+        # Statuses this account set on measures and projects (a facilitator's): the history keeps them.
+        "status_changes_made": [
+            {
+                "target": {"kind": change.target._meta.model_name, "id": change.target.pk, "title": str(change.target)},
+                "status": change.status,
+                "reason": change.reason,
+                "reason_en": change.reason_en,
+                "changed_at": _iso(change.changed_at),
+            }
+            for change in status_changes
         ],
         "reports": [
             {"feedback_id": report.feedback_id, "reason": report.reason, "created": _iso(report.created)}

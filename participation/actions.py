@@ -11,6 +11,7 @@ from . import rules
 from .models import (
     ANSWER_MAX_LENGTH,
     FEEDBACK_MAX_LENGTH,
+    STATUS_REASON_MAX_LENGTH,
     AnswerState,
     AuditLogEntry,
     Feedback,
@@ -18,6 +19,9 @@ from .models import (
     FeedbackReport,
     FeedbackStatus,
     Measure,
+    MeasureStatus,
+    ProjectStatus,
+    StatusChange,
 )
 from .security import limit
 
@@ -32,6 +36,7 @@ class AuditAction:
     HIDE_FEEDBACK = "feedback.hide"
     SHOW_FEEDBACK = "feedback.show"
     ANSWER_FEEDBACK = "feedback.answer"
+    CHANGE_STATUS = "status.change"
 
 
 def record_audit(actor, action, target, details=None, target_repr=None):
@@ -154,6 +159,61 @@ def answer_feedback(user, feedback, text, state):
     return answer
 
 
+# --- Status histories of measures and projects ----------------------------------------
+
+# A measure or project that ends without being done says why.
+ENDS_WITH_A_REASON = {MeasureStatus.REJECTED, ProjectStatus.DROPPED}
+
+
+def _status_choices(target):
+    return MeasureStatus if target._meta.model_name == "measure" else ProjectStatus
+
+
+def _clean_reason(text):
+    text = (text or "").replace("\r\n", "\n").strip()
+    if "\x00" in text:
+        raise ValidationError({"reason": _("Der Text enthält ungültige Zeichen.")})
+    if len(text) > STATUS_REASON_MAX_LENGTH:
+        raise ValidationError({"reason": _("Höchstens %(limit)d Zeichen.") % {"limit": STATUS_REASON_MAX_LENGTH}})
+    return text
+
+
+def _record_status(user, target, old, reason="", reason_en=""):
+    """The history's row and the audit entry for a status the target has just been given."""
+    StatusChange.objects.create(
+        **{target._meta.model_name: target},
+        status=target.status,
+        reason=reason,
+        reason_en=reason_en,
+        changed_by=user if user and user.is_authenticated else None,
+    )
+    record_audit(user, AuditAction.CHANGE_STATUS, target, {"from": old, "to": target.status})
+
+
+def change_status(user, target, status, reason="", reason_en=""):
+    """A facilitator of the process moves a measure or a project to a new status, with a
+    reason (required when it ends without being done); dated in its history and audited."""
+    if not rules.can_manage_process(user, target.process):
+        raise PermissionDenied(_("Nur die Moderation dieses Prozesses darf den Stand ändern."))
+    choices = _status_choices(target)
+    if status not in choices.values:
+        raise ValidationError({"status": _("Bitte wählen Sie einen Stand aus der Liste.")})
+    if status == target.status:
+        raise ValidationError({"status": _("Das ist schon der aktuelle Stand.")})
+    reason, reason_en = _clean_reason(reason), _clean_reason(reason_en)
+    if status in ENDS_WITH_A_REASON and not reason:
+        raise ValidationError({"reason": _("Bitte begründen Sie, warum es nicht weitergeht.")})
+    with transaction.atomic():
+        locked = type(target).objects.select_for_update().get(pk=target.pk)
+        if locked.status == status:
+            raise ValidationError({"status": _("Das ist schon der aktuelle Stand.")})
+        old = locked.status
+        type(target).objects.filter(pk=target.pk).update(status=status, updated=timezone.now())
+        target.status = status
+        _record_status(user, target, old, reason, reason_en)
+    return target
+
+
 # --- The measure catalogue, managed through the API ---------------------------------
 
 _GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
@@ -220,6 +280,9 @@ def update_measure(user, measure, data):
     if "process" in changed:
         _check_can_manage(user, measure.process)
     with transaction.atomic():
+        old_status = Measure.objects.filter(pk=measure.pk).values_list("status", flat=True).first()
         _save_measure(measure)
         record_audit(user, AuditAction.UPDATE, measure, {"fields": changed})
+        if "status" in changed:  # the history stays complete whichever way the status changes
+            _record_status(user, measure, old_status)
     return measure

@@ -69,8 +69,17 @@ class FieldOfActionAdmin(AuditedAdmin):
     search_fields = ("title", "title_en")
 
 
+class StatusFromItsPage:
+    """The status of an existing measure or project changes on its page (``actions.change_status``),
+    with a reason, in its dated history; here it is shown, not edited."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "status") if obj else fields
+
+
 @admin.register(Measure)
-class MeasureAdmin(AuditedAdmin):
+class MeasureAdmin(StatusFromItsPage, AuditedAdmin):
     list_display = ("title", "process", "field", "status", "origin", "estimated_cost", "published")
     list_filter = ("process", "field", "status", "origin", "published")
     prepopulated_fields = {"slug": ("title",)}
@@ -78,7 +87,7 @@ class MeasureAdmin(AuditedAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(AuditedAdmin):
+class ProjectAdmin(StatusFromItsPage, AuditedAdmin):
     list_display = ("title", "owner_organisation", "owner_kind", "field", "status", "public")
     list_filter = ("process", "owner_kind", "status", "field", "public")
     prepopulated_fields = {"slug": ("title",)}

@@ -121,7 +121,7 @@ class FieldOfActionViewSet(PublicReadViewSet):
 class ProjectViewSet(PublicReadViewSet):
     serializer_class = ProjectSerializer
     filterset_class = filters.ProjectFilter
-    queryset = Project.objects.published().order_by(*Project._meta.ordering, "pk")
+    queryset = Project.objects.published().order_by(*Project._meta.ordering, "pk").prefetch_related("status_changes")
 
 
 @extend_schema_view(
@@ -175,7 +175,8 @@ class MeasureViewSet(ListFiltersOnly, mixins.ListModelMixin, mixins.RetrieveMode
     queryset = Measure.objects.none()  # names the model; requests go through get_queryset
 
     def get_queryset(self):
-        return visible_measures(self.request.user).order_by(*Measure._meta.ordering, "pk")
+        measures = visible_measures(self.request.user).order_by(*Measure._meta.ordering, "pk")
+        return measures.prefetch_related("status_changes")
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -194,4 +195,5 @@ class MeasureViewSet(ListFiltersOnly, mixins.ListModelMixin, mixins.RetrieveMode
             measure = actions.update_measure(request.user, measure, serializer.validated_data)
         except DjangoValidationError as exc:
             raise _as_drf_error(exc) from None
+        measure._prefetched_objects_cache = {}  # a status change has just added to the history
         return Response(self.get_serializer(measure).data)

@@ -5,7 +5,15 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import ANSWER_MAX_LENGTH, FEEDBACK_MAX_LENGTH, AnswerState, User
+from .models import (
+    ANSWER_MAX_LENGTH,
+    FEEDBACK_MAX_LENGTH,
+    STATUS_REASON_MAX_LENGTH,
+    AnswerState,
+    MeasureStatus,
+    ProjectStatus,
+    User,
+)
 
 REASON_MAX_LENGTH = 500
 
@@ -90,6 +98,31 @@ class AnswerForm(forms.Form):
             "invalid_choice": _("Bitte wählen Sie, was aus der Rückmeldung wird."),
         },
     )
+
+
+class StatusForm(forms.Form):
+    """A new status for a measure or a project, with its reason in German and English."""
+
+    status = forms.ChoiceField(label=_("Neuer Stand"))
+    reason = FeedbackTextField(
+        label=_("Begründung"),
+        help_text=_("Erscheint öffentlich im Verlauf. Nötig, wenn es nicht weitergeht."),
+        max_length=STATUS_REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": STATUS_REASON_MAX_LENGTH}),
+    )
+    reason_en = FeedbackTextField(
+        label=_("Begründung (englisch)"),
+        max_length=STATUS_REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": STATUS_REASON_MAX_LENGTH}),
+    )
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = MeasureStatus if target._meta.model_name == "measure" else ProjectStatus
+        self.fields["status"].choices = [(value, label) for value, label in choices.choices if value != target.status]
+        self.fields["status"].error_messages["invalid_choice"] = _("Bitte wählen Sie einen Stand aus der Liste.")
 
 
 class ModerationForm(forms.Form):

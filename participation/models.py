@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -240,6 +241,7 @@ class ProjectStatus(models.TextChoices):
     PLANNED = "planned", _("geplant")
     RUNNING = "running", _("laufend")
     COMPLETED = "completed", _("abgeschlossen")
+    DROPPED = "dropped", _("eingestellt")
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -305,6 +307,52 @@ class Project(Translated, Timestamped):
 
     def get_absolute_url(self):
         return reverse("pages:project", args=[self.process.slug, self.slug])
+
+
+STATUS_REASON_MAX_LENGTH = 1000
+
+
+class StatusChange(Translated):
+    """One step in the dated status history of a measure or an inventory project: its new
+    status, why, who set it and when. Written by ``actions.change_status`` only."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="status_changes")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, blank=True, related_name="status_changes")
+    status = models.CharField(_("Status"), max_length=20)
+    reason = models.TextField(_("Begründung"), max_length=STATUS_REASON_MAX_LENGTH, blank=True)
+    reason_en = models.TextField(_("Begründung (englisch)"), max_length=STATUS_REASON_MAX_LENGTH, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("geändert am"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Statusänderung")
+        verbose_name_plural = _("Statusänderungen")
+        ordering = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(measure__isnull=False, project__isnull=True) | Q(measure__isnull=True, project__isnull=False)
+                ),
+                name="status_change_has_exactly_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.target}: {self.status} ({self.changed_at:%Y-%m-%d})"
+
+    @property
+    def target(self):
+        return self.measure if self.measure_id else self.project
+
+    @property
+    def reason_t(self):
+        return self.tr("reason")
+
+    def get_status_display(self):
+        choices = MeasureStatus if self.measure_id else ProjectStatus
+        return dict(choices.choices).get(self.status, self.status)
 
 
 class LivingLabQuerySet(models.QuerySet):

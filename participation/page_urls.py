@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import status_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,18 @@ urlpatterns = [
     path("prozesse/<slug:slug>/handlungsfelder/", views.process_fields, name="process_fields"),
     path("prozesse/<slug:process_slug>/handlungsfelder/<slug:slug>/", views.field_detail, name="field"),
     path("prozesse/<slug:process_slug>/massnahmen/<slug:slug>/", views.measure_detail, name="measure"),
+    path(
+        "prozesse/<slug:process_slug>/massnahmen/<slug:slug>/stand/",
+        status_views.change_status,
+        {"kind": "measure"},
+        name="measure_status",
+    ),
     path("prozesse/<slug:process_slug>/projekte/<slug:slug>/", views.project_detail, name="project"),
+    path(
+        "prozesse/<slug:process_slug>/projekte/<slug:slug>/stand/",
+        status_views.change_status,
+        {"kind": "project"},
+        name="project_status",
+    ),
     path("prozesse/<slug:process_slug>/reallabore/<slug:slug>/", views.lab_detail, name="lab"),
 ]

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import FieldOfAction, LivingLab, Measure, Process, Project
+from .models import FieldOfAction, LivingLab, Measure, MeasureStatus, Process, Project, ProjectStatus, StatusChange
 
 TEXT_FIELDS = ("title", "title_en", "slug", "summary", "summary_en", "description", "description_en")
 
@@ -50,6 +50,27 @@ class FieldOfActionSerializer(serializers.ModelSerializer):
         fields = ["id", "process", *TEXT_FIELDS, "position"]
 
 
+class StatusChangeFields(serializers.ModelSerializer):
+    class Meta:
+        model = StatusChange
+        fields = ["status", "status_label", "status_label_en", "reason", "reason_en", "changed_at"]
+        read_only_fields = fields
+
+
+class MeasureStatusChangeSerializer(StatusChangeFields):
+    """One step of a measure's dated status history."""
+
+    status_label = ChoiceLabelField(MeasureStatus.choices, "de", source="status")
+    status_label_en = ChoiceLabelField(MeasureStatus.choices, "en", source="status")
+
+
+class ProjectStatusChangeSerializer(StatusChangeFields):
+    """One step of a project's dated status history."""
+
+    status_label = ChoiceLabelField(ProjectStatus.choices, "de", source="status")
+    status_label_en = ChoiceLabelField(ProjectStatus.choices, "en", source="status")
+
+
 class MeasureSerializer(serializers.ModelSerializer):
     status_label = ChoiceLabelField(Measure.status.field.choices, "de", source="status")
     status_label_en = ChoiceLabelField(Measure.status.field.choices, "en", source="status")
@@ -58,6 +79,7 @@ class MeasureSerializer(serializers.ModelSerializer):
     estimated_cost = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, allow_null=True, required=False, coerce_to_string=False
     )
+    status_history = MeasureStatusChangeSerializer(source="status_changes", many=True, read_only=True)
 
     class Meta:
         model = Measure
@@ -76,6 +98,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "published",
             "created",
             "updated",
+            "status_history",
         ]
         read_only_fields = ["created", "updated"]
         extra_kwargs = {"slug": {"required": False, "help_text": "Leer lassen: wird aus dem Titel gebildet."}}
@@ -89,6 +112,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     status_label_en = ChoiceLabelField(Project.status.field.choices, "en", source="status")
     owner_kind_label = ChoiceLabelField(Project.owner_kind.field.choices, "de", source="owner_kind")
     owner_kind_label_en = ChoiceLabelField(Project.owner_kind.field.choices, "en", source="owner_kind")
+    status_history = ProjectStatusChangeSerializer(source="status_changes", many=True, read_only=True)
 
     class Meta:
         model = Project
@@ -108,6 +132,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "ends_on",
             "contact_name",
             "contact_email",
+            "status_history",
         ]
 
 

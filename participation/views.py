@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import extensions, selectors
 from .models import FieldOfAction, MeasureOrigin, MeasureStatus, OwnerKind, Process, ProjectStatus
+from .status_views import history_context
 
 PAGE_SIZE = 30
 SEARCH_MAX_LENGTH = 200
@@ -154,7 +155,7 @@ def measure_list(request):
 
 def measure_detail(request, process_slug, slug):
     measure = get_object_or_404(selectors.measures(), process__slug=process_slug, slug=slug)
-    return render(request, "pages/measure_detail.html", {"measure": measure})
+    return render(request, "pages/measure_detail.html", {"measure": measure, **history_context(request, measure)})
 
 
 def project_list(request):
@@ -163,7 +164,7 @@ def project_list(request):
 
 def project_detail(request, process_slug, slug):
     project = get_object_or_404(selectors.projects(), process__slug=process_slug, slug=slug)
-    context = {"project": project, "labs": selectors.labs_of_project(project)}
+    context = {"project": project, "labs": selectors.labs_of_project(project), **history_context(request, project)}
     return render(request, "pages/project_detail.html", context)
 
 

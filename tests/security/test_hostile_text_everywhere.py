@@ -4,8 +4,9 @@ for the scripts that put it on the board.
 
 Entered the way people enter it: a display name and cards, comments, cluster titles and
 poll questions and options through the workshop; feedback by a citizen; a proposal in a
-pairwise consultation (approved, so it becomes a measure); the city's answer to feedback; a measure, a consultation and
-a workshop by the facilitator through the API; a card promoted to a measure.
+pairwise consultation (approved, so it becomes a measure); the city's answer to feedback;
+a measure's status change with its reasons; a measure, a consultation and a workshop by
+the facilitator through the API; a card promoted to a measure.
 
 Pages (the existing per-app escaping tests check single pages; this one sweeps all of
 them with every kind of text at once) may show the text only escaped. CSV and XLSX cells
@@ -24,7 +25,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from participation.actions import answer_feedback, post_feedback
+from participation.actions import answer_feedback, change_status, post_feedback
 from results.actions import publish
 from tests import factories
 from tests.voting.helpers import token_header
@@ -102,6 +103,7 @@ def build(client):
 
     on_measure = post_feedback(citizen, Measure.objects.get(pk=ids[2]), hostile(next(texts)))
     answer_feedback(facilitator, on_measure, hostile(next(texts)), "adopted")
+    change_status(facilitator, Measure.objects.get(pk=ids[2]), "rejected", hostile(next(texts)), hostile(next(texts)))
 
     data = {"title": hostile(next(texts)), "method": "pairwise", "eligibility": "open", "options": ids}
     data["description"] = hostile(next(texts))

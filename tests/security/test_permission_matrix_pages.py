@@ -9,7 +9,7 @@ facilitator but shows only the feedback of their own processes.
 import pytest
 from django.db import transaction
 
-from participation.models import AuditLogEntry, Feedback, FeedbackAnswer
+from participation.models import AuditLogEntry, Feedback, FeedbackAnswer, Measure, StatusChange
 from voting.models import AccessCode, Consultation, Proposal
 
 from .world import CANARY, build_world
@@ -32,6 +32,7 @@ def rows(w):
         ("get", f"/w/{w.draft_workshop.code}/", {}),
         ("post", f"/rueckmeldungen/{w.visible_feedback.pk}/moderieren/", {"decision": "hide", "reason": "x"}),
         ("post", f"/rueckmeldungen/{w.visible_feedback.pk}/antworten/", {"text": "Antwort", "state": "adopted"}),
+        ("post", f"{w.hidden_measure.get_absolute_url()}stand/", {"status": "planned", "reason": "x"}),
     ]
 
 
@@ -43,6 +44,8 @@ def fingerprint():
         AccessCode.objects.count(),
         AuditLogEntry.objects.count(),
         list(FeedbackAnswer.objects.order_by("pk").values_list("state", "text")),
+        list(Measure.objects.order_by("pk").values_list("status", flat=True)),
+        StatusChange.objects.count(),
     )
 
 
@@ -56,7 +59,7 @@ def users(w):
     }
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(12))
 def test_facilitator_pages_by_role(client, db, index):
     world = build_world()
     method, url, data = rows(world)[index]
