@@ -16,7 +16,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 
 # Texts written hard-wrapped in the files (and their English twins, key + "_en").
-PROSE = {"summary", "description", "area_description", "text"}
+PROSE = {"summary", "description", "area_description", "text", "reason"}
 # Amounts and coordinates are exact decimals in the database; TOML reads them as numbers.
 DECIMALS = {"estimated_cost", "latitude", "longitude"}
 
@@ -30,6 +30,7 @@ class Content:
     projects: list
     labs: list
     feedback: list
+    history: list
     workshop: dict
     consultations: list
 
@@ -58,6 +59,7 @@ def read(directory=DATA):
         projects=[_item(item) for item in table("projects")["project"]],
         labs=[_item(item) for item in table("labs")["lab"]],
         feedback=[_item(item) for item in table("feedback")["feedback"]],
+        history=[_item(item) for item in table("history")["step"]],
         workshop={**workshop, "agenda": "\n".join(workshop["agenda"])},
         consultations=[_item(item) for item in table("consultations")["consultation"]],
     )
@@ -66,7 +68,9 @@ def read(directory=DATA):
 def _item(item):
     values = {}
     for key, value in item.items():
-        if key.removesuffix("_en") in PROSE:
+        if isinstance(value, dict):
+            value = _item(value)  # e.g. a feedback's answer
+        elif key.removesuffix("_en") in PROSE:
             value = paragraphs(value)
         elif key in DECIMALS:
             value = Decimal(str(value))

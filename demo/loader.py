@@ -10,7 +10,9 @@ actions (found again by code and title) and then left as they are: votes are
 never re-cast.
 """
 
+import datetime
 import random
+import zoneinfo
 from collections import Counter
 
 from django.apps import apps
@@ -18,14 +20,26 @@ from django.contrib.auth.management import create_permissions
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from participation.actions import AuditAction, record_audit
+from participation.actions import AuditAction, answer_feedback, record_audit
 from participation.management.commands.create_facilitator import facilitator_group
-from participation.models import Feedback, FieldOfAction, LivingLab, Measure, Process, Project, Role, User
+from participation.models import (
+    Feedback,
+    FieldOfAction,
+    LivingLab,
+    Measure,
+    Process,
+    Project,
+    Role,
+    StatusChange,
+    User,
+)
 from results.actions import publish
 from voting import actions as voting
 from voting.models import Consultation
 from workshops.actions import apply_command, create_workshop, join_workshop
 from workshops.models import ParticipantRole, Workshop
+
+BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
 class DemoLoader:
@@ -52,7 +66,12 @@ class DemoLoader:
         citizen = self.sync_account(content.accounts["citizen"], Role.CITIZEN, staff=False)
         for item in content.feedback:
             # Feedback has no slug: author, target and text together identify it.
-            self.sync(Feedback, {"author": citizen, "measure": measures[item["measure"]], "text": item["text"]}, {})
+            lookup = {"author": citizen, "measure": measures[item["measure"]], "text": item["text"]}
+            feedback = self.sync(Feedback, lookup, {})
+            if "answer" in item and feedback.official_answer is None:
+                answer_feedback(facilitator, feedback, item["answer"]["text"], item["answer"]["state"])
+                self.tally["created"] += 1
+        self.history(content.history, process, measures, projects, facilitator)
 
         if not Workshop.objects.filter(code=content.workshop["code"]).exists():
             self.workshop(content.workshop, process, facilitator)
@@ -62,6 +81,19 @@ class DemoLoader:
                 self.consultation(item, process, measures, facilitator)
                 self.tally["created"] += 1
         return process
+
+    def history(self, steps, process, measures, projects, facilitator):
+        """The status histories: the catalogue counts as recorded on the process's first day,
+        and each step (matched by its object, status and day) is restored like any row."""
+        start = datetime.datetime.combine(process.starts_on, datetime.time(9), tzinfo=BERLIN)
+        for model, objects in ((Measure, measures), (Project, projects)):
+            model.objects.filter(pk__in=[obj.pk for obj in objects.values()], created__gt=start).update(created=start)
+        for step in steps:
+            kind = "measure" if "measure" in step else "project"
+            target = (measures if kind == "measure" else projects)[step[kind]]
+            at = datetime.datetime.combine(step["on"], datetime.time(12), tzinfo=BERLIN)
+            values = {"reason": step["reason"], "reason_en": step["reason_en"], "changed_by": facilitator}
+            self.sync(StatusChange, {kind: target, "status": step["status"], "changed_at": at}, values)
 
     # The process and its content, restored on every run
 

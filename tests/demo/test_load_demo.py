@@ -291,3 +291,20 @@ def test_invalid_demo_data_loads_nothing_at_all(monkeypatch):
     assert not Process.objects.exists()
     assert not Measure.objects.exists()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_status_histories_and_an_answer_of_the_city(client):
+    load()
+    process = demo_process()
+    done = process.measures.get(slug="online-terminvergabe")
+    assert [s.status for s in done.status_changes.all()] == ["in_progress", "done"]
+    for target in [*process.measures.all(), *process.projects.all()]:
+        steps = list(target.status_changes.all())
+        assert not steps or steps[-1].status == target.status, target  # the history ends where the object stands
+        assert all(target.created <= step.changed_at for step in steps), target
+    html = client.get(done.get_absolute_url()).content.decode()
+    assert "Alle Bürgerämter vergeben ihre Termine jetzt online" in html
+    answered = process.measures.get(slug="schulwegradar").feedback.get()
+    assert answered.official_answer.state == "considered"
+    assert "Antwort der Stadt" in client.get(answered.measure.get_absolute_url()).content.decode()
