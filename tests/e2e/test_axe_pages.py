@@ -268,6 +268,14 @@ def test_facilitator_page(demo, facilitator, path):
     assert_accessible(facilitator)
 
 
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_measure_with_its_history_an_answer_and_the_facilitators_forms_open(demo, facilitator, language):
+    visit(facilitator, demo, f"{P}/massnahmen/schulwegradar/", language)
+    expect(facilitator.locator(".feedback-answer")).to_have_count(1)
+    facilitator.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    assert_accessible(facilitator, "measure page: history, the city's answer, status and answer forms open")
+
+
 def test_access_code_letters(demo, facilitator):
     visit(facilitator, demo, "/befragungen/{access_code}/verwaltung/")
     facilitator.locator(".codes-form input[type=number]").fill("2")
