@@ -31,6 +31,7 @@ class Content:
     labs: list
     feedback: list
     history: list
+    phases: list
     workshop: dict
     consultations: list
 
@@ -60,6 +61,7 @@ def read(directory=DATA):
         labs=[_item(item) for item in table("labs")["lab"]],
         feedback=[_item(item) for item in table("feedback")["feedback"]],
         history=[_item(item) for item in table("history")["step"]],
+        phases=[_item(item) for item in table("phases")["phase"]],
         workshop={**workshop, "agenda": "\n".join(workshop["agenda"])},
         consultations=[_item(item) for item in table("consultations")["consultation"]],
     )

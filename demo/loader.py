@@ -28,6 +28,7 @@ from participation.models import (
     LivingLab,
     Measure,
     Process,
+    ProcessPhase,
     Project,
     Role,
     StatusChange,
@@ -51,6 +52,9 @@ class DemoLoader:
         """Create or restore the demo; returns the process. Run it inside a transaction."""
         content = self.content
         process = self.sync(Process, {"slug": content.process["slug"]}, _values(content.process))
+        for item in content.phases:
+            values = {"title": "", "title_en": "", "ends_on": None, **_values(item, "kind")}
+            self.sync(ProcessPhase, {"process": process, "kind": item["kind"]}, values)
         fields = {
             item["slug"]: self.sync(FieldOfAction, {"process": process, "slug": item["slug"]}, _values(item))
             for item in content.fields

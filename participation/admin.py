@@ -15,6 +15,7 @@ from .models import (
     LivingLab,
     Measure,
     Process,
+    ProcessPhase,
     Project,
     User,
 )
@@ -39,6 +40,15 @@ class AuditedAdmin(admin.ModelAdmin):
         record_audit(request.user, AuditAction.DELETE, obj)
         super().delete_model(request, obj)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            record_audit(request.user, AuditAction.CREATE, obj)
+        for obj, fields in formset.changed_objects:
+            record_audit(request.user, AuditAction.UPDATE, obj, {"fields": sorted(fields)})
+        for obj in formset.deleted_objects:
+            record_audit(request.user, AuditAction.DELETE, obj)
+
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             record_audit(request.user, AuditAction.DELETE, obj)
@@ -52,6 +62,12 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "email_verified", "is_active", "is_staff")
 
 
+class ProcessPhaseInline(admin.TabularInline):
+    model = ProcessPhase
+    extra = 0
+    fields = ("kind", "title", "title_en", "starts_on", "ends_on", "description", "description_en")
+
+
 @admin.register(Process)
 class ProcessAdmin(AuditedAdmin):
     list_display = ("title", "slug", "starts_on", "ends_on", "published")
@@ -59,6 +75,7 @@ class ProcessAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("facilitators",)
     search_fields = ("title", "title_en")
+    inlines = [ProcessPhaseInline]
 
 
 @admin.register(FieldOfAction)

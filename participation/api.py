@@ -101,7 +101,7 @@ class PublicReadViewSet(ListFiltersOnly, viewsets.ReadOnlyModelViewSet):
 class ProcessViewSet(PublicReadViewSet):
     serializer_class = ProcessSerializer
     filterset_class = filters.ProcessFilter
-    queryset = Process.objects.published().order_by(*Process._meta.ordering, "pk")
+    queryset = Process.objects.published().order_by(*Process._meta.ordering, "pk").prefetch_related("phases")
 
 
 @extend_schema_view(

@@ -123,6 +123,55 @@ class Process(Translated, Timestamped):
         return reverse("pages:process", args=[self.slug])
 
 
+class PhaseKind(models.TextChoices):
+    """The stages of a participation process, in their usual order."""
+
+    INFORMATION = "information", _("Information")
+    WORKSHOPS = "workshops", _("Expertenworkshops")
+    CONSULTATION = "consultation", _("Befragung")
+    EVALUATION = "evaluation", _("Auswertung")
+    DECISION = "decision", _("Entscheidung")
+    IMPLEMENTATION = "implementation", _("Umsetzung")
+
+
+class ProcessPhase(Translated):
+    """One dated phase of a process's timeline, with what happens in it."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases", verbose_name=_("Prozess"))
+    kind = models.CharField(_("Art"), max_length=20, choices=PhaseKind.choices)
+    title = models.CharField(
+        _("Titel"), max_length=120, blank=True, help_text=_("Leer lassen: der Name der Art, z. B. „Befragung“.")
+    )
+    title_en = models.CharField(_("Titel (englisch)"), max_length=120, blank=True)
+    description = models.TextField(_("Was in dieser Phase geschieht"), max_length=2000, blank=True)
+    description_en = models.TextField(_("Was in dieser Phase geschieht (englisch)"), max_length=2000, blank=True)
+    starts_on = models.DateField(_("Beginn"))
+    ends_on = models.DateField(_("Ende"), null=True, blank=True, help_text=_("Leer lassen, wenn offen."))
+
+    class Meta:
+        verbose_name = _("Phase")
+        verbose_name_plural = _("Phasen")
+        ordering = ["process", "starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="phase_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.process}: {self.name}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("Das Ende liegt vor dem Beginn.")})
+
+    @property
+    def name(self):
+        """Its title, or the name of its kind, in the active language."""
+        return self.tr("title") or self.get_kind_display()
+
+
 class FieldOfActionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(process__published=True)

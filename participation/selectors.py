@@ -5,10 +5,13 @@ process, published measure/lab, public project), with the related objects and
 counts the pages and the API need, so that lists cost a fixed number of queries.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from .models import FieldOfAction, LivingLab, Measure, Process, Project
+from .models import FieldOfAction, LivingLab, Measure, Process, ProcessPhase, Project
 
 
 def _count_of(queryset, link):
@@ -125,3 +128,27 @@ def projects_of_lab(lab):
 def labs_of_project(project):
     """The published labs a project is linked to."""
     return labs().filter(projects=project)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A process's phases as of a day: each with its state (``past``, ``now``, ``later``),
+    the phases running that day, and the next one to begin ("what happens next")."""
+
+    phases: list
+    now: list
+    next: object
+
+
+def timeline(process, today=None):
+    today = today or timezone.localdate()
+    phases = list(ProcessPhase.objects.filter(process=process))
+    for phase in phases:
+        if phase.starts_on > today:
+            phase.state = "later"
+        elif phase.ends_on is not None and phase.ends_on < today:
+            phase.state = "past"
+        else:
+            phase.state = "now"
+    upcoming = [phase for phase in phases if phase.state == "later"]
+    return Timeline(phases, [p for p in phases if p.state == "now"], upcoming[0] if upcoming else None)

@@ -6,7 +6,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import FieldOfAction, LivingLab, Measure, MeasureStatus, Process, Project, ProjectStatus, StatusChange
+from .models import (
+    FieldOfAction,
+    LivingLab,
+    Measure,
+    MeasureStatus,
+    PhaseKind,
+    Process,
+    ProcessPhase,
+    Project,
+    ProjectStatus,
+    StatusChange,
+)
 
 TEXT_FIELDS = ("title", "title_en", "slug", "summary", "summary_en", "description", "description_en")
 
@@ -38,10 +49,34 @@ class IdListField(serializers.Field):
         return [obj.pk for obj in value]
 
 
+class ProcessPhaseSerializer(serializers.ModelSerializer):
+    """One dated phase of a process's timeline."""
+
+    kind_label = ChoiceLabelField(PhaseKind.choices, "de", source="kind")
+    kind_label_en = ChoiceLabelField(PhaseKind.choices, "en", source="kind")
+
+    class Meta:
+        model = ProcessPhase
+        fields = [
+            "kind",
+            "kind_label",
+            "kind_label_en",
+            "title",
+            "title_en",
+            "description",
+            "description_en",
+            "starts_on",
+            "ends_on",
+        ]
+        read_only_fields = fields
+
+
 class ProcessSerializer(serializers.ModelSerializer):
+    phases = ProcessPhaseSerializer(many=True, read_only=True)
+
     class Meta:
         model = Process
-        fields = ["id", *TEXT_FIELDS, "starts_on", "ends_on"]
+        fields = ["id", *TEXT_FIELDS, "starts_on", "ends_on", "phases"]
 
 
 class FieldOfActionSerializer(serializers.ModelSerializer):

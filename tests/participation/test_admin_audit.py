@@ -52,11 +52,15 @@ def test_creating_changing_and_deleting_a_measure_in_the_admin_is_audited(admin_
     assert AuditLogEntry.objects.get(action="update").details == {"fields": ["title"]}
 
 
+# The process form carries its phases (an inline): none here.
+NO_PHASES = {"phases-TOTAL_FORMS": "0", "phases-INITIAL_FORMS": "0"}
+
+
 def test_the_audit_log_cannot_be_edited_in_the_admin(admin_client):
     process = factories.make_process()
     admin_client.post(
         "/admin/participation/process/add/",
-        {"title": "Neu", "slug": "neu", "facilitators": [], "published": ""},
+        {"title": "Neu", "slug": "neu", "facilitators": [], "published": "", **NO_PHASES},
     )
     entry = AuditLogEntry.objects.get()
     assert entry.target_type == "process"

@@ -25,8 +25,18 @@ from participation.models import Process, Role
 
 FACILITATOR_GROUP = "Moderation"
 # The content facilitators look after in the admin. User accounts stay with administrators.
-MANAGED_MODELS = ("process", "fieldofaction", "measure", "project", "livinglab", "feedback", "feedbackreport")
-READ_ONLY_MODELS = ("auditlogentry",)
+MANAGED_MODELS = (
+    "process",
+    "processphase",
+    "fieldofaction",
+    "measure",
+    "project",
+    "livinglab",
+    "feedback",
+    "feedbackreport",
+)
+# Shown in the admin, changed only by their actions (answers and status on the pages).
+READ_ONLY_MODELS = ("auditlogentry", "feedbackanswer", "statuschange")
 # Content of other apps they look after too: (app label, model).
 MANAGED_APP_MODELS = (("workshops", "workshop"),)
 
