@@ -9,6 +9,7 @@ Order is the order of registration, i.e. of INSTALLED_APPS.
 _account_erasers = {}
 _personal_data = {}
 _process_sections = {}
+_measure_links = {}
 
 
 def register_account_eraser(key, erase):
@@ -27,6 +28,12 @@ def register_process_section(key, read):
     _process_sections[key] = read
 
 
+def register_measure_links(key, read):
+    """``read(measure)`` gives the public places where the measure was discussed or voted on,
+    each a dict ``{kind, title, url, note}`` (texts in the active language), oldest first."""
+    _measure_links[key] = read
+
+
 def erase_account(user):
     for erase in _account_erasers.values():
         erase(user)
@@ -38,3 +45,7 @@ def personal_data(user):
 
 def process_sections(process):
     return {key: read(process) for key, read in _process_sections.items()}
+
+
+def measure_links(measure):
+    return [link for read in _measure_links.values() for link in read(measure)]

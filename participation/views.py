@@ -155,7 +155,8 @@ def measure_list(request):
 
 def measure_detail(request, process_slug, slug):
     measure = get_object_or_404(selectors.measures(), process__slug=process_slug, slug=slug)
-    return render(request, "pages/measure_detail.html", {"measure": measure, **history_context(request, measure)})
+    context = {"measure": measure, "links": extensions.measure_links(measure), **history_context(request, measure)}
+    return render(request, "pages/measure_detail.html", context)
 
 
 def project_list(request):

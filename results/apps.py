@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ResultsConfig(AppConfig):
     name = "results"
+
+    def ready(self):
+        from . import extensions
+
+        extensions.register()

@@ -1,0 +1,57 @@
+"""What results contributes to the extension points of participation (participation/extensions.py):
+on a measure's page, the published results and the closed expert polls it was part of."""
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from participation import extensions
+from workshops.models import Poll, PollState, WorkshopState
+
+from .models import ResultSnapshot
+
+
+def results_with(measure):
+    """Published results of consultations that had the measure on the ballot, and the closed
+    workshop polls (with public results) that had it as an option: their results stand
+    beside the citizens' on the process's comparison page."""
+    links = []
+    published = {}
+    snapshots = ResultSnapshot.objects.filter(consultation__options__measure=measure).select_related("consultation")
+    for snapshot in snapshots.order_by("published_at", "pk"):
+        published[snapshot.consultation_id] = snapshot  # the latest one of each consultation
+    for snapshot in published.values():
+        consultation = snapshot.consultation
+        links.append(
+            {
+                "kind": _("Ergebnis"),
+                "title": consultation.title_t,
+                "url": reverse("results:detail", args=[consultation.pk]),
+                "note": _("veröffentlicht am %(date)s")
+                % {"date": date_format(localtime(snapshot.published_at), "DATE_FORMAT")},
+            }
+        )
+    polls = (
+        Poll.objects.filter(options__measure=measure, state=PollState.CLOSED)
+        .exclude(workshop__state=WorkshopState.DRAFT)
+        .select_related("workshop")
+        .distinct()
+        .order_by("created", "pk")
+    )
+    comparison = reverse("results:process", args=[measure.process.slug])
+    for poll in polls:
+        if poll.results_public:
+            links.append(
+                {
+                    "kind": _("Expertenworkshop"),
+                    "title": f"{poll.workshop.title}: {poll.question}",
+                    "url": comparison,
+                    "note": _("Abstimmung geschlossen"),
+                }
+            )
+    return links
+
+
+def register():
+    extensions.register_measure_links("results", results_with)
