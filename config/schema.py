@@ -59,7 +59,7 @@ FORBIDDEN_READS = {
     ("get", "/api/consultations/{id}/pairs/next"),
     ("get", "/api/workshops/{code}/export"),
 }
-PAGINATED = {"/api/processes/", "/api/fields/", "/api/measures/", "/api/projects/", "/api/labs/"}
+PAGINATED = {"/api/processes/", "/api/fields/", "/api/measures/", "/api/projects/", "/api/labs/", "/api/feedback/"}
 
 
 def _answer(code):

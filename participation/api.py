@@ -5,7 +5,7 @@ not exist. Facilitators manage the measure catalogue of their processes.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -15,8 +15,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from . import actions, filters, rules
-from .models import FieldOfAction, LivingLab, Measure, Process, Project
+from .models import Feedback, FieldOfAction, LivingLab, Measure, Process, Project
 from .serializers import (
+    FeedbackSerializer,
     FieldOfActionSerializer,
     LivingLabSerializer,
     MeasureSerializer,
@@ -138,6 +139,42 @@ class LivingLabViewSet(PublicReadViewSet):
             Prefetch("projects", queryset=Project.objects.published().order_by("pk"), to_attr="public_projects")
         )
     )
+
+
+def public_feedback():
+    """Visible feedback on what the public may see: a published process, or a published
+    measure or lab, or a public project, of a published process."""
+    published = Process.objects.published()
+    return (
+        Feedback.objects.visible()
+        .filter(
+            Q(process__in=published)
+            | Q(measure__in=Measure.objects.published())
+            | Q(project__in=Project.objects.published())
+            | Q(lab__in=LivingLab.objects.published())
+        )
+        .select_related("answer")
+        .order_by("created", "pk")
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Rückmeldungen mit den Antworten der Stadt",
+        description=(
+            "Sichtbare Rückmeldungen zu Veröffentlichtem, älteste zuerst, mit der öffentlichen Antwort der Stadt "
+            "(`answer`, `null` solange keine gegeben ist). Ohne Namen der Verfassenden."
+        ),
+    ),
+    retrieve=extend_schema(summary="Eine Rückmeldung mit der Antwort der Stadt"),
+)
+class FeedbackViewSet(PublicReadViewSet):
+    serializer_class = FeedbackSerializer
+    filterset_class = filters.FeedbackFilter
+    queryset = Feedback.objects.none()  # names the model; requests go through get_queryset
+
+    def get_queryset(self):
+        return public_feedback()
 
 
 def visible_measures(user):

@@ -15,6 +15,7 @@ router.register("fields", api.FieldOfActionViewSet, basename="field")
 router.register("measures", api.MeasureViewSet, basename="measure")
 router.register("projects", api.ProjectViewSet, basename="project")
 router.register("labs", api.LivingLabViewSet, basename="lab")
+router.register("feedback", api.FeedbackViewSet, basename="feedback")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from .models import (
+    Feedback,
     FieldOfAction,
     LivingLab,
     Measure,
@@ -115,3 +116,22 @@ class LivingLabFilter(TitleSearchFilterSet):
         # One filter() call, so both conditions hold for the same project:
         # an internal project must not make its lab show up under its field.
         return queryset.filter(projects__field=value, projects__public=True).distinct()
+
+
+class FeedbackFilter(filters.FilterSet):
+    process = IdFilter(field_name="process", label=_("Id des Prozesses (Rückmeldungen zum Prozess selbst)"))
+    measure = IdFilter(field_name="measure", label=_("Id der Maßnahme"))
+    project = IdFilter(field_name="project", label=_("Id des Projekts"))
+    lab = IdFilter(field_name="lab", label=_("Id des Reallabors"))
+    answered = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_answered",
+        label=_("nur beantwortete (true) oder noch offene (false)"),
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ["process", "measure", "project", "lab", "answered"]
+
+    def filter_answered(self, queryset, name, value):
+        return queryset.filter(answer__isnull=value != "true")

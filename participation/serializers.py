@@ -7,6 +7,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import (
+    AnswerState,
+    Feedback,
+    FeedbackAnswer,
     FieldOfAction,
     LivingLab,
     Measure,
@@ -195,3 +198,52 @@ class LivingLabSerializer(serializers.ModelSerializer):
             "boundary",
             "projects",
         ]
+
+
+class FeedbackAnswerSerializer(serializers.ModelSerializer):
+    """The city's public answer to a piece of feedback."""
+
+    state_label = ChoiceLabelField(AnswerState.choices, "de", source="state")
+    state_label_en = ChoiceLabelField(AnswerState.choices, "en", source="state")
+    answered_at = serializers.DateTimeField(source="updated", read_only=True)
+
+    class Meta:
+        model = FeedbackAnswer
+        fields = ["text", "state", "state_label", "state_label_en", "answered_at"]
+        read_only_fields = fields
+
+
+@extend_schema_field({"type": "string", "enum": ["process", "measure", "project", "lab"]})
+class TargetKindField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return next(name for name in Feedback.TARGET_FIELDS if getattr(value, f"{name}_id"))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class TargetIdField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return next(getattr(value, f"{name}_id") for name in Feedback.TARGET_FIELDS if getattr(value, f"{name}_id"))
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    """Visible feedback on something published, with the city's answer (``null`` until
+    given). Without the author: the pages show who wrote it, a list for machines does not."""
+
+    target_kind = TargetKindField()
+    target_id = TargetIdField()
+    answer = FeedbackAnswerSerializer(source="official_answer", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "target_kind", "target_id", "text", "created", "answer"]
+        read_only_fields = fields

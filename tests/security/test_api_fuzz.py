@@ -45,7 +45,7 @@ from tests import readme_walk
 
 from .world import build_world, session_cookie, token
 
-# Examples per operation, role and mode: 38 operations, 5 roles, 2 modes (1 for join codes).
+# Examples per operation, role and mode: 40 operations, 5 roles, 2 modes (1 for join codes).
 # FUZZ_EXAMPLES=50 for a long run by hand. The run on SQLite beside PostgreSQL takes
 # FUZZ_SQLITE_EXAMPLES (default: the same).
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
@@ -99,6 +99,7 @@ def real_ids(world):
         "/api/measures/": [m.pk for m in world.measures] + [world.hidden_measure.pk],
         "/api/projects/": [world.project.pk, world.internal_project.pk],
         "/api/labs/": [world.lab.pk, world.hidden_lab.pk],
+        "/api/feedback/": [world.visible_feedback.pk, world.hidden_feedback.pk],
         "code": [world.workshop.code, world.draft_workshop.code, world.other_workshop.code],
         "proposal_id": [world.proposal.pk],
     }

@@ -90,6 +90,9 @@ ROWS = [
     Row("get", "lab-list", lambda w: "/api/labs/", EVERYONE),
     Row("get", "lab-detail", lambda w: f"/api/labs/{w.lab.pk}/", EVERYONE),
     Row("get", "lab-detail", lambda w: f"/api/labs/{w.hidden_lab.pk}/", set(), "unpublished"),
+    Row("get", "feedback-list", lambda w: "/api/feedback/", EVERYONE),
+    Row("get", "feedback-detail", lambda w: f"/api/feedback/{w.visible_feedback.pk}/", EVERYONE),
+    Row("get", "feedback-detail", lambda w: f"/api/feedback/{w.hidden_feedback.pk}/", set(), "hidden"),
     # live workshops
     Row(
         "post",
