@@ -249,5 +249,10 @@ def queue(request):
     context = {
         "flagged": managed.filter(flagged=True).order_by("created"),
         "hidden": managed.filter(status=FeedbackStatus.HIDDEN, flagged=False).order_by("-moderated_at")[:50],
+        # Waiting for the city's answer, the longest waiting first.
+        "unanswered": managed.filter(status=FeedbackStatus.VISIBLE, flagged=False, answer__isnull=True).order_by(
+            "created"
+        )[:50],
+        "unanswered_count": managed.filter(status=FeedbackStatus.VISIBLE, flagged=False, answer__isnull=True).count(),
     }
     return render(request, "feedback/queue.html", context)

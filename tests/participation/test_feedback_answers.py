@@ -148,3 +148,19 @@ def test_the_answer_reads_in_english_on_the_english_page(facilitator, feedback, 
     html = Client().get(f"/en{measure.get_absolute_url()}").content.decode()
 
     assert "Answer from the city" in html and "not adopted" in html
+
+
+@pytest.mark.django_db
+def test_the_moderation_queue_lists_what_still_waits_for_an_answer(facilitator_client, facilitator, feedback, measure):
+    later = actions.post_feedback(factories.make_user(), measure, "Und die Radwege?")
+
+    html = facilitator_client.get("/rueckmeldungen/moderation/").content.decode()
+    waiting = html.split('id="unbeantwortet"', 1)[1].split("</section>", 1)[0]
+    assert "(2)" in waiting
+    assert waiting.index("Bitte auch an Schulen denken.") < waiting.index("Und die Radwege?")  # oldest first
+    assert f'href="{measure.get_absolute_url()}#rueckmeldung-{feedback.pk}"' in waiting
+
+    actions.answer_feedback(facilitator, feedback, "Ja.", "adopted")
+    waiting = facilitator_client.get("/rueckmeldungen/moderation/").content.decode().split('id="unbeantwortet"', 1)[1]
+    waiting = waiting.split("</section>", 1)[0]
+    assert "(1)" in waiting and "Bitte auch an Schulen denken." not in waiting and later.text in waiting

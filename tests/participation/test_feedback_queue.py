@@ -17,9 +17,11 @@ def test_the_queue_lists_reported_feedback_of_the_facilitators_processes_only(fa
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Gemeldet bei mir" in html
+    reported = html.split('id="gemeldet"', 1)[1].split("</section>", 1)[0]
+    assert "Gemeldet bei mir" in reported
     assert "Gemeldet woanders" not in html
-    assert "Nicht gemeldet" not in html
+    assert "Nicht gemeldet" not in reported  # it waits for an answer, further down
+    assert "Nicht gemeldet" in html.split('id="unbeantwortet"', 1)[1].split("</section>", 1)[0]
     assert f'action="/rueckmeldungen/{mine.pk}/moderieren/"' in html
 
 
