@@ -10,6 +10,7 @@ _account_erasers = {}
 _personal_data = {}
 _process_sections = {}
 _measure_links = {}
+_process_news = {}
 
 
 def register_account_eraser(key, erase):
@@ -34,6 +35,12 @@ def register_measure_links(key, read):
     _measure_links[key] = read
 
 
+def register_process_news(key, read):
+    """``read(process)`` gives the app's news of a process for its feed: dicts ``{id, title,
+    link, date, text}`` (``id`` unique within the app, texts in the active language)."""
+    _process_news[key] = read
+
+
 def erase_account(user):
     for erase in _account_erasers.values():
         erase(user)
@@ -49,3 +56,7 @@ def process_sections(process):
 
 def measure_links(measure):
     return [link for read in _measure_links.values() for link in read(measure)]
+
+
+def process_news(process):
+    return [item for read in _process_news.values() for item in read(process)]

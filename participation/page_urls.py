@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import status_views, views
+from . import feeds, status_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("projekte/", views.project_list, name="projects"),
     path("reallabore/", views.lab_list, name="labs"),
     path("prozesse/<slug:slug>/", views.process_detail, name="process"),
+    path("prozesse/<slug:slug>/neuigkeiten.atom", feeds.ProcessNewsFeed(), name="process_feed"),
     path("prozesse/<slug:slug>/handlungsfelder/", views.process_fields, name="process_fields"),
     path("prozesse/<slug:process_slug>/handlungsfelder/<slug:slug>/", views.field_detail, name="field"),
     path("prozesse/<slug:process_slug>/massnahmen/<slug:slug>/", views.measure_detail, name="measure"),

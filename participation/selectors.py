@@ -5,13 +5,25 @@ process, published measure/lab, public project), with the related objects and
 counts the pages and the API need, so that lists cost a fixed number of queries.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import FieldOfAction, LivingLab, Measure, Process, ProcessPhase, Project
+from .models import (
+    Feedback,
+    FeedbackAnswer,
+    FieldOfAction,
+    LivingLab,
+    Measure,
+    Process,
+    ProcessPhase,
+    Project,
+    StatusChange,
+)
 
 
 def _count_of(queryset, link):
@@ -152,3 +164,61 @@ def timeline(process, today=None):
             phase.state = "now"
     upcoming = [phase for phase in phases if phase.state == "later"]
     return Timeline(phases, [p for p in phases if p.state == "now"], upcoming[0] if upcoming else None)
+
+
+def process_news(process, today=None):
+    """What changed in a process, for its feed: each a dict ``{id, title, link, date,
+    text}`` in the active language. Status steps of its published measures and public
+    projects, the city's answers to visible feedback on what is published, and the phases
+    that have begun. The apps above add theirs (``extensions.process_news``)."""
+    today = today or timezone.localdate()
+    news = []
+    changes = StatusChange.objects.filter(
+        Q(measure__in=Measure.objects.published().filter(process=process))
+        | Q(project__in=Project.objects.published().filter(process=process))
+    ).select_related("measure__process", "project__process")
+    for change in changes:
+        target = change.target
+        news.append(
+            {
+                "id": f"status-{change.pk}",
+                "title": _("%(title)s: %(status)s") % {"title": target.title_t, "status": change.get_status_display()},
+                "link": f"{target.get_absolute_url()}#verlauf",
+                "date": change.changed_at,
+                "text": change.reason_t,
+            }
+        )
+    answers = FeedbackAnswer.objects.filter(
+        feedback__in=Feedback.objects.visible().filter(
+            Q(process=process)
+            | Q(measure__in=Measure.objects.published().filter(process=process))
+            | Q(project__in=Project.objects.published().filter(process=process))
+            | Q(lab__in=LivingLab.objects.published().filter(process=process))
+        )
+    ).select_related(
+        "feedback__process", "feedback__measure__process", "feedback__project__process", "feedback__lab__process"
+    )
+    for answer in answers:
+        target = answer.feedback.target
+        news.append(
+            {
+                "id": f"answer-{answer.pk}",
+                "title": _("Antwort der Stadt zu „%(title)s“: %(state)s")
+                % {"title": target.title_t, "state": answer.get_state_display()},
+                "link": f"{target.get_absolute_url()}#rueckmeldung-{answer.feedback_id}",
+                "date": answer.updated,
+                "text": answer.text,
+            }
+        )
+    zone = timezone.get_current_timezone()
+    for phase in ProcessPhase.objects.filter(process=process, starts_on__lte=today):
+        news.append(
+            {
+                "id": f"phase-{phase.pk}",
+                "title": _("Neue Phase: %(name)s") % {"name": phase.name},
+                "link": f"{process.get_absolute_url()}#zeitplan",
+                "date": datetime.datetime.combine(phase.starts_on, datetime.time(), tzinfo=zone),
+                "text": phase.description_t,
+            }
+        )
+    return news

@@ -1,5 +1,6 @@
 """What results contributes to the extension points of participation (participation/extensions.py):
-on a measure's page, the published results and the closed expert polls it was part of."""
+on a measure's page, the published results and the closed expert polls it was part of; in a
+process's feed, its published results."""
 
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -53,5 +54,21 @@ def results_with(measure):
     return links
 
 
+def published_results_of(process):
+    """Each publication of a result of the process's consultations, for its feed."""
+    snapshots = ResultSnapshot.objects.filter(consultation__process=process).select_related("consultation")
+    return [
+        {
+            "id": f"result-{snapshot.pk}",
+            "title": _("Ergebnis veröffentlicht: %(title)s") % {"title": snapshot.consultation.title_t},
+            "link": reverse("results:detail", args=[snapshot.consultation_id]),
+            "date": snapshot.published_at,
+            "text": _("Das Ergebnis mit seiner Unsicherheit, zum Nachzählen und als offene Daten."),
+        }
+        for snapshot in snapshots
+    ]
+
+
 def register():
     extensions.register_measure_links("results", results_with)
+    extensions.register_process_news("results", published_results_of)

@@ -143,6 +143,7 @@ def test_pages_show_every_hostile_text_escaped(client, db):
         f"/w/{code}/board/",
         f"/w/{code}/projector/",
         f"/rueckmeldungen/process/{process.pk}/",
+        f"/prozesse/{process.slug}/neuigkeiten.atom",
     ]
     public += [m.get_absolute_url() for m in process.measures.filter(published=True)]
     managing = [
