@@ -51,6 +51,18 @@ def env_list(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_origins(name):
+    """Comma-separated web origins (https://www.heilbronn.de, http://localhost:8080), each a
+    scheme, a host and an optional port and nothing more: they go into a CSP header."""
+    import re
+
+    origins = env_list(name, [])
+    for origin in origins:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+            raise ImproperlyConfigured(f"{name}: {origin!r} is not an origin like https://www.example.org.")
+    return origins
+
+
 def env_networks(name):
     """Comma-separated IP addresses or CIDR blocks (10.0.0.5, 10.0.0.0/24, ::1), normalised."""
     import ipaddress
@@ -365,6 +377,9 @@ if not DEBUG:
     LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Sites that may show the embeddable views (a measure's status, a consultation's call to
+# vote) in a frame, e.g. the city's own website. Every other page may not be framed at all.
+EMBED_ORIGINS = env_origins("EMBED_ORIGINS")
 # The reverse proxies in front of Daphne (IP addresses or CIDR blocks). Only when a request
 # comes from one of them is X-Forwarded-For read for the client's address, which the rate
 # limits and lockouts count (participation/security.py). Empty: the peer is the client.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import feeds, status_views, views
+from . import embed_views, feeds, status_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +22,11 @@ urlpatterns = [
         status_views.change_status,
         {"kind": "measure"},
         name="measure_status",
+    ),
+    path(
+        "einbetten/prozesse/<slug:process_slug>/massnahmen/<slug:slug>/",
+        embed_views.measure_status,
+        name="measure_embed",
     ),
     path("prozesse/<slug:process_slug>/projekte/<slug:slug>/", views.project_detail, name="project"),
     path(

@@ -1,7 +1,8 @@
 """Answers every response carries for the browser's protection, and JSON 404s for the API.
 
 - Content-Security-Policy: scripts, styles, images and connections only from this
-  site (WebSockets to this host included), no inline scripts, no framing, no plugins.
+  site (WebSockets to this host included), no inline scripts, no plugins, no framing but
+  of the embeddable views (``embeddable``) by this site and ``EMBED_ORIGINS``.
 - Permissions-Policy: no camera, microphone, geolocation, payment or USB for any page.
 - Cross-Origin-Opener-Policy: same-origin. (X-Content-Type-Options, Referrer-Policy and
   X-Frame-Options come from Django's SecurityMiddleware and XFrameOptionsMiddleware.)
@@ -41,11 +42,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        "frame-ancestors {ancestors}",
     ]
 )
 API_DOCS_PATH = "/api/docs/"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+def embeddable(view):
+    """A view the city's own website may show in a frame (CSP ``frame-ancestors`` of this site
+    and ``EMBED_ORIGINS``; no X-Frame-Options). Its links open in the top window."""
+
+    @functools.wraps(view)
+    def framed(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.embeddable = True
+        response.xframe_options_exempt = True
+        return response
+
+    return framed
 
 
 class SecurityHeadersMiddleware:
@@ -64,12 +79,16 @@ class SecurityHeadersMiddleware:
             sockets = ""
         # Swagger UI (the offline API docs, third-party code) sets inline styles; nothing else does.
         styles = "'self' 'unsafe-inline'" if request.path.startswith(API_DOCS_PATH) else "'self'"
-        policy = CONTENT_SECURITY_POLICY.format(sockets=sockets, styles=styles)
+        framed = getattr(response, "embeddable", False)
+        # Embeddable views (``embeddable``): framed by this site and EMBED_ORIGINS only; no other page at all.
+        ancestors = " ".join(["'self'", *settings.EMBED_ORIGINS]) if framed else "'none'"
+        policy = CONTENT_SECURITY_POLICY.format(sockets=sockets, styles=styles, ancestors=ancestors)
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        # Also for the JSON 404 made here, which the inner XFrameOptionsMiddleware never saw.
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not framed:
+            response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+            # Also for the JSON 404 made here, which the inner XFrameOptionsMiddleware never saw.
+            response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
     def process_exception(self, request, exception):

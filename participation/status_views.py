@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,11 +24,15 @@ def history_context(request, target, form=None, error=None):
     can_manage = rules.can_manage_process(request.user, target.process)
     if can_manage and form is None:
         form = StatusForm(target=target, auto_id=f"stand-{target.pk}-%s")
+    embed_url = None
+    if can_manage and target._meta.model_name == "measure":
+        embed_url = request.build_absolute_uri(reverse("pages:measure_embed", args=[target.process.slug, target.slug]))
     return {
         "history": list(target.status_changes.all()),
         "status_form": form if can_manage else None,
         "status_error": error,
         "status_url": f"{target.get_absolute_url()}stand/",
+        "embed_url": embed_url,
     }
 
 

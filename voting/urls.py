@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from . import views
+from . import embed_views, views
 
 urlpatterns = [
     path("", views.consultation_list, name="list"),
     path("neu/", views.create, name="create"),
     path("<int:pk>/", views.consultation_detail, name="detail"),
+    path("<int:pk>/einbetten/", embed_views.call_to_vote, name="embed"),
     path("<int:pk>/stimme/", views.cast, name="cast"),
     path("<int:pk>/paar/", views.pair, name="pair"),
     path("<int:pk>/vorschlag/", views.propose, name="propose"),

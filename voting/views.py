@@ -322,6 +322,7 @@ def manage(request, pk, codes_form=None, status=200):
         "may_open": phase in (Phase.DRAFT, Phase.SCHEDULED),
         "may_schedule": phase == Phase.DRAFT and consultation.opens_at is not None,
         "may_close": phase in (Phase.OPEN, Phase.SCHEDULED),
+        "embed_url": request.build_absolute_uri(reverse("consultations:embed", args=[consultation.pk])),
     }
     return render(request, "consultations/manage.html", context, status=status)
 

@@ -40,6 +40,8 @@ PUBLIC_PAGES = [
     f"{P}/massnahmen/intelligentes-verkehrsmanagement/",
     f"{P}/projekte/onlinedienste-buergeramt/",
     f"{P}/reallabore/reallabor-neckarbogen/",
+    f"/einbetten{P}/massnahmen/online-terminvergabe/",
+    "/befragungen/{approval}/einbetten/",
     "/konto/anmelden/",
     "/konto/registrieren/",
     "/konto/passwort-vergessen/",
