@@ -173,17 +173,28 @@ def report(request, pk):
     return redirect(_back_to(target, place))
 
 
-@require_POST
-def moderate(request, pk):
+def _moderators_post(request, pk, form_class):
+    """``(feedback, target, valid form), None`` for a POST of a facilitator of the feedback's
+    process, else ``None`` and the response that ends it (the login, or the page with the
+    form's errors); 404 for everyone else."""
     if not request.user.is_authenticated:
-        return redirect_to_login(reverse("feedback:queue"))
+        return None, redirect_to_login(reverse("feedback:queue"))
     feedback, target = _feedback_or_404(pk)
     if not rules.can_moderate_feedback(request.user, feedback):
         raise Http404
-    form = ModerationForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         reasons = " ".join(error for errors in form.errors.values() for error in errors)
-        return _render_target_page(request, target, status=400, error=reasons)
+        return None, _render_target_page(request, target, status=400, error=reasons)
+    return (feedback, target, form), None
+
+
+@require_POST
+def moderate(request, pk):
+    posted, response = _moderators_post(request, pk, ModerationForm)
+    if posted is None:
+        return response
+    feedback, target, form = posted
     hide = form.cleaned_data["decision"] == "hide"
     actions.moderate_feedback(request.user, feedback, hide=hide, reason=form.cleaned_data["reason"])
     if hide:
@@ -203,15 +214,10 @@ def moderate(request, pk):
 @require_POST
 def answer(request, pk):
     """A facilitator of the process answers a piece of feedback publicly, or changes the answer."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("feedback:queue"))
-    feedback, target = _feedback_or_404(pk)
-    if not rules.can_moderate_feedback(request.user, feedback):
-        raise Http404
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        reasons = " ".join(error for errors in form.errors.values() for error in errors)
-        return _render_target_page(request, target, status=400, error=reasons)
+    posted, response = _moderators_post(request, pk, AnswerForm)
+    if posted is None:
+        return response
+    feedback, target, form = posted
     try:
         actions.answer_feedback(request.user, feedback, form.cleaned_data["text"], form.cleaned_data["state"])
     except ValidationError as error:
