@@ -177,6 +177,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "participation",
     "workshops",
     "voting",
@@ -318,6 +320,16 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "beteiligung@localhost")
+# Seconds before an unanswering SMTP server counts as gone (the worker then retries later).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+
+# Background work (mail to followers) is queued in the database and done by
+# `python manage.py db_worker` (django-tasks-db), outside any request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Seconds a mail "at once" waits, so that changes made together reach a follower in one mail.
+NOTIFICATION_DELAY = env_int("NOTIFICATION_DELAY", 60, minimum=0)
+# Attempts to hand a mail to the SMTP server before giving up (waits 1, 2, 4 … minutes between).
+NOTIFICATION_ATTEMPTS = env_int("NOTIFICATION_ATTEMPTS", 8, minimum=1, maximum=20)
 # Where readers report accessibility barriers (named on the accessibility statement page).
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 

@@ -17,7 +17,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from . import extensions
-from .models import AuditLogEntry, Feedback, FeedbackAnswer, FeedbackReport, Role, StatusChange, User
+from .models import (
+    AuditLogEntry,
+    Feedback,
+    FeedbackAnswer,
+    FeedbackReport,
+    Follow,
+    Notification,
+    Role,
+    StatusChange,
+    User,
+)
 
 VERIFICATION_SALT = "participation.accounts.verify-email"
 
@@ -197,7 +207,25 @@ def export_user_data(user):
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
             "facilitated_processes": list(user.facilitated_processes.values_list("title", flat=True)),
+            "notification_mail": user.notification_mail,
+            "language": user.language,
         },
+        # What the account follows, and the changes it was (or is to be) told of by mail.
+        "follows": [
+            {
+                "kind": follow.target._meta.model_name,
+                "id": follow.target.pk,
+                "title": str(follow.target),
+                "since": _iso(follow.created),
+            }
+            for follow in Follow.objects.filter(user=user).select_related(
+                "process", "field", "measure", "project", "lab"
+            )
+        ],
+        "notifications": [
+            {"change": row.key, "created": _iso(row.created), "mailed_at": _iso(row.sent_at)}
+            for row in Notification.objects.filter(user=user).order_by("pk")
+        ],
         "feedback": [
             {
                 "id": item.pk,

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import account_views
+from . import account_views, notification_views
 from .login import LoginForm
 
 urlpatterns = [
@@ -63,6 +63,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html"),
         name="password_change_done",
     ),
+    path("benachrichtigungen/", notification_views.manage, name="notifications"),
+    path("folgen/", notification_views.follow, name="follow"),
+    path("benachrichtigungen/abbestellen/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
     path("daten/", account_views.export_data, name="export_data"),
     path("loeschen/", account_views.delete_account, name="delete_account"),
     path("geloescht/", account_views.delete_account_done, name="delete_account_done"),

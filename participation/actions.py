@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import rules
+from . import notifications, rules
 from .models import (
     ANSWER_MAX_LENGTH,
     FEEDBACK_MAX_LENGTH,
@@ -155,6 +155,8 @@ def answer_feedback(user, feedback, text, state):
             {"state": state, "changed": changed},
             target_repr=f"Rückmeldung #{feedback.pk}",
         )
+        if "state" in changed:
+            notifications.feedback_answered(answer)
     feedback.answer = answer
     return answer
 
@@ -180,7 +182,7 @@ def _clean_reason(text):
 
 def _record_status(user, target, old, reason="", reason_en=""):
     """The history's row and the audit entry for a status the target has just been given."""
-    StatusChange.objects.create(
+    change = StatusChange.objects.create(
         **{target._meta.model_name: target},
         status=target.status,
         reason=reason,
@@ -188,6 +190,7 @@ def _record_status(user, target, old, reason="", reason_en=""):
         changed_by=user if user and user.is_authenticated else None,
     )
     record_audit(user, AuditAction.CHANGE_STATUS, target, {"from": old, "to": target.status})
+    notifications.status_changed(change)
 
 
 def change_status(user, target, status, reason="", reason_en=""):

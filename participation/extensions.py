@@ -60,3 +60,18 @@ def measure_links(measure):
 
 def process_news(process):
     return [item for read in _process_news.values() for item in read(process)]
+
+
+_notification_kinds = {}
+
+
+def register_notification_kind(kind, describe):
+    """``describe(object_id)`` tells a follower of a change of this kind (participation/
+    notifications.py): ``{title, text, url}`` in the active language, with ``url`` a path of
+    this site; or None when there is nothing public to tell any more (then no mail says it)."""
+    _notification_kinds[kind] = describe
+
+
+def describe_notification(kind, object_id):
+    describe = _notification_kinds.get(kind)
+    return describe(object_id) if describe else None

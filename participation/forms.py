@@ -2,6 +2,7 @@
 lengths; the rules live in actions.py and account_actions.py."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ from .models import (
     STATUS_REASON_MAX_LENGTH,
     AnswerState,
     MeasureStatus,
+    NotificationMail,
     ProjectStatus,
     User,
 )
@@ -128,3 +130,12 @@ class StatusForm(forms.Form):
 class ModerationForm(forms.Form):
     decision = forms.ChoiceField(choices=[("hide", _("ausblenden")), ("show", _("anzeigen"))])
     reason = forms.CharField(label=_("Begründung (freiwillig)"), max_length=REASON_MAX_LENGTH, required=False)
+
+
+class NotificationPreferencesForm(forms.Form):
+    """How and in which language news of what the account follows reach it."""
+
+    notification_mail = forms.ChoiceField(
+        label=_("E-Mails über Neuigkeiten"), choices=NotificationMail.choices, widget=forms.RadioSelect
+    )
+    language = forms.ChoiceField(label=_("Sprache der E-Mails"), choices=settings.LANGUAGES)

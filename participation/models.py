@@ -24,11 +24,25 @@ class Role(models.TextChoices):
     FACILITATOR = "facilitator", _("Moderation")
 
 
+class NotificationMail(models.TextChoices):
+    IMMEDIATE = "immediate", _("sofort")
+    WEEKLY = "weekly", _("einmal pro Woche als Übersicht")
+    OFF = "off", _("keine E-Mails")
+
+
 class User(AbstractUser):
     """An account. Facilitators manage processes they are listed on."""
 
     role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
     email_verified = models.BooleanField(_("E-Mail bestätigt"), default=False)
+    # How news of what the account follows reaches it, and in which language.
+    notification_mail = models.CharField(
+        _("E-Mails über Neuigkeiten"),
+        max_length=20,
+        choices=NotificationMail.choices,
+        default=NotificationMail.IMMEDIATE,
+    )
+    language = models.CharField(_("Sprache der E-Mails"), max_length=8, choices=settings.LANGUAGES, default="de")
 
     class Meta:
         verbose_name = _("Konto")
@@ -630,3 +644,79 @@ class AuditLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.created:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_type} {self.target_repr}"
+
+
+# What can be followed, as the field of Follow that names it (by model name).
+FOLLOW_FIELDS = {
+    "process": "process",
+    "fieldofaction": "field",
+    "measure": "measure",
+    "project": "project",
+    "livinglab": "lab",
+}
+
+
+class Follow(models.Model):
+    """An account follows a process, field of action, measure, project or living lab, to be
+    told by mail when it changes (participation/notifications.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    field = models.ForeignKey(FieldOfAction, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    lab = models.ForeignKey(LivingLab, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Gefolgt")
+        verbose_name_plural = _("Gefolgt")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(process__isnull=False, field=None, measure=None, project=None, lab=None)
+                    | Q(process=None, field__isnull=False, measure=None, project=None, lab=None)
+                    | Q(process=None, field=None, measure__isnull=False, project=None, lab=None)
+                    | Q(process=None, field=None, measure=None, project__isnull=False, lab=None)
+                    | Q(process=None, field=None, measure=None, project=None, lab__isnull=False)
+                ),
+                name="follow_exactly_one_target",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["user", name], condition=Q(**{f"{name}__isnull": False}), name=f"follow_once_{name}"
+                )
+                for name in FOLLOW_FIELDS.values()
+            ),
+        ]
+
+    @property
+    def target(self):
+        for name in FOLLOW_FIELDS.values():
+            value = getattr(self, name)
+            if value is not None:
+                return value
+        return None
+
+
+class Notification(models.Model):
+    """One change an account is to be told of by mail. ``key`` names the change: an account
+    is told of it at most once. ``sent_at`` is set in the transaction that mails it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    key = models.CharField(max_length=100)
+    created = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering = ["created", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_change")]
+        indexes = [models.Index(fields=["user", "sent_at"], name="notification_pending")]
+
+    def __str__(self):
+        return f"{self.key} → {self.user_id}"

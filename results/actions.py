@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participation import rules
+from participation import notifications, rules
 from participation.actions import record_audit
 from participation.errors import Conflict
+from voting import notifications as voting_notifications
 from voting.mixing import seal_ballot_box
 from voting.models import Consultation, Phase
 
@@ -61,6 +62,8 @@ def publish(user, consultation):
             consultation,
             {"snapshot": snapshot.pk, "sha256": sha256, "replaces": latest.pk if latest else None},
         )
+        if notifications.is_public(consultation.process):
+            notifications.notify("result_published", snapshot.pk, voting_notifications.followed_parts(consultation))
     return snapshot, True
 
 

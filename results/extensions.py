@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from participation import extensions
+from participation import extensions, notifications
 from workshops.models import Poll, PollState, WorkshopState
 
 from .models import ResultSnapshot
@@ -69,6 +69,19 @@ def published_results_of(process):
     ]
 
 
+def describe_publication(snapshot_pk):
+    """For followers: a result was published (or published anew with changed data)."""
+    snapshot = ResultSnapshot.objects.select_related("consultation__process").filter(pk=snapshot_pk).first()
+    if snapshot is None or not notifications.is_public(snapshot.consultation.process):
+        return None
+    return {
+        "title": _("Ergebnis veröffentlicht: %(title)s") % {"title": snapshot.consultation.title_t},
+        "text": _("Das Ergebnis mit seiner Unsicherheit, zum Nachzählen und als offene Daten."),
+        "url": reverse("results:detail", args=[snapshot.consultation_id]),
+    }
+
+
 def register():
     extensions.register_measure_links("results", results_with)
     extensions.register_process_news("results", published_results_of)
+    extensions.register_notification_kind("result_published", describe_publication)

@@ -27,7 +27,7 @@ from participation.models import Measure, MeasureOrigin
 from participation.security import count_hit, limit, window_key
 
 from . import ballots as ballot_rules
-from . import mixing
+from . import mixing, notifications
 from .models import (
     AccessCode,
     Ballot,
@@ -426,6 +426,8 @@ def update_consultation(user, consultation, data):
                     option.position = position
                     option.save(update_fields=["position"])
         record_audit(user, "consultation.update", fresh, {"fields": changed})
+        if fresh.state != ConsultationState.DRAFT:
+            notifications.announce_after_commit(fresh)
     return fresh, changed
 
 
@@ -445,6 +447,7 @@ def open_consultation(user, consultation):
             consultation.opens_at = now
         consultation.save(update_fields=["state", "opens_at"])
         record_audit(user, "consultation.open", consultation)
+        notifications.announce_after_commit(consultation)
     return consultation
 
 
@@ -462,6 +465,7 @@ def schedule_consultation(user, consultation):
         consultation.state = ConsultationState.OPEN
         consultation.save(update_fields=["state"])
         record_audit(user, "consultation.schedule", consultation, {"opens_at": consultation.opens_at.isoformat()})
+        notifications.announce_after_commit(consultation)
     return consultation
 
 
@@ -480,6 +484,7 @@ def close_consultation(user, consultation):
             consultation.closes_at = now
         consultation.save(update_fields=["state", "closes_at"])
         record_audit(user, "consultation.close", consultation)
+        notifications.announce_after_commit(consultation)
         # Mixed and rewritten once the close is committed, so that no ballot waits for it.
         transaction.on_commit(lambda: mixing.seal_after_close(consultation.pk))
     return consultation

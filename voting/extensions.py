@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from participation import extensions
 
+from . import notifications
 from .models import Consultation, ConsultationState
 
 
@@ -38,3 +39,4 @@ def register():
     extensions.register_personal_data("consultations", consultations_voted)
     extensions.register_process_section("consultations", consultations_of)
     extensions.register_measure_links("consultations", consultations_with)
+    notifications.register()
