@@ -293,3 +293,16 @@ def citizen_client(client, citizen):
 def facilitator_client(client, facilitator):
     client.force_login(facilitator)
     return client
+
+
+@pytest.fixture
+def mail_server(settings):
+    """A real SMTP server on 127.0.0.1 that Django sends to; mail "at once" goes at once."""
+    from tests.mail_server import MailServer
+
+    server = MailServer().start()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    settings.NOTIFICATION_DELAY = 0
+    yield server
+    server.stop()

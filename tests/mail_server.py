@@ -6,6 +6,7 @@ import threading
 from email import policy
 
 from aiosmtpd.controller import Controller
+from django.core.management import call_command
 
 from tests.workshops.live_site import free_port
 
@@ -59,3 +60,8 @@ class MailServer:
     def env(self):
         """The environment for a server or worker process sending to this server."""
         return {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.port), "EMAIL_USE_TLS": "0", "EMAIL_TIMEOUT": "5"}
+
+
+def run_worker():
+    """The task worker (`manage.py db_worker`) in this process, until no task is due."""
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=0)

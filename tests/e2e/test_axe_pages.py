@@ -48,6 +48,7 @@ PUBLIC_PAGES = [
     "/konto/passwort-vergessen/gesendet/",
     "/konto/passwort-neu/MQ/ungueltig-0000/",
     "/konto/bestaetigung-anfordern/",
+    "/konto/benachrichtigungen/abbestellen/kein-gueltiger-link/",
     "/befragungen/",
     "/befragungen/{approval}/",
     "/befragungen/{score}/",
@@ -234,6 +235,7 @@ def test_ballot_states(demo, browser):
     "path",
     [
         "/konto/",
+        "/konto/benachrichtigungen/",
         "/konto/passwort-aendern/",
         "/konto/loeschen/",
         f"{P}/massnahmen/intelligentes-verkehrsmanagement/",

@@ -15,25 +15,11 @@ from django_tasks_db.models import DBTaskResult
 from participation import actions, notifications
 from participation.models import Feedback, Follow, Notification
 from tests import factories
-from tests.mail_server import MailServer
+from tests.mail_server import run_worker
 
 # Transactions commit for real here: the mail is queued after the commit, and the worker
 # (`manage.py db_worker`, run in this process) reads what was committed.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def mail_server(settings):
-    server = MailServer().start()
-    for name, value in server.settings().items():
-        setattr(settings, name, value)
-    settings.NOTIFICATION_DELAY = 0
-    yield server
-    server.stop()
-
-
-def run_worker():
-    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=0)
 
 
 @pytest.fixture
@@ -267,8 +253,6 @@ def test_follows_are_in_the_data_export_and_go_with_the_account(scene):
     data = client.get("/konto/daten/").json()
     assert sorted(item["kind"] for item in data["follows"]) == ["measure", "process"]
     assert data["account"]["notification_mail"] == "immediate"
-    assert [row["change"] for row in data["notifications"]] == [
-        f"status:{measure.status_changes.get().pk}"
-    ]
+    assert [row["change"] for row in data["notifications"]] == [f"status:{measure.status_changes.get().pk}"]
     client.post("/konto/loeschen/", {"password": factories.PASSWORD, "confirm": "on"})
     assert not Follow.objects.exists() and not Notification.objects.exists()

@@ -94,7 +94,8 @@ class LiveDatabase:
 
 def server_env(database_url):
     env = dict(os.environ)
-    env.update(DEBUG="1", DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
+    # Mail to followers is queued due at once: tests run the worker when they want it sent.
+    env.update(DEBUG="1", DATABASE_URL=database_url, PYTHONUNBUFFERED="1", NOTIFICATION_DELAY="0")
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     return env
 
