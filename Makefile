@@ -35,7 +35,9 @@ demo: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (facilitator: see README)"
-	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
+	@# The mail worker runs beside Daphne and stops with it.
+	$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

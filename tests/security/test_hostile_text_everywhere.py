@@ -25,6 +25,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from participation import notifications
 from participation.actions import answer_feedback, change_status, post_feedback
 from results.actions import publish
 from tests import factories
@@ -101,6 +102,10 @@ def build(client):
     post_feedback(citizen, process, hostile(next(texts)))
     from participation.models import Measure
 
+    # The citizen follows the measure and the process: the city's hostile texts reach them by mail too.
+    notifications.follow(citizen, Measure.objects.get(pk=ids[2]))
+    notifications.follow(citizen, Measure.objects.get(pk=ids[0]))
+    notifications.follow(citizen, process)
     on_measure = post_feedback(citizen, Measure.objects.get(pk=ids[2]), hostile(next(texts)))
     answer_feedback(facilitator, on_measure, hostile(next(texts)), "adopted")
     change_status(facilitator, Measure.objects.get(pk=ids[2]), "rejected", hostile(next(texts)), hostile(next(texts)))
@@ -155,7 +160,7 @@ def test_pages_show_every_hostile_text_escaped(client, db):
     admin_pages = ["/admin/participation/feedback/", "/admin/participation/measure/"]
     admin = factories.make_user(role="facilitator", is_staff=True, is_superuser=True)
     shown = 0
-    for user, urls in ((None, public), (facilitator, public + managing), (citizen, ["/konto/"]), (admin, admin_pages)):
+    for user, urls in ((None, public), (facilitator, public + managing), (citizen, ["/konto/", "/konto/benachrichtigungen/"]), (admin, admin_pages)):
         client.logout()
         if user:
             client.force_login(user)
@@ -168,6 +173,17 @@ def test_pages_show_every_hostile_text_escaped(client, db):
             for data in re.findall(r'<script[^>]*type="application/json"[^>]*>(.*?)</script>', html, re.S):
                 json.loads(data)  # the embedded JSON is intact, its "<" written as \u003C
     assert shown >= 20  # the texts are there, as text
+
+
+def test_mail_to_followers_keeps_hostile_text_as_text(client, db, mailoutbox):
+    process, facilitator, citizen, *_rest = build(client)
+    assert notifications.deliver(citizen.pk) >= 2
+    (mail,) = mailoutbox
+    message = mail.message()
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
+    assert message.get_content_type() == "text/plain"
+    body = mail.body
+    assert f"{MARKUP} " in body  # plain text: the text as written, nothing to interpret
 
 
 def cells_of(response):

@@ -94,3 +94,33 @@ def test_the_moderation_queue_shows_only_ones_own_processes(client, db):
     assert CANARY not in response.content.decode()
     client.force_login(world.facilitator)
     assert CANARY in client.get("/rueckmeldungen/moderation/").content.decode()
+
+
+def test_follows_and_their_settings_are_only_ones_own(client, db):
+    """Following, the notification settings and the follows list belong to the signed-in
+    account: the anonymous are sent to sign in and change nothing; nobody sees another's."""
+    from participation import notifications
+    from participation.models import Follow
+
+    world = build_world()
+    measure = Measure.objects.filter(process=world.process, published=True).first()
+    notifications.follow(world.facilitator, measure)
+    before = list(Follow.objects.values_list("user", "measure"))
+    for method, url, data in (
+        ("get", "/konto/benachrichtigungen/", {}),
+        ("post", "/konto/benachrichtigungen/", {"notification_mail": "off", "language": "en"}),
+        ("post", "/konto/folgen/", {"target": f"measure:{measure.pk}", "action": "follow"}),
+    ):
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 302 and "/konto/anmelden/" in response["Location"], url
+    assert list(Follow.objects.values_list("user", "measure")) == before
+    world.facilitator.refresh_from_db()
+    assert world.facilitator.notification_mail == "immediate"
+
+    client.force_login(world.citizen)
+    page = client.get("/konto/benachrichtigungen/").content.decode()
+    assert measure.title not in page and "Sie folgen noch nichts" in page
+    # A citizen cannot follow what is not public (a hidden measure), nor stop another's follow.
+    client.post("/konto/folgen/", {"target": f"measure:{world.hidden_measure.pk}", "action": "follow"})
+    client.post("/konto/folgen/", {"target": f"measure:{measure.pk}", "action": "unfollow"})
+    assert list(Follow.objects.values_list("user", "measure")) == before
