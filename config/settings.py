@@ -6,6 +6,7 @@ writes; the environment wins), through the small helpers below. A bad value stop
 process at start with a message that names the variable.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -61,6 +62,22 @@ def env_origins(name):
         if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
             raise ImproperlyConfigured(f"{name}: {origin!r} is not an origin like https://www.example.org.")
     return origins
+
+
+def env_tiles(name, default):
+    """A map tile URL template (https://tile.example.org/{z}/{x}/{y}.png) and its origin, for
+    the CSP; an empty value: maps without tiles."""
+    import re
+
+    template = os.environ.get(name, default).strip()
+    if not template:
+        return "", ""
+    match = re.fullmatch(r"(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?)/[^\s\"'<>]*", template)
+    if not match or not all(part in template for part in ("{z}", "{x}", "{y}")):
+        raise ImproperlyConfigured(
+            f"{name}={template!r} is not a tile URL like https://tile.example.org/{{z}}/{{x}}/{{y}}.png."
+        )
+    return template, match.group(1)
 
 
 def env_networks(name):
@@ -292,7 +309,12 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+# Leaflet's script, styles and images come from django-leaflet's static folder (leaflet/…).
+# Not installed as an app: its admin module needs GeoDjango's GDAL, which the maps do not use.
+STATICFILES_DIRS = [
+    BASE_DIR / "frontend" / "static",
+    Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -392,6 +414,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Sites that may show the embeddable views (a measure's status, a consultation's call to
 # vote) in a frame, e.g. the city's own website. Every other page may not be framed at all.
 EMBED_ORIGINS = env_origins("EMBED_ORIGINS")
+# The maps' background (living labs, projects, feedback placed in a lab): a tile server's URL
+# template; its origin joins the CSP's img-src. Empty: the maps show the areas and places on a
+# plain background (and no request leaves the site). The default is OpenStreetMap's own
+# server, fine for light use; a city with many visitors configures its own or a provider's.
+MAP_TILES_URL, MAP_TILES_ORIGIN = env_tiles("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "© OpenStreetMap-Mitwirkende")
 # The reverse proxies in front of Daphne (IP addresses or CIDR blocks). Only when a request
 # comes from one of them is X-Forwarded-For read for the client's address, which the rate
 # limits and lockouts count (participation/security.py). Empty: the peer is the client.

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import notifications, rules
+from . import geo, notifications, rules
 from .models import (
     ANSWER_MAX_LENGTH,
     FEEDBACK_MAX_LENGTH,
@@ -68,8 +68,9 @@ def _clean_text(text, limit):
     return text
 
 
-def post_feedback(user, target, text):
-    """A citizen comments on a process, measure, project or lab."""
+def post_feedback(user, target, text, latitude=None, longitude=None):
+    """A citizen comments on a process, measure, project or lab; on a lab, optionally at a
+    place inside it (``latitude``/``longitude``, checked by ``geo.place_in_lab``)."""
     if not rules.can_give_feedback(user):
         raise PermissionDenied(_("Nur angemeldete Konten mit bestätigter E-Mail-Adresse können Rückmeldungen geben."))
     field = {
@@ -81,6 +82,11 @@ def post_feedback(user, target, text):
     if field is None:
         raise ValidationError({"target": _("Zu diesem Inhalt sind keine Rückmeldungen möglich.")})
     text = _clean_text(text, FEEDBACK_MAX_LENGTH)
+    place = {}
+    if field == "lab":
+        place["latitude"], place["longitude"] = geo.place_in_lab(target, latitude, longitude)
+    elif latitude or longitude:
+        raise ValidationError({"place": _("Einen Ort auf der Karte gibt es nur bei Reallaboren.")})
     # A brake for scripts, far above what a person writes in an hour.
     limit(
         f"feedback:{user.pk}",
@@ -89,7 +95,7 @@ def post_feedback(user, target, text):
         _("Sie haben in der letzten Stunde sehr viele Rückmeldungen geschrieben. Bitte versuchen Sie es später."),
     )
     with transaction.atomic():
-        return Feedback.objects.create(author=user, text=text, **{field: target})
+        return Feedback.objects.create(author=user, text=text, **{field: target}, **place)
 
 
 def report_feedback(user, feedback, reason=""):

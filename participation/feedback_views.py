@@ -130,13 +130,21 @@ def target_feedback(request, kind, pk):
     form = FeedbackForm(request.POST, auto_id=f"feedback-{kind}-{target.pk}-%s")
     if form.is_valid():
         try:
-            feedback = actions.post_feedback(request.user, target, form.cleaned_data["text"])
+            feedback = actions.post_feedback(
+                request.user,
+                target,
+                form.cleaned_data["text"],
+                form.cleaned_data.get("latitude"),
+                form.cleaned_data.get("longitude"),
+            )
         except PermissionDenied as error:
             return _render_target_page(request, target, status=403, error=str(error))
         except RateLimited as error:
             return _render_target_page(request, target, status=429, form=form, error=str(error))
         except ValidationError as error:
-            form.add_error(None, error)
+            # The place is two fields; its error is said once, above the form.
+            place = getattr(error, "error_dict", {}).pop("place", None)
+            form.add_error(None, place or error)
         else:
             # Said in the new item itself, where the page lands, not at the top of the page.
             place = notices.feedback_item(feedback.pk)

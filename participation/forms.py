@@ -78,6 +78,13 @@ class FeedbackForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": FEEDBACK_MAX_LENGTH}),
         error_messages={"required": _("Bitte geben Sie einen Text ein.")},
     )
+    # Only on a living lab's page: a place inside the lab, typed or picked on its map.
+    latitude = forms.CharField(
+        label=_("Breitengrad"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    longitude = forms.CharField(
+        label=_("Längengrad"), required=False, max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
 
 
 class ReportForm(forms.Form):

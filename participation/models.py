@@ -341,6 +341,23 @@ class Project(Translated, Timestamped):
     public = models.BooleanField(
         _("öffentlich"), default=True, help_text=_("Interne Projekte sind nur für die Moderation sichtbar.")
     )
+    # Where the project happens, if at one place: shown on the map.
+    latitude = models.DecimalField(
+        _("Breitengrad"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("Längengrad"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -354,7 +371,16 @@ class Project(Translated, Timestamped):
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="project_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="project_location_whole_and_in_range",
+            ),
         ]
+
+    @property
+    def located(self):
+        return self.latitude is not None and self.longitude is not None
 
     def __str__(self):
         return self.title
@@ -365,6 +391,10 @@ class Project(Translated, Timestamped):
             errors["ends_on"] = _("Das Ende liegt vor dem Beginn.")
         if self.field_id and self.process_id and self.field.process_id != self.process_id:
             errors["field"] = _("Das Handlungsfeld gehört zu einem anderen Prozess.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude" if self.longitude is None else "latitude"] = _(
+                "Ein Ort braucht Breiten- und Längengrad, oder keines von beiden."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -529,6 +559,9 @@ class Feedback(models.Model):
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderation_reason = models.CharField(_("Begründung der Moderation"), max_length=500, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # A place inside the living lab the feedback is about (only for feedback on a lab).
+    latitude = models.DecimalField(_("Breitengrad"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("Längengrad"), max_digits=8, decimal_places=5, null=True, blank=True)
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -547,8 +580,17 @@ class Feedback(models.Model):
                     | Q(process__isnull=True, measure__isnull=True, project__isnull=True, lab__isnull=False)
                 ),
                 name="feedback_has_exactly_one_target",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(lab__isnull=False, latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="feedback_place_only_in_a_lab",
+            ),
         ]
+
+    @property
+    def located(self):
+        return self.latitude is not None and self.longitude is not None
 
     def __str__(self):
         return f"{self.author}: {self.text[:40]}"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("massnahmen/", views.measure_list, name="measures"),
     path("projekte/", views.project_list, name="projects"),
     path("reallabore/", views.lab_list, name="labs"),
+    path("karte/", views.map_page, name="map"),
     path("prozesse/<slug:slug>/", views.process_detail, name="process"),
     path("prozesse/<slug:slug>/neuigkeiten.atom", feeds.ProcessNewsFeed(), name="process_feed"),
     path("prozesse/<slug:slug>/handlungsfelder/", views.process_fields, name="process_fields"),

@@ -36,7 +36,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src {styles}",
-        "img-src 'self' data:",
+        "img-src 'self' data:{tiles}",
         "font-src 'self'",
         "connect-src 'self' {sockets}",
         "object-src 'none'",
@@ -82,7 +82,9 @@ class SecurityHeadersMiddleware:
         framed = getattr(response, "embeddable", False)
         # Embeddable views (``embeddable``): framed by this site and EMBED_ORIGINS only; no other page at all.
         ancestors = " ".join(["'self'", *settings.EMBED_ORIGINS]) if framed else "'none'"
-        policy = CONTENT_SECURITY_POLICY.format(sockets=sockets, styles=styles, ancestors=ancestors)
+        # The map tile server, when one is configured (MAP_TILES_URL).
+        tiles = f" {settings.MAP_TILES_ORIGIN}" if settings.MAP_TILES_ORIGIN else ""
+        policy = CONTENT_SECURITY_POLICY.format(sockets=sockets, styles=styles, ancestors=ancestors, tiles=tiles)
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if not framed:

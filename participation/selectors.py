@@ -222,3 +222,71 @@ def process_news(process, today=None):
             }
         )
     return news
+
+
+# --- The map ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapContent:
+    """What a map shows, as lists for the list beside it and as GeoJSON for the map."""
+
+    labs: list
+    projects: list
+    places: list  # visible feedback with a place in a lab
+
+    def geojson(self):
+        from . import geo
+
+        features = [
+            geo.feature(
+                geo.area(lab),
+                kind="lab",
+                id=lab.pk,
+                title=lab.title_t,
+                summary=lab.summary_t,
+                url=lab.get_absolute_url(),
+            )
+            for lab in self.labs
+        ]
+        features += [
+            geo.feature(
+                geo.point(project.latitude, project.longitude),
+                kind="project",
+                id=project.pk,
+                title=project.title_t,
+                summary=project.summary_t,
+                status=project.get_status_display(),
+                url=project.get_absolute_url(),
+            )
+            for project in self.projects
+        ]
+        features += [
+            geo.feature(
+                geo.point(item.latitude, item.longitude),
+                kind="feedback",
+                id=item.pk,
+                lab=item.lab_id,
+                title=item.lab.title_t,
+                summary=item.text[:280],
+                url=f"{item.lab.get_absolute_url()}#rueckmeldung-{item.pk}",
+            )
+            for item in self.places
+        ]
+        return {"type": "FeatureCollection", "features": features}
+
+
+def map_content(process=None, lab=None):
+    """The published labs (or one), the public projects with a place (of the lab), and the
+    visible feedback placed in them."""
+    labs_shown = labs(process) if lab is None else labs().filter(pk=lab.pk)
+    located = projects(process).filter(latitude__isnull=False, longitude__isnull=False)
+    if lab is not None:
+        located = located.filter(labs=lab)
+    places = (
+        Feedback.objects.visible()
+        .filter(lab__in=labs_shown, latitude__isnull=False, longitude__isnull=False)
+        .select_related("lab__process")
+        .order_by("created", "pk")
+    )
+    return MapContent(list(labs_shown), list(located.distinct()), list(places))

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import extensions, selectors
+from . import extensions, rules, selectors
 from .models import FieldOfAction, MeasureOrigin, MeasureStatus, OwnerKind, Process, ProjectStatus
 from .status_views import history_context
 
@@ -175,5 +175,20 @@ def lab_list(request):
 
 def lab_detail(request, process_slug, slug):
     lab = get_object_or_404(selectors.labs(), process__slug=process_slug, slug=slug)
-    context = {"lab": lab, "projects": selectors.projects_of_lab(lab)}
+    content = selectors.map_content(lab=lab)
+    context = {
+        "lab": lab,
+        "projects": selectors.projects_of_lab(lab),
+        "map": content,
+        "geojson": content.geojson(),
+        # Who may give feedback picks its place on the map (the form's fields, feedback/_section.html).
+        "map_picker": f"feedback-lab-{lab.pk}" if rules.can_give_feedback(request.user) else "",
+    }
     return render(request, "pages/lab_detail.html", context)
+
+
+def map_page(request):
+    """The living labs, the projects with a place and the feedback placed in the labs, on a map
+    and, saying the same, in a list beside it."""
+    content = selectors.map_content()
+    return render(request, "pages/map.html", {"map": content, "geojson": content.geojson()})
