@@ -90,10 +90,17 @@ function draw(container) {
   } else {
     map.attributionControl.remove();
   }
+  const picking = Boolean(container.dataset.picker);
   const layer = L.geoJSON(data, {
-    style: (feature) => STYLES[feature.properties.kind] || STYLES.lab,
+    // Where places are picked, a tap on the lab's area picks a place instead of opening its popup.
+    style: (feature) => ({
+      ...(STYLES[feature.properties.kind] || STYLES.lab),
+      interactive: !(picking && feature.properties.kind === "lab"),
+    }),
     pointToLayer: (feature, latlng) => L.circleMarker(latlng, STYLES[feature.properties.kind] || STYLES.project),
-    onEachFeature: (feature, shape) => shape.bindPopup(popup(feature, labels)),
+    onEachFeature: (feature, shape) => {
+      if (!(picking && feature.properties.kind === "lab")) shape.bindPopup(popup(feature, labels));
+    },
   }).addTo(map);
   const bounds = layer.getBounds();
   if (bounds.isValid()) {
@@ -105,7 +112,7 @@ function draw(container) {
   container.setAttribute("role", "region");
   container.setAttribute("aria-label", container.dataset.label);
   container.classList.add("map--drawn");
-  if (container.dataset.picker) pickPlaces(map, container, container.dataset.picker, labels);
+  if (picking) pickPlaces(map, container, container.dataset.picker, labels);
 }
 
 for (const container of document.querySelectorAll("[data-map]")) draw(container);
