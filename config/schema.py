@@ -60,6 +60,8 @@ FORBIDDEN_READS = {
     ("get", "/api/workshops/{code}/export"),
 }
 PAGINATED = {"/api/processes/", "/api/fields/", "/api/measures/", "/api/projects/", "/api/labs/", "/api/feedback/"}
+# Lists whose query names one object (a process, a lab) that may not exist: 404.
+NAMED_BY_QUERY = {"/api/map/"}
 
 
 def _answer(code):
@@ -77,7 +79,7 @@ def error_responses(operation, method, path):
         codes.add("400")
     if method not in ("get", "head", "options") or (method, path) in FORBIDDEN_READS:
         codes.add("403")
-    if any(p.get("in") == "path" for p in parameters) or path in PAGINATED:
+    if any(p.get("in") == "path" for p in parameters) or path in PAGINATED | NAMED_BY_QUERY:
         codes.add("404")
     if (method, path) in CONFLICTS:
         codes.add("409")

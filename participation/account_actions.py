@@ -231,6 +231,10 @@ def export_user_data(user):
                 "id": item.pk,
                 "target": _target_info(item),
                 "text": item.text,
+                # A place in a living lab, if the feedback was given with one.
+                "place": (
+                    {"latitude": float(item.latitude), "longitude": float(item.longitude)} if item.located else None
+                ),
                 "status": item.status,
                 "flagged": item.flagged,
                 "moderation_reason": item.moderation_reason,

@@ -5,16 +5,18 @@ not exist. Facilitators manage the measure catalogue of their processes.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import slug_re
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
-from . import actions, filters, rules
+from . import actions, filters, rules, selectors
 from .models import Feedback, FieldOfAction, LivingLab, Measure, Process, Project
 from .serializers import (
     FeedbackSerializer,
@@ -234,3 +236,82 @@ class MeasureViewSet(ListFiltersOnly, mixins.ListModelMixin, mixins.RetrieveMode
             raise _as_drf_error(exc) from None
         measure._prefetched_objects_cache = {}  # a status change has just added to the history
         return Response(self.get_serializer(measure).data)
+
+
+_POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+GEOJSON_SCHEMA = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "geometry", "properties"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["Feature"]},
+                    "geometry": {
+                        "type": "object",
+                        "required": ["type", "coordinates"],
+                        "properties": {
+                            "type": {"type": "string", "enum": ["Point", "Polygon"]},
+                            "coordinates": {
+                                "description": "[Länge, Breite] (RFC 7946); bei Polygon eine Liste geschlossener Ringe",
+                                "oneOf": [_POSITION, {"type": "array", "items": {"type": "array", "items": _POSITION}}],
+                            },
+                        },
+                    },
+                    "properties": {
+                        "type": "object",
+                        "required": ["kind", "id", "title", "url"],
+                        "properties": {
+                            "kind": {"type": "string", "enum": ["lab", "project", "feedback"]},
+                            "id": {"type": "integer"},
+                            "title": {"type": "string"},
+                            "summary": {"type": "string"},
+                            "status": {"type": "string"},
+                            "lab": {"type": "integer"},
+                            "url": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+class MapView(APIView):
+    """The map's content as GeoJSON: published living labs (their outline, or their point),
+    public projects with a place, and visible feedback placed in a lab."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        summary="Karte: Reallabore, Projekte mit Ort und Rückmeldungen mit Ort (GeoJSON)",
+        parameters=[
+            OpenApiParameter("process", str, description="Kurzname eines Prozesses: nur dessen Inhalte."),
+            OpenApiParameter(
+                "lab", int, description="Id eines Reallabors: nur dieses, seine Projekte und Rückmeldungen."
+            ),
+        ],
+        responses={200: OpenApiResponse(response=GEOJSON_SCHEMA, description="Eine GeoJSON FeatureCollection.")},
+    )
+    def get(self, request):
+        process = lab = None
+        slug = request.query_params.get("process")
+        if slug is not None:
+            if not slug.isascii() or not slug_re.fullmatch(slug) or len(slug) > 80:
+                raise ValidationError({"process": [_("Der Kurzname eines Prozesses: Buchstaben, Ziffern, - und _.")]})
+            process = Process.objects.published().filter(slug=slug).first()
+            if process is None:
+                raise NotFound(_("Diesen Prozess gibt es nicht oder er ist nicht veröffentlicht."))
+        raw_lab = request.query_params.get("lab")
+        if raw_lab is not None:
+            if not (raw_lab.isascii() and raw_lab.isdigit()) or len(raw_lab) > 12:
+                raise ValidationError({"lab": [_("Eine ganze Zahl, die Id eines Reallabors.")]})
+            lab = LivingLab.objects.published().filter(pk=int(raw_lab)).first()
+            if lab is None or (process is not None and lab.process_id != process.pk):
+                raise NotFound(_("Dieses Reallabor gibt es nicht oder es ist nicht veröffentlicht."))
+        return Response(selectors.map_content(process=process, lab=lab).geojson())

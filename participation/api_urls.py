@@ -22,6 +22,7 @@ urlpatterns = [
     # The split view serves the Swagger UI set-up as its own script (no inline
     # <script>, ready for a strict CSP); the assets come from the sidecar package.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("map/", api.MapView.as_view(), name="map"),
     path("", include("workshops.api_urls")),
     path("", include("voting.api_urls")),
     path("", include("results.api_urls")),

@@ -23,7 +23,11 @@ def follow(request):
     if not request.user.is_authenticated:
         return redirect(_with_next(reverse("accounts:login"), back))
     kind, _sep, raw_id = str(request.POST.get("target", "")).partition(":")
-    target = notifications.followed_target(kind, int(raw_id)) if raw_id.isdigit() and len(raw_id) < 12 else None
+    target = (
+        notifications.followed_target(kind, int(raw_id))
+        if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12
+        else None
+    )
     action = request.POST.get("action")
     if target is None or action not in {"follow", "unfollow"}:
         messages.error(request, _("Dem können Sie nicht folgen: Es ist nicht (mehr) öffentlich."))

@@ -3,7 +3,7 @@
 A change (a new status, an official answer, a consultation that opens …) becomes one
 ``Notification`` row per follower inside the change's transaction; the unique key per
 account and change means nobody is told of it twice. After the commit a task is queued
-(participation/tasks.py) and the worker (``manage.py db_worker``) mails what is pending:
+(``deliver_notifications``) and the worker (``manage.py db_worker``) mails what is pending:
 at once (after ``NOTIFICATION_DELAY`` seconds, so that changes made together come in one
 mail) or, for accounts that chose it, in the weekly digest (``manage.py
 send_notification_digests``). Rows are marked sent in the transaction that mails them;
@@ -11,6 +11,7 @@ a failed delivery leaves them pending for the retry.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from . import extensions
 from .models import (
@@ -216,8 +218,6 @@ def notify(kind, object_id, targets, key=None, only=None):
 
 
 def _queue(user_ids):
-    from .tasks import deliver_notifications
-
     run_after = timezone.now() + timedelta(seconds=settings.NOTIFICATION_DELAY)
     for user_id in user_ids:
         deliver_notifications.using(run_after=run_after).enqueue(user_id)
@@ -225,8 +225,6 @@ def _queue(user_ids):
 
 def queue_digests():
     """Queue the weekly digest of every account that chose it and has news. Returns how many."""
-    from .tasks import deliver_notifications
-
     user_ids = list(
         User.objects.filter(notification_mail=NotificationMail.WEEKLY, notifications__sent_at=None, is_active=True)
         .distinct()
@@ -238,6 +236,25 @@ def queue_digests():
 
 
 # --- The mail ----------------------------------------------------------------------------
+
+
+@task()
+def deliver_notifications(user_id, digest=False, attempt=1):
+    """The worker's task: mail an account what is pending for it. When the SMTP server is
+    away or refuses, the changes stay pending and the task comes back later (1, 2, 4 …
+    minutes), up to ``NOTIFICATION_ATTEMPTS`` times; after that the next change or digest
+    takes them along."""
+    try:
+        return deliver(user_id, digest=digest)
+    except (OSError, smtplib.SMTPException) as error:  # smtplib's errors are OSErrors too
+        if attempt >= settings.NOTIFICATION_ATTEMPTS:
+            logger.error("Mail to account %s failed %s times, giving up for now: %s", user_id, attempt, error)
+            raise
+        wait = timedelta(minutes=2 ** (attempt - 1))
+        logger.warning("Mail to account %s failed (%s), next attempt in %s", user_id, error, wait)
+        retry = deliver_notifications.using(run_after=timezone.now() + wait)
+        retry.enqueue(user_id, digest=digest, attempt=attempt + 1)
+        return 0
 
 
 def _absolute(path):
@@ -328,7 +345,9 @@ def _describe_status(change_id):
         return None
     target = change.target
     title = (
-        _("Maßnahme „%(title)s“ – neuer Stand: %(status)s") if change.measure_id else _("Projekt „%(title)s“ – neuer Stand: %(status)s")
+        _("Maßnahme „%(title)s“ – neuer Stand: %(status)s")
+        if change.measure_id
+        else _("Projekt „%(title)s“ – neuer Stand: %(status)s")
     ) % {"title": target.title_t, "status": change.get_status_display()}
     return {"title": title, "text": change.reason_t, "url": target.get_absolute_url() + "#verlauf"}
 

@@ -151,6 +151,10 @@ class ProjectSerializer(serializers.ModelSerializer):
     owner_kind_label = ChoiceLabelField(Project.owner_kind.field.choices, "de", source="owner_kind")
     owner_kind_label_en = ChoiceLabelField(Project.owner_kind.field.choices, "en", source="owner_kind")
     status_history = ProjectStatusChangeSerializer(source="status_changes", many=True, read_only=True)
+    latitude = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Ort des Projekts, falls es einen hat."
+    )
+    longitude = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
         model = Project
@@ -170,6 +174,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "ends_on",
             "contact_name",
             "contact_email",
+            "latitude",
+            "longitude",
             "status_history",
         ]
 
@@ -242,8 +248,12 @@ class FeedbackSerializer(serializers.ModelSerializer):
     target_kind = TargetKindField()
     target_id = TargetIdField()
     answer = FeedbackAnswerSerializer(source="official_answer", read_only=True, allow_null=True)
+    latitude = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="Ort im Reallabor, falls die Rückmeldung einen hat."
+    )
+    longitude = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
         model = Feedback
-        fields = ["id", "target_kind", "target_id", "text", "created", "answer"]
+        fields = ["id", "target_kind", "target_id", "text", "created", "latitude", "longitude", "answer"]
         read_only_fields = fields

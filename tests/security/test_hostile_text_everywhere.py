@@ -100,6 +100,8 @@ def build(client):
     run(moderator, {"type": "poll.reveal", "poll": poll.pk})
 
     post_feedback(citizen, process, hostile(next(texts)))
+    lab = factories.make_lab(process, title=hostile(next(texts)), summary=hostile(next(texts)))
+    post_feedback(citizen, lab, hostile(next(texts)), "49.14270", "9.21090")
     from participation.models import Measure
 
     # The citizen follows the measure and the process: the city's hostile texts reach them by mail too.
@@ -149,7 +151,9 @@ def test_pages_show_every_hostile_text_escaped(client, db):
         f"/w/{code}/projector/",
         f"/rueckmeldungen/process/{process.pk}/",
         f"/prozesse/{process.slug}/neuigkeiten.atom",
+        "/karte/",
     ]
+    public += [lab.get_absolute_url() for lab in process.labs.all()]
     public += [m.get_absolute_url() for m in process.measures.filter(published=True)]
     managing = [
         f"/befragungen/{pairwise.pk}/verwaltung/",
@@ -160,7 +164,12 @@ def test_pages_show_every_hostile_text_escaped(client, db):
     admin_pages = ["/admin/participation/feedback/", "/admin/participation/measure/"]
     admin = factories.make_user(role="facilitator", is_staff=True, is_superuser=True)
     shown = 0
-    for user, urls in ((None, public), (facilitator, public + managing), (citizen, ["/konto/", "/konto/benachrichtigungen/"]), (admin, admin_pages)):
+    for user, urls in (
+        (None, public),
+        (facilitator, public + managing),
+        (citizen, ["/konto/", "/konto/benachrichtigungen/"]),
+        (admin, admin_pages),
+    ):
         client.logout()
         if user:
             client.force_login(user)

@@ -95,7 +95,8 @@ class LiveDatabase:
 def server_env(database_url):
     env = dict(os.environ)
     # Mail to followers is queued due at once: tests run the worker when they want it sent.
-    env.update(DEBUG="1", DATABASE_URL=database_url, PYTHONUNBUFFERED="1", NOTIFICATION_DELAY="0")
+    # Maps without tiles: no request leaves 127.0.0.1 (tests/e2e/test_map_browser.py starts a tile server).
+    env.update(DEBUG="1", DATABASE_URL=database_url, PYTHONUNBUFFERED="1", NOTIFICATION_DELAY="0", MAP_TILES_URL="")
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     return env
 
