@@ -92,14 +92,13 @@ function draw(container) {
   }
   const picking = Boolean(container.dataset.picker);
   const layer = L.geoJSON(data, {
-    // Where places are picked, a tap on the lab's area picks a place instead of opening its popup.
-    style: (feature) => ({
-      ...(STYLES[feature.properties.kind] || STYLES.lab),
-      interactive: !(picking && feature.properties.kind === "lab"),
-    }),
-    pointToLayer: (feature, latlng) => L.circleMarker(latlng, STYLES[feature.properties.kind] || STYLES.project),
+    // Where places are picked, the whole map is the picker: a tap anywhere picks a place
+    // (the list under the map links what it shows); elsewhere a tap opens a popup.
+    style: (feature) => ({ ...(STYLES[feature.properties.kind] || STYLES.lab), interactive: !picking }),
+    pointToLayer: (feature, latlng) =>
+      L.circleMarker(latlng, { ...(STYLES[feature.properties.kind] || STYLES.project), interactive: !picking }),
     onEachFeature: (feature, shape) => {
-      if (!(picking && feature.properties.kind === "lab")) shape.bindPopup(popup(feature, labels));
+      if (!picking) shape.bindPopup(popup(feature, labels));
     },
   }).addTo(map);
   const bounds = layer.getBounds();
