@@ -70,8 +70,13 @@ class DemoLoader:
         citizen = self.sync_account(content.accounts["citizen"], Role.CITIZEN, staff=False)
         for item in content.feedback:
             # Feedback has no slug: author, target and text together identify it.
-            lookup = {"author": citizen, "measure": measures[item["measure"]], "text": item["text"]}
-            feedback = self.sync(Feedback, lookup, {})
+            if "lab" in item:
+                target = {"lab": LivingLab.objects.get(process=process, slug=item["lab"])}
+            else:
+                target = {"measure": measures[item["measure"]]}
+            lookup = {"author": citizen, **target, "text": item["text"]}
+            # A place inside the lab, if the item has one.
+            feedback = self.sync(Feedback, lookup, _values(item, "lab", "measure", "text", "answer"))
             if "answer" in item and feedback.official_answer is None:
                 answer_feedback(facilitator, feedback, item["answer"]["text"], item["answer"]["state"])
                 self.tally["created"] += 1

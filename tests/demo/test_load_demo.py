@@ -112,7 +112,7 @@ def test_running_twice_changes_nothing():
     assert dict(User.objects.values_list("username", "password")) == password_hashes
     assert "Rows created: 0," not in first_output
     assert "Rows created: 0, updated: 0," in second_output
-    assert after_first["users"] == 2 and after_first["tokens"] == 1 and after_first["feedback"] == 4
+    assert after_first["users"] == 2 and after_first["tokens"] == 1 and after_first["feedback"] == 5
 
 
 @pytest.mark.django_db
@@ -200,7 +200,10 @@ def test_demo_citizen_logs_in_and_has_commented_on_measures(client):
     assert citizen.role == Role.CITIZEN and citizen.email_verified and not citizen.is_staff
     feedback = Feedback.objects.filter(author=citizen)
     assert feedback.count() == len(DEMO.feedback) >= 3
-    assert all(f.measure.process.slug == SLUG and f.status == FeedbackStatus.VISIBLE for f in feedback)
+    assert all(f.target.process.slug == SLUG and f.status == FeedbackStatus.VISIBLE for f in feedback)
+    # One of them is placed on the map inside its living lab.
+    (placed,) = feedback.filter(latitude__isnull=False)
+    assert placed.lab.slug == "reallabor-neckarbogen"
 
 
 @pytest.mark.django_db

@@ -29,6 +29,8 @@ def test_every_page_works_under_the_policy(demo, new_context):
         "/",
         "/massnahmen/",
         "/reallabore/",
+        "/karte/",
+        f"/prozesse/{DEMO_PROCESS}/reallabore/reallabor-neckarbogen/",
         f"/prozesse/{DEMO_PROCESS}/",
         "/befragungen/",
         *[f"/befragungen/{pk}/" for pk in demo.consultations.values()],

@@ -25,6 +25,7 @@ def pages(w):
         "/massnahmen/",
         f"/prozesse/{w.process.slug}/",
         f"/prozesse/{w.process.slug}/reallabore/{w.lab.slug}/",
+        "/karte/",
         f"/befragungen/{w.open_ranking.pk}/",
         f"/befragungen/{w.pairwise.pk}/",
         f"/ergebnisse/{w.published.pk}/",
