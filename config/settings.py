@@ -290,6 +290,37 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
+
+# Sign-in with the city's account: OpenID Connect (mozilla-django-oidc), e.g. BundID or a
+# state's Servicekonto through an identity broker such as Keycloak. On when OIDC_RP_CLIENT_ID
+# is set; then the provider's endpoints are required. Accounts are linked by the address the
+# provider confirms (participation/city_login.py).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+CITY_LOGIN = bool(OIDC_RP_CLIENT_ID)
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if CITY_LOGIN:
+    for _name in (
+        "OIDC_RP_CLIENT_SECRET",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    ):
+        _value = os.environ.get(_name, "")
+        if not _value or (_name != "OIDC_RP_CLIENT_SECRET" and urlparse(_value).scheme not in {"http", "https"}):
+            raise ImproperlyConfigured(
+                f"{_name} must be set (an http(s) URL for the endpoints) when OIDC_RP_CLIENT_ID is."
+            )
+        globals()[_name] = _value
+    AUTHENTICATION_BACKENDS.append("participation.city_login.CityAccountBackend")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "city_login_callback"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+# The button's words on the login page, e.g. "Mit BundID anmelden" (German; English below).
+CITY_LOGIN_LABEL = os.environ.get("CITY_LOGIN_LABEL", "Mit dem Konto der Stadt anmelden")
+CITY_LOGIN_LABEL_EN = os.environ.get("CITY_LOGIN_LABEL_EN", "Sign in with the city's account")
 LOGOUT_REDIRECT_URL = "pages:home"
 
 # German first, English second.

@@ -4,12 +4,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from participation import health, language_views
+from participation import city_login, health, language_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("participation.api_urls")),
     path("i18n/setlang/", language_views.switch_language, name="set_language"),
+    # Sign-in with the city's account (OpenID Connect); one callback address for the provider.
+    path("stadtkonto/anmelden/", city_login.CityLoginStart.as_view(), name="city_login"),
+    path("stadtkonto/zurueck/", city_login.CityLoginCallback.as_view(), name="city_login_callback"),
 ]
 
 urlpatterns += i18n_patterns(

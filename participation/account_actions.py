@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from . import extensions
 from .models import (
     AuditLogEntry,
+    CityAccountLink,
     Feedback,
     FeedbackAnswer,
     FeedbackReport,
@@ -210,6 +211,16 @@ def export_user_data(user):
             "notification_mail": user.notification_mail,
             "language": user.language,
         },
+        # Sign-ins with the city's account: the provider and its id of the person.
+        "city_account_links": [
+            {
+                "issuer": link.issuer,
+                "subject": link.subject,
+                "created": _iso(link.created),
+                "last_used": _iso(link.last_used),
+            }
+            for link in CityAccountLink.objects.filter(user=user).order_by("pk")
+        ],
         # What the account follows, and the changes it was (or is to be) told of by mail.
         "follows": [
             {

@@ -762,3 +762,23 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.user_id}"
+
+
+class CityAccountLink(models.Model):
+    """An account's sign-in with the city's account (OpenID Connect): the provider (``issuer``)
+    and its stable id of the person (``subject``). Made at the first sign-in; later ones find
+    the account by it, whatever the address is then."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="city_account_links")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Anmeldung mit dem Konto der Stadt")
+        verbose_name_plural = _("Anmeldungen mit dem Konto der Stadt")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="city_account_once")]
+
+    def __str__(self):
+        return f"{self.issuer} {self.subject} → {self.user_id}"

@@ -17,3 +17,13 @@ def return_here(context):
     if match is None or match.namespace == "accounts" or match.view_name == "pages:home":
         return ""
     return _this_page(context)
+
+
+@register.simple_tag
+def city_login_label():
+    """The words of the button that signs in with the city's account, in the page's language."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    english = (get_language() or "de").startswith("en")
+    return settings.CITY_LOGIN_LABEL_EN if english else settings.CITY_LOGIN_LABEL
