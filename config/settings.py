@@ -315,9 +315,13 @@ if CITY_LOGIN:
     AUTHENTICATION_BACKENDS.append("participation.city_login.CityAccountBackend")
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = "openid email"
+# A provider that publishes a single key may leave out its "kid"; then turn this off.
+OIDC_VERIFY_KID = env_bool("OIDC_VERIFY_KID", True)
+# Seconds to wait for the provider's token, user info and key endpoints.
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
 OIDC_USE_PKCE = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "city_login_callback"
-LOGIN_REDIRECT_URL_FAILURE = "accounts:login"
+LOGIN_REDIRECT_URL_FAILURE = "/konto/anmelden/"
 # The button's words on the login page, e.g. "Mit BundID anmelden" (German; English below).
 CITY_LOGIN_LABEL = os.environ.get("CITY_LOGIN_LABEL", "Mit dem Konto der Stadt anmelden")
 CITY_LOGIN_LABEL_EN = os.environ.get("CITY_LOGIN_LABEL_EN", "Sign in with the city's account")

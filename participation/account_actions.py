@@ -149,7 +149,8 @@ def verify_email(token):
 
 
 def delete_account(user, password):
-    """Delete the account and everything personal in it after checking the password.
+    """Delete the account and everything personal in it after checking the password (an
+    account without one, signed in with the city's account, confirms with its user name).
 
     Feedback and reports go with it (CASCADE). Audit entries about moderated
     feedback of this user keep only the id, never the author or the text.
@@ -158,7 +159,11 @@ def delete_account(user, password):
     comments, likes and poll votes stay on the board, nameless. The consultations'
     register keeps the fact of a vote without the account (SET_NULL).
     """
-    if not user.check_password(password):
+    if not user.has_usable_password():
+        # Signed in with the city's account, without a password: the user name confirms.
+        if password != user.get_username():
+            raise ValidationError({"password": _("Das ist nicht Ihr Benutzername.")})
+    elif not user.check_password(password):
         raise ValidationError({"password": _("Das Passwort ist nicht richtig.")})
     with transaction.atomic():
         feedback_ids = [str(pk) for pk in Feedback.objects.filter(author=user).values_list("pk", flat=True)]

@@ -209,7 +209,7 @@ def export_data(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             try:

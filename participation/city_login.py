@@ -67,10 +67,15 @@ class CityAccountBackend(OIDCAuthenticationBackend):
 
     def get_or_create_user(self, access_token, id_token, payload):
         claims = self.get_userinfo(access_token, id_token, payload)
-        self.verify_claims(claims)
-        # The user info must describe the person the signed ID token names.
-        if claims["sub"] != payload.get("sub"):
-            raise Refused(_("Der Anmeldedienst hat widersprüchliche Angaben übermittelt."))
+        try:
+            self.verify_claims(claims)
+            # The user info must describe the person the signed ID token names.
+            if claims["sub"] != payload.get("sub"):
+                raise Refused(_("Der Anmeldedienst hat widersprüchliche Angaben übermittelt."))
+        except Refused as refusal:
+            # mozilla-django-oidc turns it into "no user"; the callback tells the person why.
+            setattr(self.request, REFUSAL, refusal.reason)
+            raise
         issuer, subject = str(payload.get("iss", ""))[:300], str(claims["sub"])[:255]
         email = User.objects.normalize_email(str(claims["email"]).strip())
         try:
@@ -130,6 +135,9 @@ class CityLoginCallback(OIDCAuthenticationCallbackView):
             return self._failed(
                 _("Die Anmeldung mit dem Konto der Stadt hat nicht geklappt. Bitte versuchen Sie es noch einmal.")
             )
+        refusal = getattr(request, REFUSAL, None)
+        if refusal:
+            return self._failed(refusal)
         if error or not request.user.is_authenticated:
             if error == "access_denied":
                 return self._failed(_("Sie haben die Anmeldung mit dem Konto der Stadt abgebrochen."))

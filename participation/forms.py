@@ -55,11 +55,22 @@ class ResendVerificationForm(forms.Form):
 
 
 class DeleteAccountForm(forms.Form):
+    """The password confirms; an account without one (signed in with the city's account)
+    confirms with its user name."""
+
     password = forms.CharField(
         label=_("Ihr Passwort"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.has_usable_password():
+            self.fields["password"] = forms.CharField(
+                label=_("Zur Bestätigung Ihr Benutzername"),
+                help_text=_("Ihr Konto hat kein Passwort, Sie melden sich mit dem Konto der Stadt an."),
+            )
 
 
 class FeedbackTextField(forms.CharField):
