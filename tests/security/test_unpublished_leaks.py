@@ -49,6 +49,10 @@ def api_urls(w):
         f"/api/consultations/{w.published.pk}/open-data",
         f"/api/workshops/{w.workshop.code}/",
         "/api/schema/",
+        "/api/map/",
+        f"/api/map/?lab={w.lab.pk}",
+        f"/api/map/?lab={w.hidden_lab.pk}",
+        f"/api/map/?process={w.hidden_process.slug}",
     ]
     return urls
 
@@ -76,6 +80,7 @@ def page_urls(w):
         f"/ergebnisse/{w.published.pk}/",
         f"/ergebnisse/prozesse/{slug}/",
         f"/w/{w.workshop.code}/",
+        "/karte/",
     ]
     return urls
 

@@ -3,6 +3,7 @@ two processes with their own facilitators, published and unpublished things, a
 consultation in every state, live and draft workshops, and an account per role."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
@@ -82,7 +83,12 @@ def build_world():
     factories.make_measure(hidden_process, title=f"Maßnahme im Entwurf {CANARY}")
     project = factories.make_project(process, field=field_)
     internal_project = factories.make_project(
-        process, title=f"Internes Projekt {CANARY}", public=False, owner_organisation=f"Geheimamt {CANARY}"
+        process,
+        title=f"Internes Projekt {CANARY}",
+        public=False,
+        owner_organisation=f"Geheimamt {CANARY}",
+        latitude=Decimal("49.14270"),
+        longitude=Decimal("9.21090"),
     )
     lab = factories.make_lab(process)
     hidden_lab = factories.make_lab(process, title=f"Verborgenes Reallabor {CANARY}", published=False)
@@ -124,6 +130,9 @@ def build_world():
     visible_feedback = post_feedback(citizen, measures[0], "Gute Idee, bitte schnell umsetzen.")
     hidden_feedback = post_feedback(citizen, measures[0], f"Beleidigender Text, ausgeblendet {CANARY}.")
     moderate_feedback(facilitator, hidden_feedback, hide=True, reason="Beleidigung")
+    # Placed on the map inside the lab, then hidden: the map must not show it either.
+    placed_hidden = post_feedback(citizen, lab, f"Ausgeblendet im Reallabor {CANARY}.", "49.14270", "9.21090")
+    moderate_feedback(facilitator, placed_hidden, hide=True, reason="Beleidigung")
 
     return World(
         process=process,
