@@ -307,6 +307,18 @@ class ProjectStatus(models.TextChoices):
     DROPPED = "dropped", _("eingestellt")
 
 
+def optional_coordinate(label, limit):
+    """Degrees of latitude (``limit`` 90) or longitude (180), to five places (about a metre)."""
+    return models.DecimalField(
+        label,
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-limit), MaxValueValidator(limit)],
+    )
+
+
 class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(public=True, process__published=True)
@@ -342,22 +354,8 @@ class Project(Translated, Timestamped):
         _("öffentlich"), default=True, help_text=_("Interne Projekte sind nur für die Moderation sichtbar.")
     )
     # Where the project happens, if at one place: shown on the map.
-    latitude = models.DecimalField(
-        _("Breitengrad"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("Längengrad"),
-        max_digits=8,
-        decimal_places=5,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = optional_coordinate(_("Breitengrad"), 90)
+    longitude = optional_coordinate(_("Längengrad"), 180)
 
     objects = ProjectQuerySet.as_manager()
 

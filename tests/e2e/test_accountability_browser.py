@@ -30,6 +30,17 @@ def sign_in(browser, demo, username, password, width=1280):
     return context, page
 
 
+def answer_publicly(facilitator, page, question, text, state):
+    """The facilitator answers the feedback ``question`` on ``page`` for the city."""
+    facilitator.goto(page)
+    item = facilitator.locator(".feedback-item", has_text=question)
+    item.get_by_text("Öffentlich antworten").click()
+    item.get_by_label("Antwort der Stadt").fill(text)
+    item.get_by_label("Was wird aus der Rückmeldung?").select_option(state)
+    item.get_by_role("button", name="Antwort veröffentlichen").click()
+    expect(facilitator.get_by_text("Die Antwort ist veröffentlicht.")).to_be_visible()
+
+
 # The second run finds the measure planned already, and moves it on once more.
 @pytest.mark.parametrize(
     ("width", "status", "german", "english"),
@@ -47,13 +58,9 @@ def test_a_citizen_asks_the_city_answers_and_moves_the_measure_on(demo, browser,
         item = citizen.locator(".feedback-item", has_text=question)
         expect(item).to_have_count(1)
 
-        facilitator.goto(f"{demo.base}{MEASURE}")
-        item = facilitator.locator(".feedback-item", has_text=question)
-        item.get_by_text("Öffentlich antworten").click()
-        item.get_by_label("Antwort der Stadt").fill("Ja, samstags von 10 bis 14 Uhr, ab März.")
-        item.get_by_label("Was wird aus der Rückmeldung?").select_option("adopted")
-        item.get_by_role("button", name="Antwort veröffentlichen").click()
-        expect(facilitator.get_by_text("Die Antwort ist veröffentlicht.")).to_be_visible()
+        answer_publicly(
+            facilitator, f"{demo.base}{MEASURE}", question, "Ja, samstags von 10 bis 14 Uhr, ab März.", "adopted"
+        )
 
         facilitator.get_by_text("Stand ändern").click()
         facilitator.get_by_label("Neuer Stand").select_option(status)

@@ -13,7 +13,7 @@ from tests.mail_server import MailServer
 from tests.workshops.live_site import manage
 
 from .conftest import DEMO_CITIZEN, DEMO_PROCESS
-from .test_accountability_browser import sign_in
+from .test_accountability_browser import answer_publicly, sign_in
 from .test_axe_pages import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -72,13 +72,7 @@ def test_a_follower_is_told_once_and_unsubscribes_with_one_click(demo, browser, 
         expect(citizen.get_by_role("button", name="Nicht mehr folgen")).to_be_visible()
         assert_accessible(citizen, f"measure page, followed, {width} px")
 
-        facilitator.goto(measure)
-        item = facilitator.locator(".feedback-item", has_text=question)
-        item.get_by_text("Öffentlich antworten").click()
-        item.get_by_label("Antwort der Stadt").fill("Im Frühjahr, wir melden uns.")
-        item.get_by_label("Was wird aus der Rückmeldung?").select_option("in_progress")
-        item.get_by_role("button", name="Antwort veröffentlichen").click()
-        expect(facilitator.get_by_text("Die Antwort ist veröffentlicht.")).to_be_visible()
+        answer_publicly(facilitator, measure, question, "Im Frühjahr, wir melden uns.", "in_progress")
         move_on(facilitator, measure, "planned", f"Im Haushalt eingeplant ({variant}).")
 
         run_worker(demo, mail)
