@@ -70,6 +70,8 @@ def test_the_link_is_in_the_data_export_and_goes_with_the_account():
     user = CityAccountBackend()._account("https://id.example.org", "sub-9", "clara@example.org")
     client = Client()
     client.force_login(user)
+    profile = client.get("/konto/").content.decode()
+    assert "Ihr Konto hier hat kein Passwort" in profile and "Passwort ändern" not in profile
     (link,) = client.get("/konto/daten/").json()["city_account_links"]
     assert (link["issuer"], link["subject"]) == ("https://id.example.org", "sub-9")
     # Without a password, the user name confirms the deletion.
