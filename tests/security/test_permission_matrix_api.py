@@ -93,6 +93,9 @@ ROWS = [
     Row("get", "feedback-list", lambda w: "/api/feedback/", EVERYONE),
     Row("get", "feedback-detail", lambda w: f"/api/feedback/{w.visible_feedback.pk}/", EVERYONE),
     Row("get", "feedback-detail", lambda w: f"/api/feedback/{w.hidden_feedback.pk}/", set(), "hidden"),
+    Row("get", "map", lambda w: "/api/map/", EVERYONE),
+    Row("get", "map", lambda w: f"/api/map/?lab={w.lab.pk}", EVERYONE),
+    Row("get", "map", lambda w: f"/api/map/?lab={w.hidden_lab.pk}", set(), "unpublished"),
     # live workshops
     Row(
         "post",
