@@ -3,6 +3,7 @@
 Coordinates are stored as [latitude, longitude] (a lab's boundary) and written as GeoJSON
 wants them, [longitude, latitude] (RFC 7946). A lab's area is small enough for a plane."""
 
+import math
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,21 @@ from django.utils.translation import gettext as _
 
 # A lab without an outline: a place counts as inside within this many degrees of its point (~1 km).
 NEAR_LAB_DEGREES = 0.01
+
+
+def usable_corners(boundary):
+    """The [lat, lng] corners of a boundary that are pairs of finite degrees in range, as
+    floats; whatever else a script may have stored there is left out."""
+    corners = []
+    for corner in boundary if isinstance(boundary, list) else []:
+        if not isinstance(corner, list | tuple) or len(corner) != 2:
+            continue
+        lat, lng = corner
+        if any(isinstance(c, bool) or not isinstance(c, int | float) or not math.isfinite(c) for c in (lat, lng)):
+            continue
+        if -90 <= lat <= 90 and -180 <= lng <= 180:
+            corners.append((float(lat), float(lng)))
+    return corners
 
 
 def inside(point, polygon):
@@ -29,8 +45,9 @@ def inside(point, polygon):
 
 def in_lab(lab, latitude, longitude):
     point = (float(latitude), float(longitude))
-    if lab.boundary:
-        return inside(point, lab.boundary)
+    corners = usable_corners(lab.boundary)
+    if len(corners) >= 3:
+        return inside(point, corners)
     return (
         abs(point[0] - float(lab.latitude)) <= NEAR_LAB_DEGREES
         and abs(point[1] - float(lab.longitude)) <= NEAR_LAB_DEGREES
@@ -66,10 +83,12 @@ def point(latitude, longitude):
 
 
 def area(lab):
-    """The lab's outline as a closed GeoJSON polygon, or its point when it has none."""
-    if not lab.boundary:
+    """The lab's outline as a closed GeoJSON polygon, or its point when it has none (or no
+    usable one)."""
+    corners = usable_corners(lab.boundary)
+    if len(corners) < 3:
         return point(lab.latitude, lab.longitude)
-    ring = [[float(lng), float(lat)] for lat, lng in lab.boundary]
+    ring = [[lng, lat] for lat, lng in corners]
     if ring[0] != ring[-1]:
         ring.append(ring[0])
     return {"type": "Polygon", "coordinates": [ring]}

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from participation import rules
 
+from .. import geo
+
 register = template.Library()
 
 # (url name, label, url names of the pages that belong to the section)
@@ -155,19 +157,6 @@ def osm_url(lab, zoom=16):
     return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map={zoom}/{lat}/{lon}"
 
 
-def _valid_points(boundary):
-    points = []
-    for point in boundary if isinstance(boundary, list) else []:
-        if not isinstance(point, list | tuple) or len(point) != 2:
-            continue
-        lat, lon = point
-        if any(isinstance(c, bool) or not isinstance(c, int | float) or not math.isfinite(c) for c in (lat, lon)):
-            continue
-        if -90 <= lat <= 90 and -180 <= lon <= 180:
-            points.append((float(lat), float(lon)))
-    return points
-
-
 def outline_shape(boundary, centre=None, width=320, height=240, padding=16):
     """Fit a [lat, lon] polygon into a width x height box, north up.
 
@@ -175,7 +164,7 @@ def outline_shape(boundary, centre=None, width=320, height=240, padding=16):
     strings, so that templates do not localise the decimal point), or None
     when the boundary has fewer than three usable corners.
     """
-    points = _valid_points(boundary)
+    points = geo.usable_corners(boundary)
     if len(points) < 3:
         return None
     # Degrees of longitude shrink towards the poles; scale x so the shape is not distorted.

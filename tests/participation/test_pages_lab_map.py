@@ -47,7 +47,9 @@ def test_boundary_is_drawn_as_inline_svg_without_map_tiles(client, lab):
     points = re.search(r'<polygon[^>]*points="([^"]+)"', svg).group(1).split()
     assert len(points) == 4
     assert "<circle" in svg  # the centre marker
-    assert "tile" not in html.lower()
+    # The sketch is what a browser without script shows: no tiles, no images.
+    assert re.search(r"<noscript>\s*<figure", html)
+    assert "tile" not in svg.lower()
     assert "<img" not in svg
 
 
@@ -74,6 +76,9 @@ def test_a_broken_boundary_does_not_break_the_page(client, lab, boundary):
     response = client.get("/prozesse/digital/reallabore/bildungscampus/")
     assert response.status_code == 200
     assertNotContains(response, "<polygon")
+    # The map shows the lab at its point instead.
+    (area,) = [f for f in client.get("/api/map/").json()["features"] if f["properties"]["kind"] == "lab"]
+    assert area["geometry"]["type"] == "Point"
 
 
 def test_sketch_is_north_up_and_inside_the_box():
