@@ -42,3 +42,6 @@ form.addEventListener("submit", async (event) => {
     input.focus();
   }
 });
+
+// Ready to join: the button was disabled until this handler was in place.
+form.querySelector('button[type="submit"]').disabled = false;
