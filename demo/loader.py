@@ -230,14 +230,25 @@ class DemoLoader:
 
 
 def _cast_synthetic_approvals(consultation, options, spec, settings):
-    """Seeded voters with plausible preferences: each approves an option with its weight."""
+    """Seeded voters with plausible preferences: each approves an option with its weight,
+    or with the weights of its camp (``camps``: a share of the voters each). A budget's
+    approvals are its points ballot: 1 point per approved project."""
     rng = random.Random(spec["seed"])  # noqa: S311 - demo data, not security
-    weights = spec["weights"][: len(options)]
-    most = settings["max_approvals"]
+    camps = spec.get("camps") or [{"share": 1.0, "weights": spec["weights"]}]
+    most = settings.get("max_approvals") or settings.get("max_projects") or len(options)
     for n in range(spec["voters"]):
-        chosen = [m for m, w in zip(options, weights, strict=False) if rng.random() < w][:most] or [options[0]]
-        voter = voting.Voter(consultation.pk, browser_hash=f"demo-voter-{n:04d}")
-        voting.cast_ballot(consultation, voter, {"approve": chosen})
+        draw, camp = rng.random(), camps[-1]
+        for candidate in camps:
+            if draw < candidate["share"]:
+                camp = candidate
+                break
+            draw -= candidate["share"]
+        weights = camp["weights"][: len(options)]
+        chosen = [m for m, w in zip(options, weights, strict=False) if rng.random() < w][:most]
+        chosen = chosen or [options[weights.index(max(weights))]]
+        voter = voting.Voter(consultation.pk, browser_hash=f"demo-voter-{consultation.pk}-{n:04d}")
+        ballot = {"points": {str(m): 1 for m in chosen}} if settings.get("use_costs") else {"approve": chosen}
+        voting.cast_ballot(consultation, voter, ballot)
 
 
 def _values(item, *relations):

@@ -144,7 +144,8 @@ class ExportView(APIView):
     @extend_schema(
         summary="Export des Ergebnisses",
         description=(
-            "CSV (ZIP, eine Datei je Tabelle), XLSX, JSON (docs/results-schema.md) oder PDF-Bericht. Öffentlich "
+            "CSV (ZIP, eine Datei je Tabelle), XLSX, JSON (docs/results-schema.md), PDF-Bericht oder, für "
+            "Bürgerhaushalte, eine Pabulib-Datei (pb: Projekte, Kosten, Förderung, anonyme Stimmzettel). Öffentlich "
             "nur veröffentlichte Ergebnisse (sonst 404). Die Moderation erhält ohne veröffentlichten Stand oder "
             "mit source=live das Live-Ergebnis; jeder ihrer Exporte wird protokolliert."
         ),
@@ -184,7 +185,12 @@ class ExportView(APIView):
         polls = compute.expert_polls(consultation.process, include_hidden=manager)
         experts = exports.experts_beside_citizens(result, polls) if fmt == "pdf" else None
         counted_only = consultation.receipt_lookup == ReceiptLookup.COUNTED
-        content, content_type, extension = exports.export(fmt, result, ballots, polls, snapshot, experts, counted_only)
+        try:
+            content, content_type, extension = exports.export(
+                fmt, result, ballots, polls, snapshot, experts, counted_only
+            )
+        except exports.NotABudget as error:
+            return Response({"format": [str(error)]}, 400)
         if manager:
             actions.record_export(request.user, consultation, fmt, snapshot)
         response = HttpResponse(content, content_type=content_type)

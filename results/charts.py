@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import translation
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from voting.models import Eligibility, Method
@@ -21,6 +21,18 @@ from voting.tally.registry import counts_of
 from voting.tally.registry import label as count_label
 
 # --- reading a result ---------------------------------------------------------------
+
+
+# How a participatory budget is counted, for the results page and the PDF.
+BUDGET_EXPLANATION = gettext_lazy(
+    "Bürgerhaushalt: Wir zählen nach zwei Regeln und zeigen beide. Die Methode der gleichen Anteile teilt "
+    "das Budget zu gleichen Teilen auf alle Abstimmenden auf; jedes Projekt wird aus den Anteilen der "
+    "Menschen bezahlt, die es gewählt haben, zuerst das, bei dem jede Stimme am wenigsten kostet. So "
+    "bekommt jede Gruppe ungefähr den Teil des Budgets, der ihrer Größe entspricht. Bleibt Geld übrig, "
+    "wird jeder Anteil um einen Euro erhöht, solange das Ergebnis ins Budget passt, und der Rest der Reihe "
+    "nach aufgefüllt. Die Regel „der Reihe nach“ fördert die Projekte mit den meisten Stimmen, solange das "
+    "Geld reicht; so kann eine knappe Mehrheit das ganze Budget bestimmen. Entschieden wird nach: %(rule)s."
+)
 
 
 def method_label(method):
@@ -73,7 +85,13 @@ def option_intervals(result, name=None):
             continue
         low, high = _pair(entry.get("score_interval"))
         rank_low, rank_high = _pair(entry.get("rank_interval"))
-        intervals[str(option["id"])] = {"low": low, "high": high, "rank_low": rank_low, "rank_high": rank_high}
+        intervals[str(option["id"])] = {
+            "low": low,
+            "high": high,
+            "rank_low": rank_low,
+            "rank_high": rank_high,
+            "selected_share": entry.get("selected_share"),
+        }
     return intervals
 
 
@@ -124,6 +142,7 @@ def ranking_rows(result, name=None, lang=None):
                     "rank_low": interval.get("rank_low"),
                     "rank_high": interval.get("rank_high"),
                     "selected": key in selected if "selected" in count else None,
+                    "selected_share": interval.get("selected_share"),
                 }
             )
         place += len(group)

@@ -80,8 +80,8 @@ def _counts_in(count) -> list[tuple[str, dict]]:
     """The named counts inside a method's count, the deciding one first."""
     if not isinstance(count, dict):
         return []
-    names = registry.several_counts(count.get("method"))
-    if names:
+    names = registry.count_names(count)
+    if len(names) > 1:
         return [(name, count[name]) for name in names if isinstance(count.get(name), dict)]
     if "ranking" in count:
         return [(count.get("method") or "count", count)]
@@ -186,8 +186,46 @@ def disagreements(count, labels=None) -> dict:
         "differences": differences,
         "tau": tau,
     }
-    result["summary"] = _disagreement_summary(result, count, labels)
+    if isinstance(count, dict) and count.get("method") == "budget" and len(parts) > 1:
+        result["funding"] = _funding(parts)
+        result["summary"] = _funding_summary(result["funding"], names, labels)
+    else:
+        result["summary"] = _disagreement_summary(result, count, labels)
     return result
+
+
+def _funding(parts) -> dict:
+    """What each rule of a participatory budget funds, and what only one of them funds."""
+    funded = {name: [_key(o) for o in part.get("selected") or []] for name, part in parts}
+    every = set.intersection(*(set(ids) for ids in funded.values()))
+    return {
+        "selected": funded,
+        "same": all(set(ids) == every for ids in funded.values()),
+        "only": {name: [o for o in ids if o not in every] for name, ids in funded.items()},
+    }
+
+
+# How a rule is named in a sentence on what only it funds.
+_FUNDED_BY = {
+    "de": {"equal_shares": "nach der Methode der gleichen Anteile", "greedy": "nach Stimmen (solange das Geld reicht)"},
+    "en": {"equal_shares": "by the Method of Equal Shares", "greedy": "by votes while the money lasts"},
+}
+
+
+def _funding_summary(funding, names, labels) -> dict:
+    summary = {"de": [], "en": []}
+    if funding["same"]:
+        summary["de"].append("Beide Regeln fördern dieselben Projekte.")
+        summary["en"].append("Both rules fund the same projects.")
+        return summary
+    for lang in ("de", "en"):
+        for name in names:
+            listed = ", ".join(_label(labels, o, lang) for o in funding["only"][name])
+            listed = listed or ("keines" if lang == "de" else "none")
+            rule = _FUNDED_BY[lang].get(name) or _count_name(name, lang)
+            prefix = f"Nur {rule} gefördert" if lang == "de" else f"Funded only {rule}"
+            summary[lang].append(f"{prefix}: {listed}.")
+    return summary
 
 
 def _disagreement_summary(result, count, labels) -> dict:

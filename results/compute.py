@@ -31,7 +31,7 @@ from voting.models import (
     ReceiptLookup,
     VoterRecord,
 )
-from voting.tally.registry import main_count, main_count_name
+from voting.tally.registry import deciding_count, main_count
 
 from . import compare, uncertainty
 from .ballotfile import (
@@ -279,7 +279,7 @@ def result_from_data(meta, options, data, costs):
             "options": options,
             "turnout": {**meta["turnout"], "ballots": len(data)},
             "ballot_file_sha256": meta["ballot_file_sha256"],
-            "main_count": main_count_name(method),
+            "main_count": deciding_count(method, settings),
             "count": count,
             "uncertainty": bootstrap,
             "disagreements": compare.disagreements(count, labels_of(options)),

@@ -12,15 +12,18 @@ import zipfile
 
 import numpy as np
 from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from participation import xlsx
+from voting import pabulib
 from voting.tally.registry import counts_of, short_label
 from voting.tally.registry import label as count_label
 from workshops.exports import local_time, neutralise
 
 from . import compare
-from .ballotfile import BallotFile, collector_paused, is_unlinked
+from .ballotfile import BallotFile, collector_paused, data_from_ballot_file, is_unlinked
 from .charts import (
     disagreement_summary,
     eligibility_label,
@@ -32,15 +35,66 @@ from .charts import (
 )
 from .compute import canonical_bytes
 
-FORMATS = ("csv", "xlsx", "json", "pdf")
-WITH_BALLOTS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx", "json", "pdf", "pb")
+WITH_BALLOTS = ("csv", "xlsx", "pb")
 CONTENT_TYPES = {
     "csv": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "pdf": "application/pdf",
+    "pb": "text/plain; charset=utf-8",
 }
-EXTENSIONS = {"csv": "zip", "xlsx": "xlsx", "json": "json", "pdf": "pdf"}
+EXTENSIONS = {"csv": "zip", "xlsx": "xlsx", "json": "json", "pdf": "pdf", "pb": "pb"}
+
+
+class NotABudget(ValueError):
+    """The Pabulib format holds participatory budgets only."""
+
+
+def to_pabulib(result, ballots):
+    """A participatory budget as a Pabulib file (``voting.pabulib``): its measures with
+    costs, what the deciding rule funds, and every anonymous ballot, voters numbered
+    in the ballot file's order."""
+    count = result.get("count") or {}
+    if count.get("method") != "budget":
+        raise NotABudget(_("Das Pabulib-Format gibt es nur für Bürgerhaushalte."))
+    consultation = result["consultation"]
+    setup = consultation["settings"]
+    main = result["main_count"]
+    funded = {str(option) for option in count[main].get("selected") or []}
+    data = ballots.count_data("points") if isinstance(ballots, BallotFile) else data_from_ballot_file("points", ballots)
+    style = setup.get("budget_ballot", "knapsack")
+    extra = {"max_sum_points": setup["budget_points"]} if style == "points" else {}
+    if style == "approval" and setup.get("max_projects"):
+        extra["max_length"] = setup["max_projects"]
+    dates = [local_date(consultation.get(key)) for key in ("opens_at", "closes_at")]
+    instance = pabulib.instance_from_count_data(
+        description=consultation["title"],
+        instance=consultation["id"],
+        budget=setup["budget"],
+        vote_type="points" if style == "points" else "approval",
+        rule=main,
+        projects=[
+            {
+                "id": option["id"],
+                "cost": option["cost"],
+                "name": option["title"],
+                "selected": str(option["id"]) in funded,
+            }
+            for option in result["options"]
+        ],
+        ballots=data,
+        date_begin=dates[0],
+        date_end=dates[1],
+        extra_meta=extra,
+    )
+    return pabulib.write_pb(instance).encode("utf-8")
+
+
+def local_date(text):
+    """The local date of an ISO time (None stays None)."""
+    moment = parse_datetime(text) if text else None
+    return timezone.localtime(moment).date() if moment else None
 
 
 # --- tables -------------------------------------------------------------------------
@@ -97,13 +151,13 @@ def ranking_tables(result):
         columns = [_("Platz"), _("Maßnahme (ID)"), _("Maßnahme"), count_label(name)]
         columns += [_("95-%-Intervall von"), _("bis"), _("Platz (95 %) von"), _("bis")]
         if budget:
-            columns.append(_("im Budget"))
+            columns += [_("gefördert"), _("gefördert in Nachzählungen (Anteil)")]
         body = []
         for row in rows:
             line = [row["place"], row["id"], row["title"], row["score"]]
             line += [row["low"], row["high"], row["rank_low"], row["rank_high"]]
             if budget:
-                line.append(_("ja") if row["selected"] else _("nein"))
+                line += [_("ja") if row["selected"] else _("nein"), row["selected_share"]]
             body.append(line)
         tables.append(_table(f"ranking_{name}", count_label(name), columns, body, short_label(name)))
     return tables
@@ -335,6 +389,8 @@ def export(fmt, result, ballots, polls=(), snapshot=None, experts=None, receipts
         content = to_csv_zip(tables(result, ballots, polls, snapshot))
     elif fmt == "xlsx":
         content = to_xlsx(tables(result, ballots, polls, snapshot))
+    elif fmt == "pb":
+        content = to_pabulib(result, ballots)
     elif fmt == "pdf":
         from .pdf import report
 

@@ -5,6 +5,7 @@
 - ``result.json``: the published snapshot's bytes, exactly (its SHA-256 is the snapshot's);
 - ``consultation.json``: the consultation, its options and its register figures;
 - ``manifest.json``: the SHA-256 of every other file, and the snapshot's;
+- ``ballots.pb`` (participatory budgets only): the same ballots as a Pabulib file;
 - ``README.txt``: how to recount, in German and English.
 """
 
@@ -13,6 +14,7 @@ import zipfile
 
 from .ballotfile import is_unlinked_bytes
 from .compute import SCHEMA, canonical_bytes, sha256_hex
+from .exports import to_pabulib
 
 CONSULTATION_SCHEMA = "heilbronn-participation/consultation/1"
 MANIFEST_SCHEMA = "heilbronn-participation/open-data-manifest/1"
@@ -113,6 +115,16 @@ Format: docs/results-schema.md in the platform's source code.
 """
 
 
+README_PABULIB = """
+PABULIB
+
+  ballots.pb         dieselben Stimmzettel im Format von Pabulib (pabulib.org):
+                     Projekte mit Kosten und Förderung, je Stimmzettel eine Zeile /
+                     the same ballots in Pabulib's format, a line per ballot;
+                     `recount` checks that both files hold the same ballots.
+"""
+
+
 def consultation_file(result):
     """What a recount needs besides the ballots, taken from the published result."""
     turnout = {key: value for key, value in result["turnout"].items() if key != "ballots"}
@@ -136,12 +148,17 @@ def bundle(snapshot):
     """The ZIP bytes of a published snapshot's open data."""
     result_bytes = snapshot.canonical.encode("utf-8")
     ballots = snapshot.ballots.encode("utf-8")
+    readme = README_UNLINKED if is_unlinked_bytes(ballots) else README
     files = {
         "ballots.json": ballots,
         "result.json": result_bytes,
         "consultation.json": canonical_bytes(consultation_file(snapshot.result)),
-        "README.txt": (README_UNLINKED if is_unlinked_bytes(ballots) else README).encode("utf-8"),
     }
+    if (snapshot.result.get("count") or {}).get("method") == "budget":
+        # Participatory budgets also as Pabulib, the research library's format.
+        files["ballots.pb"] = to_pabulib(snapshot.result, snapshot.ballot_data)
+        readme += README_PABULIB
+    files["README.txt"] = readme.encode("utf-8")
     manifest = {
         "schema": MANIFEST_SCHEMA,
         "consultation": snapshot.consultation_id,

@@ -31,11 +31,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from voting.tally import registry
 from voting.tally.registry import counts_of
 from voting.tally.registry import label as count_label
 from workshops.exports import local_time
 
 from .charts import (
+    BUDGET_EXPLANATION,
     chart_data,
     disagreement_summary,
     eligibility_label,
@@ -157,11 +159,21 @@ def method_explanation(consultation):
             "gewonnenen direkten Vergleiche) und die Zahl der ersten Plätze."
         )
     if method == "points" and settings.get("use_costs"):
-        return _(
-            "Bürgerhaushalt: Jede Person konnte Maßnahmen auswählen, deren geschätzte Kosten zusammen das Budget "
-            "von %(budget)s Euro nicht überschreiten. Gezählt wird, wie oft eine Maßnahme gewählt wurde. In dieser "
-            "Reihenfolge kommen die Maßnahmen ins Budget, solange das Geld reicht."
-        ) % {"budget": money(settings.get("budget"))}
+        ballot = {
+            "approval": _("Jede Person konnte allen Projekten zustimmen, die sie unterstützt."),
+            "points": _("Jede Person konnte %(points)s Punkte auf die Projekte verteilen.")
+            % {"points": settings.get("budget_points", 100)},
+        }.get(
+            settings.get("budget_ballot"),
+            _("Jede Person konnte Projekte wählen, deren geschätzte Kosten zusammen das Budget nicht überschreiten."),
+        )
+        return (
+            _("Bürgerhaushalt mit einem Budget von %(budget)s Euro.") % {"budget": money(settings.get("budget"))}
+            + " "
+            + ballot
+            + " "
+            + BUDGET_EXPLANATION % {"rule": registry.table_label(registry.deciding_count(method, settings))}
+        )
     if method == "points":
         return _(
             "Jede Person konnte %(points)s Punkte auf die Maßnahmen verteilen, viele auf eine oder wenige auf "
@@ -300,14 +312,15 @@ def other_count_tables(result, styles, width):
             KeepTogether([_p(count_label(name), styles["h2"]), ranking_table(result, styles, width, name), *notes])
         )
         if count.get("selected") is not None:
-            flow.append(_p(_("Im Budget: %(n)s Maßnahmen.") % {"n": len(count["selected"])}, styles["body"]))
+            flow += budget_paragraph(result, styles, name)
     return flow
 
 
-def budget_paragraph(result, styles):
-    count = dict(counts_of(result["count"])).get(result["main_count"]) or {}
+def budget_paragraph(result, styles, name=None):
+    count = dict(counts_of(result["count"])).get(name or result["main_count"]) or {}
     if "selected" not in count:
         return []
+    summary = disagreement_summary(result) if name is None else []
     titles = {str(option["id"]): option["title"] for option in result["options"]}
     chosen = ", ".join(titles.get(str(option), str(option)) for option in count["selected"]) or "–"
     return [
@@ -320,7 +333,8 @@ def budget_paragraph(result, styles):
                 "left": money(count.get("leftover")),
             },
             styles["body"],
-        )
+        ),
+        *(_p(line, styles["body"]) for line in summary),
     ]
 
 

@@ -33,8 +33,7 @@ METHOD_EXPLANATIONS = {
     ),
     Method.POINTS: _(
         "Jede Person konnte ein festes Budget an Punkten auf die Maßnahmen verteilen. Die Punkte aller "
-        "Stimmzettel werden addiert; die Maßnahme mit den meisten Punkten steht vorn. Beim Bürgerhaushalt "
-        "werden die Maßnahmen der Reihe nach ausgewählt, solange sie ins Budget passen."
+        "Stimmzettel werden addiert; die Maßnahme mit den meisten Punkten steht vorn."
     ),
     Method.PAIRWISE: _(
         "Den Teilnehmenden wurden immer zwei Maßnahmen gezeigt, und sie haben die bessere gewählt. Aus allen "
@@ -73,6 +72,15 @@ def _place_interval(low, high):
     return str(low) if low == high else f"{low}–{high}"
 
 
+def method_explanation(result):
+    """How the consultation was counted, in plain words."""
+    consultation = result.get("consultation") or {}
+    count = result.get("count") or {}
+    if isinstance(count, dict) and count.get("method") == "budget":
+        return charts.BUDGET_EXPLANATION % {"rule": registry.table_label(result.get("main_count"))}
+    return METHOD_EXPLANATIONS.get(consultation.get("method"), "")
+
+
 def count_tables(result):
     """One table per count of the method, the deciding count first, with intervals."""
     links = selectors.measure_links(result)
@@ -87,6 +95,9 @@ def count_tables(result):
                     "score_text": charts.number(row["score"]),
                     "interval": _interval(row["low"], row["high"]),
                     "places": _place_interval(row["rank_low"], row["rank_high"]),
+                    "selected_percent": None
+                    if row["selected_share"] is None
+                    else charts.number(round(100 * row["selected_share"])),
                 }
             )
         tables.append(
@@ -96,6 +107,7 @@ def count_tables(result):
                 "main": index == 0,
                 "rows": rows,
                 "with_selection": any(row["selected"] is not None for row in rows),
+                "with_selected_share": any(row["selected_share"] is not None for row in rows),
                 "notes": charts.uncertainty_notes(result, name=name),
             }
         )
@@ -118,7 +130,7 @@ def result_page(result):
         "title": _title(consultation),
         "process_title": _title(consultation.get("process") or {}),
         "method": consultation.get("method"),
-        "method_explanation": METHOD_EXPLANATIONS.get(consultation.get("method"), ""),
+        "method_explanation": method_explanation(result),
         "turnout": result.get("turnout") or {},
         "over_time": over_time(result),
         "chart": charts.ranking_svg(charts.chart_data(result), chart_id="ranking-chart") if main else "",
@@ -256,6 +268,8 @@ def export_links(consultation, live=False):
             ("pdf", "PDF"),
         )
     ]
+    if registry.count_kind(consultation.method, consultation.settings) == "budget":
+        links.append((_("Pabulib (.pb)"), f"{base}?format=pb{suffix}"))
     if not live:
         links.append((_("Offene Daten (ZIP)"), reverse("api:consultation-open-data", args=[consultation.pk])))
     return links

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from voting import pabulib
 from voting.ballots import BallotError, normalise
 from voting.tally import registry
 
@@ -386,6 +387,27 @@ def differences(published, recomputed, path="", found=None):
 # --- the recount -------------------------------------------------------------------------
 
 
+def _check_pabulib(raw, consultation, data, report):
+    """The Pabulib copy of a budget's ballots must hold the same ballots as ballots.json."""
+    try:
+        profile = pabulib.budget_profile(pabulib.read_pb(raw.decode("utf-8")))
+    except (UnicodeDecodeError, pabulib.PabulibError) as error:
+        report.add(
+            "pabulib_unreadable", _("Die Pabulib-Datei ist nicht lesbar: %(error)s") % {"error": error}, "ballots.pb"
+        )
+        return
+    if consultation.get("method") != "points" or _ballot_multiset(profile.ballots) != _ballot_multiset(data):
+        report.add(
+            "pabulib_differs",
+            _("Die Pabulib-Datei enthält nicht dieselben Stimmzettel wie ballots.json."),
+            "ballots.pb",
+        )
+
+
+def _ballot_multiset(ballots):
+    return sorted(tuple(sorted((int(k), int(v)) for k, v in ballot.items())) for ballot in ballots)
+
+
 def recount_bundle(source, expected_sha256=None):
     """Check an open-data bundle (a path or the ZIP's bytes) and recount it."""
     report = Report()
@@ -453,6 +475,8 @@ def recount_bundle(source, expected_sha256=None):
         return report
     report.recounted = True
     report.ballots = len(data)
+    if "ballots.pb" in files:
+        _check_pabulib(files["ballots.pb"], consultation, data, report)
     report.recomputed_sha256 = sha256_hex(recomputed_bytes)
     if recomputed_bytes != files["result.json"]:
         found = differences(parsed["result.json"], recomputed)

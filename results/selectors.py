@@ -185,7 +185,7 @@ def process_result(process, manager):
                 "title": consultation.title,
                 "title_en": consultation.title_en,
                 "method": consultation.method,
-                "main_count": registry.main_count_name(consultation.method),
+                "main_count": registry.deciding_count(consultation.method, consultation.settings),
                 "phase": consultation.phase,
                 "live": live,
                 "snapshot": None

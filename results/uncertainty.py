@@ -59,9 +59,11 @@ from decimal import Decimal
 import choix
 import numpy as np
 import orjson
+import scipy.sparse
 
 from voting import tally
 from voting.tally import registry
+from voting.tally.budget import equal_shares_at
 from voting.tally.common import option_columns, unique_options
 from voting.tally.pairwise import ALPHA, TIE_DECIMALS, win_chances
 from voting.tally.ranking import FlatRankings, RankedProfile
@@ -153,30 +155,34 @@ def bootstrap(
         seed = _seed_of(method, options, units)
     if seed < 0:
         raise ValueError("The seed cannot be negative.")
-    budget = settings.get("budget") if method == "points" and settings.get("use_costs") else None
+    kind = registry.count_kind(method, settings)
+    names = registry.count_names(count) if kind == "budget" else COUNTS[method]
 
-    parts = _point_parts(method, count)
+    parts = _point_parts(kind, count)
     n_units = int(units.counts.sum())
     groups = min(n_units, MAX_GROUPS)
     per_count = {}
     if n_units and options:
         rng = np.random.Generator(np.random.PCG64(seed))
-        sums = _group_sums(method, units, len(options), rng, groups)
+        layout = _group_layout(units, rng, groups)
+        sums = _group_sums(method, units, len(options), layout)
         weights = _replicate_weights(rng, replicates, groups)
         aggregates = np.rint(weights @ sums).astype(np.int64)  # exact: whole numbers below 2**53
-        replicated = _statistics(method, units, aggregates, parts, options)
-        selected = None
-        if budget is not None:
-            selected = _selected_shares(replicated["points"][0], options, costs or {}, budget)
-        for name in COUNTS[method]:
+        if kind == "budget":
+            replicated, selected = _budget_statistics(
+                units, layout, weights, aggregates, options, costs or {}, settings, parts
+            )
+        else:
+            replicated, selected = _statistics(method, units, aggregates, parts, options), {}
+        for name in names:
             scores, ranks = replicated[name]
-            per_count[name] = _summary(options, parts[name], scores, ranks, selected, name)
+            per_count[name] = _summary(options, parts[name], scores, ranks, selected.get(name), name)
     else:
-        for name in COUNTS[method]:
+        for name in names:
             per_count[name] = _summary(options, parts[name], None, None, None, name)
 
     unit = "comparisons" if method == "pairwise" else "ballots"
-    primary = COUNTS[method][0]
+    primary = names[0]
     return {
         "method": method,
         "unit": unit,
@@ -319,7 +325,17 @@ def _seed_of(method, options, units: _Units) -> int:
 # --- per-group sums and replicate weights ----------------------------------------------
 
 
-def _group_sums(method, units: _Units, m: int, rng, groups: int) -> np.ndarray:
+def _group_layout(units: _Units, rng, groups: int):
+    """Which distinct ballot each cast ballot is, shuffled when there are more ballots than
+    groups, and where each group of consecutive ballots starts."""
+    n_units = int(units.counts.sum())
+    unit_rows = np.repeat(np.arange(len(units.rows)), units.counts)
+    if n_units > groups:
+        unit_rows = unit_rows[rng.permutation(n_units)]
+    return unit_rows, (np.arange(groups, dtype=np.int64) * n_units) // groups
+
+
+def _group_sums(method, units: _Units, m: int, layout) -> np.ndarray:
     """(G × K) float64: the sums of the count's inputs per group of shuffled ballots.
 
     Columns: ranking, the margins' upper triangle (i < j, row-major), then per size s
@@ -327,11 +343,8 @@ def _group_sums(method, units: _Units, m: int, rng, groups: int) -> np.ndarray:
     per grade 0..5 the options graded so; approval and points, per option; pairwise,
     the m × m wins row-major. The last column is the number of ballots.
     """
-    n_units = int(units.counts.sum())
-    unit_rows = np.repeat(np.arange(len(units.rows)), units.counts)
-    if n_units > groups:
-        unit_rows = unit_rows[rng.permutation(n_units)]
-    starts = (np.arange(groups, dtype=np.int64) * n_units) // groups
+    unit_rows, starts = layout
+    n_units, groups = len(unit_rows), len(starts)
     sizes = np.diff(np.append(starts, n_units))
     if method == "ranking":
         parts = [_group_margins(units.rows[unit_rows], starts), _group_first_choices(units, unit_rows, starts)]
@@ -556,6 +569,54 @@ def _strengths(wins: np.ndarray, start: np.ndarray) -> np.ndarray:
         return choix.lsr_pairwise_dense(wins, alpha=ALPHA)
 
 
+def _budget_statistics(
+    units: _Units, layout, weights: np.ndarray, aggregates: np.ndarray, options, costs, settings, parts
+):
+    """A participatory budget's replicates: both counts score the points; greedy places
+    by points, the Method of Equal Shares puts what it funds first, in its order, then the
+    rest by points. Each replicate runs the Method of Equal Shares once on its own
+    ballots (how often each distinct ballot was drawn, from the groups it drew), with
+    the share per voter at which the count's Add1 completion stopped, then fills by
+    points (``voting.tally.budget.equal_shares_at``): Add1's own search per replicate
+    would cost one run per unit of share, 185 runs for Warsaw's city-wide budget."""
+    m = len(options)
+    budget = settings["budget"]
+    totals = aggregates[:, :m]
+    scores = totals.astype(np.float64)
+    greedy_ranks = _ranks(totals)
+    greedy_selected = _selected_shares(totals, options, costs, budget)
+    money = np.array([float(_lookup(costs, option)) for option in options], dtype=np.float64)
+    funded = np.zeros(totals.shape, dtype=bool)
+    ranks = np.zeros(totals.shape, dtype=np.int64)
+    drawn = _drawn_units(units, layout, weights)
+    share = parts["equal_shares"].get("share") or float(budget) / max(1, int(units.counts.sum()))
+    rows = units.rows.astype(np.int64)
+    for r in range(len(weights)):
+        taken = equal_shares_at(money, float(budget), rows, next(drawn), share)
+        order = np.fromiter(taken, dtype=np.int64, count=len(taken))
+        funded[r, order] = True
+        ranks[r, order] = np.arange(1, len(order) + 1)
+        rest = ~funded[r]
+        # Behind what is funded, by points: 1 + funded + the rest with more points.
+        rest_totals = np.where(rest, totals[r], -1)
+        ranks[r, rest] = 1 + len(order) + (rest_totals[None, :] > totals[r, rest][:, None]).sum(axis=1)
+    replicated = {"greedy": (scores, greedy_ranks), "equal_shares": (scores, ranks)}
+    return replicated, {"greedy": greedy_selected, "equal_shares": funded.mean(axis=0)}
+
+
+def _drawn_units(units: _Units, layout, weights: np.ndarray):
+    """Per replicate, how often each distinct ballot was drawn: a group's weight counts
+    for every ballot in it. One sparse (G × U) matrix of the groups' make-up, multiplied
+    by the weights of a chunk of replicates at a time (exact: whole numbers)."""
+    unit_rows, starts = layout
+    groups = len(starts)
+    group_of = np.repeat(np.arange(groups), np.diff(np.append(starts, len(unit_rows))))
+    make_up = scipy.sparse.csr_matrix((np.ones(len(unit_rows)), (group_of, unit_rows)), shape=(groups, len(units.rows)))
+    for start in range(0, len(weights), _CHUNK):
+        block = np.rint((make_up.T @ weights[start : start + _CHUNK].T).T).astype(np.int64)
+        yield from block
+
+
 def _selected_shares(totals: np.ndarray, options, costs, budget) -> np.ndarray:
     """Per option the share of replicates in which the budget rule funds it: walk down by
     points (ties in option order), take what has points and still fits."""
@@ -577,7 +638,7 @@ def _selected_shares(totals: np.ndarray, options, costs, budget) -> np.ndarray:
 
 
 # Counts whose scores are whole numbers.
-_WHOLE = {"approval", "points", "schulze", "majority_judgment"}
+_WHOLE = {"approval", "points", "schulze", "majority_judgment", "greedy", "equal_shares"}
 
 
 def _lookup(mapping, option, default=None):
@@ -588,7 +649,7 @@ def _lookup(mapping, option, default=None):
 
 
 def _point_parts(method, count) -> dict:
-    if method in ("ranking", "score"):
+    if method in ("ranking", "score", "budget"):
         return {name: count[name] for name in COUNTS[method]}
     return {COUNTS[method][0]: count}
 

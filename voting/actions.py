@@ -31,6 +31,8 @@ from . import mixing, notifications
 from .models import (
     AccessCode,
     Ballot,
+    BudgetBallot,
+    BudgetRule,
     Consultation,
     ConsultationOption,
     ConsultationState,
@@ -142,7 +144,7 @@ def _clean_settings(method, raw, errors):
         Method.APPROVAL: {"max_approvals"},
         Method.SCORE: {"labels"},
         Method.RANKING: set(),
-        Method.POINTS: {"budget_points", "use_costs", "budget"},
+        Method.POINTS: {"budget_points", "use_costs", "budget", "budget_ballot", "budget_rule", "max_projects"},
         Method.PAIRWISE: {"allow_proposals"},
     }[method]
     unknown = set(raw) - allowed
@@ -169,7 +171,13 @@ def _clean_settings(method, raw, errors):
             if isinstance(budget, bool) or not isinstance(budget, int | float) or budget <= 0:
                 errors["settings"] = [_("Ein Bürgerhaushalt braucht budget (EUR, > 0).")]
             clean["budget"] = budget
+            _clean_budget_settings(raw, clean, errors)
         else:
+            if any(key in raw for key in BUDGET_ONLY):
+                errors["settings"] = [
+                    _("%(names)s gelten nur für einen Bürgerhaushalt (use_costs).")
+                    % {"names": ", ".join(sorted(BUDGET_ONLY & set(raw)))}
+                ]
             points = raw.get("budget_points", ballot_rules.DEFAULT_POINTS_BUDGET)
             if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 10000:
                 errors["settings"] = [_("budget_points muss eine ganze Zahl von 1 bis 10000 sein.")]
@@ -177,6 +185,40 @@ def _clean_settings(method, raw, errors):
     if method == Method.PAIRWISE:
         clean["allow_proposals"] = bool(raw.get("allow_proposals", True))
     return clean
+
+
+BUDGET_ONLY = frozenset({"budget_ballot", "budget_rule", "max_projects"})
+
+
+def _clean_budget_settings(raw, clean, errors):
+    """A participatory budget's ballot and counting rule (see ``voting.ballots.points``
+    and ``voting.tally.count_consultation``)."""
+    style = raw.get("budget_ballot", BudgetBallot.KNAPSACK)
+    if style not in BudgetBallot.values:
+        errors["settings"] = [
+            _("budget_ballot muss eines von %(values)s sein.") % {"values": ", ".join(BudgetBallot.values)}
+        ]
+    clean["budget_ballot"] = style
+    rule = raw.get("budget_rule", BudgetRule.EQUAL_SHARES)
+    if rule not in BudgetRule.values:
+        errors["settings"] = [
+            _("budget_rule muss eines von %(values)s sein.") % {"values": ", ".join(BudgetRule.values)}
+        ]
+    clean["budget_rule"] = rule
+    if style == BudgetBallot.POINTS:
+        points = raw.get("budget_points", ballot_rules.DEFAULT_POINTS_BUDGET)
+        if isinstance(points, bool) or not isinstance(points, int) or not 1 <= points <= 10000:
+            errors["settings"] = [_("budget_points muss eine ganze Zahl von 1 bis 10000 sein.")]
+        clean["budget_points"] = points
+    elif "budget_points" in raw:
+        errors["settings"] = [_("budget_points gilt nur, wenn Punkte auf Projekte verteilt werden.")]
+    max_projects = raw.get("max_projects")
+    if max_projects is not None:
+        if style != BudgetBallot.APPROVAL:
+            errors["settings"] = [_("max_projects gilt nur für Zustimmung zu Projekten (budget_ballot approval).")]
+        elif isinstance(max_projects, bool) or not isinstance(max_projects, int) or not 1 <= max_projects <= 1000:
+            errors["settings"] = [_("max_projects muss eine ganze Zahl von 1 bis 1000 sein.")]
+        clean["max_projects"] = max_projects
 
 
 def default_receipt_lookup(method, settings):

@@ -131,16 +131,25 @@ def points(settings, option_ids, ballot, costs=None):
             normalised[option] = value
     if not normalised:
         raise BallotError(_("Vergeben Sie mindestens einen Punkt."))
-    if settings.get("use_costs"):
-        # Participatory budgeting: choose measures whose costs fit the budget.
-        if any(v != 1 for v in normalised.values()):
-            raise BallotError(_("Beim Bürgerhaushalt bekommt jede gewählte Maßnahme genau 1 Punkt."))
+    style = settings.get("budget_ballot", "knapsack") if settings.get("use_costs") else None
+    if style in ("knapsack", "approval") and any(v != 1 for v in normalised.values()):
+        # Participatory budgeting by approval: each chosen project gets 1 point.
+        raise BallotError(_("Beim Bürgerhaushalt bekommt jede gewählte Maßnahme genau 1 Punkt."))
+    if style == "knapsack":
+        # The chosen projects' costs must fit the budget together.
         budget = Decimal(str(settings["budget"]))
         total = sum((Decimal(str(costs[o])) for o in normalised), Decimal(0))
         if total > budget:
             raise BallotError(
                 _("Die gewählten Maßnahmen kosten %(total)s EUR, mehr als das Budget von %(budget)s EUR.")
                 % {"total": total, "budget": budget}
+            )
+    elif style == "approval":
+        limit = settings.get("max_projects")
+        if limit is not None and len(normalised) > limit:
+            raise BallotError(
+                _("Sie können höchstens %(limit)d Projekte wählen; dieser Stimmzettel wählt %(n)d.")
+                % {"limit": limit, "n": len(normalised)}
             )
     else:
         budget = settings.get("budget_points", DEFAULT_POINTS_BUDGET)

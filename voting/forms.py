@@ -11,7 +11,7 @@ from participation.parsers import MAX_INTEGER
 
 from .actions import default_receipt_lookup
 from .ballots import DEFAULT_POINTS_BUDGET, SCORE_MAX, SCORE_MIN
-from .models import Eligibility, Method, ReceiptLookup
+from .models import BudgetBallot, BudgetRule, Eligibility, Method, ReceiptLookup
 
 # The grades in words, for consultations with settings.labels == "words".
 SCORE_WORDS = {
@@ -63,7 +63,7 @@ def ballot_from_post(consultation, options, data):
             raise ValidationError({"ballot": [_("Bitte bewerten Sie mindestens eine Maßnahme.")]})
         return {"scores": scores}
     if method == Method.POINTS:
-        if consultation.settings.get("use_costs"):
+        if consultation.settings.get("use_costs") and consultation.settings.get("budget_ballot") != "points":
             chosen = [_whole_number(raw, _("Auswahl")) for raw in data.getlist("choose")]
             return {"points": {str(pk): 1 for pk in chosen}}
         given = {}
@@ -153,7 +153,7 @@ SETTINGS_FIELDS = {
     Method.APPROVAL: ("max_approvals",),
     Method.SCORE: ("labels",),
     Method.RANKING: (),
-    Method.POINTS: ("budget_points", "use_costs", "budget"),
+    Method.POINTS: ("use_costs", "budget", "budget_ballot", "max_projects", "budget_points", "budget_rule"),
     Method.PAIRWISE: ("allow_proposals",),
 }
 ALL_SETTINGS_FIELDS = tuple(name for names in SETTINGS_FIELDS.values() for name in names)
@@ -189,6 +189,11 @@ def initial_from(consultation):
         "budget_points": settings.get("budget_points", DEFAULT_POINTS_BUDGET),
         "use_costs": bool(settings.get("use_costs")),
         "budget": settings.get("budget"),
+        "budget_ballot": settings.get("budget_ballot", BudgetBallot.KNAPSACK),
+        "max_projects": settings.get("max_projects"),
+        "budget_rule": settings.get(
+            "budget_rule", BudgetRule.GREEDY if settings.get("use_costs") else BudgetRule.EQUAL_SHARES
+        ),
         "allow_proposals": settings.get("allow_proposals", True),
         "eligibility": consultation.eligibility,
         "opens_at": consultation.opens_at,
@@ -249,6 +254,31 @@ class ConsultationForm(NoColonForm):
         required=False,
     )
     budget = forms.DecimalField(label=_("Budget in Euro"), min_value=1, max_digits=14, decimal_places=2, required=False)
+    budget_ballot = forms.ChoiceField(
+        label=_("Stimmzettel des Bürgerhaushalts"),
+        choices=BudgetBallot.choices,
+        initial=BudgetBallot.KNAPSACK,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    max_projects = forms.IntegerField(
+        label=_("Höchstens so viele Projekte je Person (leer: beliebig viele)"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+    )
+    budget_rule = forms.ChoiceField(
+        label=_("Entschieden wird nach"),
+        choices=BudgetRule.choices,
+        initial=BudgetRule.EQUAL_SHARES,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_(
+            "Gezählt und veröffentlicht werden immer beide Regeln. Die Methode der gleichen Anteile gibt jeder Gruppe "
+            "von Abstimmenden den Teil des Budgets, der ihrer Größe entspricht; „nach Stimmen“ lässt eine knappe "
+            "Mehrheit das ganze Budget bestimmen."
+        ),
+    )
     allow_proposals = forms.BooleanField(
         label=_("Teilnehmende dürfen eigene Vorschläge einreichen (die Moderation prüft sie)"),
         required=False,
@@ -350,7 +380,17 @@ class ConsultationForm(NoColonForm):
                 value = (
                     None if budget is None else (int(budget) if budget == budget.to_integral_value() else float(budget))
                 )
-                return {"use_costs": True, "budget": value}
+                chosen = {
+                    "use_costs": True,
+                    "budget": value,
+                    "budget_ballot": data.get("budget_ballot") or BudgetBallot.KNAPSACK,
+                    "budget_rule": data.get("budget_rule") or BudgetRule.EQUAL_SHARES,
+                }
+                if chosen["budget_ballot"] == BudgetBallot.POINTS:
+                    chosen["budget_points"] = data.get("budget_points") or DEFAULT_POINTS_BUDGET
+                if chosen["budget_ballot"] == BudgetBallot.APPROVAL and data.get("max_projects"):
+                    chosen["max_projects"] = data["max_projects"]
+                return chosen
             return {"budget_points": data.get("budget_points") or DEFAULT_POINTS_BUDGET}
         if method == Method.PAIRWISE:
             return {"allow_proposals": bool(data.get("allow_proposals"))}

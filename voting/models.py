@@ -28,6 +28,21 @@ class Method(models.TextChoices):
     PAIRWISE = "pairwise", _("Paarvergleich")
 
 
+class BudgetBallot(models.TextChoices):
+    """How a participatory budget's ballot chooses projects (``settings.budget_ballot``)."""
+
+    KNAPSACK = "knapsack", _("Projekte wählen, deren Kosten zusammen ins Budget passen")
+    APPROVAL = "approval", _("Allen Projekten zustimmen, die man unterstützt")
+    POINTS = "points", _("Punkte auf Projekte verteilen")
+
+
+class BudgetRule(models.TextChoices):
+    """Which count decides what a participatory budget funds (``settings.budget_rule``)."""
+
+    EQUAL_SHARES = "equal_shares", _("Methode der gleichen Anteile")
+    GREEDY = "greedy", _("Nach Stimmen, solange das Geld reicht")
+
+
 class Eligibility(models.TextChoices):
     ACCOUNT = "account", _("bestätigtes Konto")
     ACCESS_CODE = "access_code", _("Zugangscode")

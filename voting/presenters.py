@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from participation.templatetags.pages import money, number
 
-from .models import Method
+from .models import BudgetBallot, BudgetRule, Method
 
 
 def ballot_values(consultation, content):
@@ -67,6 +67,7 @@ def client_strings():
         "budget_total": _("Gewählt: {total} von {budget} (noch {left} frei)"),
         "budget_over": _("„{title}“ kostet {cost} und passt nicht mehr ins Budget (noch {left} frei)."),
         "budget_missing": _("Bitte wählen Sie mindestens eine Maßnahme."),
+        "projects_limit": _("Sie können höchstens {max} Projekte wählen. Entfernen Sie zuerst ein Häkchen."),
         # ranking
         "ranking_missing": _("Bitte ordnen Sie mindestens eine Maßnahme ein."),
         "ranked_title": _("Ihre Rangfolge"),
@@ -138,7 +139,16 @@ def settings_summary(consultation):
         return [_("Bewertung in Worten") if settings.get("labels") == "words" else _("Bewertung mit Zahlen 0 bis 5")]
     if method == Method.POINTS:
         if settings.get("use_costs"):
-            return [_("Bürgerhaushalt mit einem Budget von %(budget)s") % {"budget": money(settings.get("budget"))}]
+            lines = [_("Bürgerhaushalt mit einem Budget von %(budget)s") % {"budget": money(settings.get("budget"))}]
+            style = settings.get("budget_ballot", BudgetBallot.KNAPSACK)
+            lines.append(str(BudgetBallot(style).label))
+            if style == BudgetBallot.APPROVAL and settings.get("max_projects"):
+                lines.append(_("Höchstens %(n)s Projekte je Person") % {"n": number(settings["max_projects"])})
+            if style == BudgetBallot.POINTS:
+                lines.append(_("%(n)s Punkte je Person") % {"n": number(settings.get("budget_points"))})
+            rule = settings.get("budget_rule") or BudgetRule.GREEDY
+            lines.append(_("Entschieden nach: %(rule)s") % {"rule": BudgetRule(rule).label})
+            return lines
         return [_("%(n)s Punkte je Person") % {"n": number(settings.get("budget_points"))}]
     if method == Method.PAIRWISE:
         return [

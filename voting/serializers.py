@@ -17,7 +17,9 @@ class ConsultationCreateSerializer(serializers.Serializer):
     settings = serializers.DictField(
         required=False,
         help_text="approval: {max_approvals}; score: {labels: numbers|words}; "
-        "points: {budget_points} or {use_costs: true, budget}; pairwise: {allow_proposals}",
+        "points: {budget_points} or a participatory budget {use_costs: true, budget, "
+        "budget_ballot: knapsack|approval|points, max_projects (approval), budget_points (points), "
+        "budget_rule: equal_shares|greedy}; pairwise: {allow_proposals}",
     )
     eligibility = serializers.ChoiceField(choices=Eligibility.choices)
     opens_at = serializers.DateTimeField(required=False)

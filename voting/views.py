@@ -160,6 +160,9 @@ def _render_detail(
         "grades": grade_labels(consultation.settings),
         "places": range(1, len(options) + 1),
         "budget_points": consultation.settings.get("budget_points"),
+        "budget_ballot": consultation.settings.get("budget_ballot", "knapsack")
+        if consultation.settings.get("use_costs")
+        else None,
         "pair": pair,
         "proposal_form": extra.pop("proposal_form", None) or ProposalForm(),
         "login_url": f"{reverse('accounts:login')}?next={request.path}",

@@ -14,7 +14,8 @@ def recount_all_ballots(method, options, data):
     """The bootstrap's own count of one 'replicate' that holds every ballot once."""
     units = uncertainty._units(method, options, data)
     n_units = int(units.counts.sum())
-    sums = uncertainty._group_sums(method, units, len(options), np.random.default_rng(0), min(n_units, 2000))
+    layout = uncertainty._group_layout(units, np.random.default_rng(0), min(n_units, 2000))
+    sums = uncertainty._group_sums(method, units, len(options), layout)
     everything = np.rint(sums.sum(axis=0))[None, :].astype(np.int64)
     count = tally.count(method, options, data)
     parts = uncertainty._point_parts(method, count)

@@ -62,7 +62,9 @@ def test_participatory_budget_says_how_often_each_measure_would_be_funded():
     result = bootstrap("points", rules, [A, B, C, D], ballots, {**costs, D: 1_000}, seed=1)
     options = result["options"]
 
-    assert point_count("points", rules, [A, B, C, D], ballots, {**costs, D: 1_000})["selected"] == [A, C]
+    # Set up before budgets had a rule: decided greedily, as then.
+    assert point_count("points", rules, [A, B, C, D], ballots, {**costs, D: 1_000})["greedy"]["selected"] == [A, C]
+    assert result["primary"] == "greedy"
 
     assert options[A]["selected_share"] == 1.0
     assert options[B]["selected_share"] == 0.0

@@ -138,7 +138,12 @@ def test_a_budget_receipt_follows_the_method_unless_chosen(client):
     client.force_login(facilitator)
     client.post(url(draft), form_data(draft, method="points", use_costs="on", budget="3000"))
     draft.refresh_from_db()
-    assert draft.settings == {"use_costs": True, "budget": 3000}
+    assert draft.settings == {
+        "use_costs": True,
+        "budget": 3000,
+        "budget_ballot": "knapsack",
+        "budget_rule": "equal_shares",
+    }
     # Budgets show only "counted" for a receipt (no proof for a vote buyer), as on creation.
     assert draft.receipt_lookup == "counted"
 

@@ -71,7 +71,12 @@ def test_create_form_participatory_budget_takes_the_budget(facilitator_client, p
             "eligibility": "open",
         },
     )
-    assert Consultation.objects.get(title="Bürgerhaushalt").settings == {"use_costs": True, "budget": 2500}
+    assert Consultation.objects.get(title="Bürgerhaushalt").settings == {
+        "use_costs": True,
+        "budget": 2500,
+        "budget_ballot": "knapsack",
+        "budget_rule": "equal_shares",
+    }
 
 
 @pytest.mark.django_db

@@ -14,14 +14,17 @@ each method, their keys and names).
 - score: :func:`count_score` (both :func:`score_mean` and :func:`majority_judgment`)
 - ranking: :func:`count_ranking` (:func:`schulze`, :func:`borda`, :func:`copeland`,
   :func:`first_choices`, :func:`condorcet_winner`, :func:`margin_matrix`)
-- points and participatory budgeting: :func:`count_points`
+- points: :func:`count_points`; participatory budgets: :func:`count_budget` (the
+  Method of Equal Shares, :func:`count_equal_shares`, beside the greedy rule of
+  :func:`count_points`)
 - pairwise (wiki survey): :func:`bradley_terry`, :func:`next_pair`
 """
 
 from .approval import count_approval
+from .budget import count_equal_shares
 from .common import rank_groups
 from .pairwise import bradley_terry, next_pair
-from .points import count_points
+from .points import count_budget, count_points
 from .ranking import borda, condorcet_winner, copeland, count_ranking, first_choices, margin_matrix, schulze
 from .registry import METHODS
 from .score import count_score, majority_judgment, score_mean
@@ -34,6 +37,8 @@ __all__ = [
     "count",
     "count_consultation",
     "count_approval",
+    "count_budget",
+    "count_equal_shares",
     "count_points",
     "count_ranking",
     "count_score",
@@ -59,8 +64,8 @@ def count(method: str, options, data, *, costs=None, budget=None) -> dict:
 
 
 def count_consultation(method: str, settings: dict, options, data, costs=None) -> dict:
-    """The count a consultation's settings ask for: points with ``use_costs`` are
-    participatory budgeting against ``settings["budget"]``."""
+    """The count a consultation's settings ask for: points with ``use_costs`` are a
+    participatory budget against ``settings["budget"]`` (:func:`count_budget`)."""
     if method == "points" and settings.get("use_costs"):
-        return count(method, options, data, costs=costs, budget=settings["budget"])
+        return count_budget(options, data, costs or {}, settings["budget"], settings.get("budget_rule") or "greedy")
     return count(method, options, data)

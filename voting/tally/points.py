@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from numbers import Real
 
+from .budget import count_equal_shares
 from .common import rank_groups, share, unique_options
 
 
@@ -76,3 +77,26 @@ def _select_within_budget(ranking, totals, costs, budget) -> dict:
                 left -= cost
                 spent += cost
     return {"budget": budget, "selected": selected, "spent": out(spent), "leftover": out(left)}
+
+
+# The completion of the Method of Equal Shares the platform counts with: Add1, then
+# what is left filled by points (voting.tally.budget), so that no money that would
+# still fund a supported measure stays unspent.
+BUDGET_COMPLETION = "add1u"
+
+
+def count_budget(options, ballots, costs, budget, rule) -> dict:
+    """A participatory budget counted by both rules, side by side: ``equal_shares``
+    (the Method of Equal Shares, :mod:`.budget`) and ``greedy`` (down the ranking of
+    points while the money lasts, :func:`count_points`); ``main`` names the rule the
+    consultation is decided by. A budget set up before the two rules were counted
+    side by side has no ``budget_rule`` and was decided greedily."""
+    greedy = count_points(options, ballots, costs=costs, budget=budget)
+    greedy["method"] = "greedy"
+    return {
+        "method": "budget",
+        "main": rule,
+        "ballots": len(ballots),
+        "equal_shares": count_equal_shares(options, ballots, costs, budget, completion=BUDGET_COMPLETION),
+        "greedy": greedy,
+    }

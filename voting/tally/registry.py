@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from .approval import count_approval
+from .budget import count_equal_shares
 from .pairwise import bradley_terry
-from .points import count_points
+from .points import count_budget, count_points
 from .ranking import borda, copeland, count_ranking, first_choices, schulze
 from .score import count_score, majority_judgment, score_mean
 
@@ -82,6 +83,22 @@ FIRST_CHOICES = Count(
     "first_choices", first_choices, _("Erste Plätze"), summary_name={"de": "Erststimmen", "en": "first choices"}
 )
 POINTS = Count("points", count_points, _("Punkte"))
+EQUAL_SHARES = Count(
+    "equal_shares",
+    count_equal_shares,
+    _("Methode der gleichen Anteile: Punkte, Geförderte zuerst"),
+    short_label=_("Gleiche Anteile"),
+    table_label=_("Methode der gleichen Anteile"),
+    summary_name={"de": "Methode der gleichen Anteile", "en": "Method of Equal Shares"},
+)
+GREEDY = Count(
+    "greedy",
+    count_points,
+    _("Punkte, Auswahl der Reihe nach, solange das Geld reicht"),
+    short_label=_("Der Reihe nach"),
+    table_label=_("Der Reihe nach, solange das Geld reicht"),
+    summary_name={"de": "nach Stimmen, solange das Geld reicht", "en": "by votes while the money lasts"},
+)
 BRADLEY_TERRY = Count(
     "bradley_terry",
     bradley_terry,
@@ -96,6 +113,9 @@ METHODS = {
     "ranking": MethodCounts("ranking", count_ranking, (SCHULZE, BORDA, COPELAND, FIRST_CHOICES)),
     "points": MethodCounts("points", count_points, (POINTS,)),
     "pairwise": MethodCounts("pairwise", bradley_terry, (BRADLEY_TERRY,)),
+    # A participatory budget: a points consultation with costs; its count names the
+    # deciding rule in "main" (settings.budget_rule), equal shares unless it says so.
+    "budget": MethodCounts("budget", count_budget, (EQUAL_SHARES, GREEDY)),
 }
 COUNTS = {count.key: count for entry in METHODS.values() for count in entry.counts}
 
@@ -110,6 +130,30 @@ def main_count_name(method):
     """The key of the count a method is decided by (an unknown method: its own name)."""
     entry = METHODS.get(method)
     return entry.main.key if entry else method
+
+
+def count_kind(method, settings):
+    """The entry of ``METHODS`` a consultation is counted by: a points consultation
+    with costs is a participatory budget."""
+    return "budget" if method == "points" and (settings or {}).get("use_costs") else method
+
+
+def deciding_count(method, settings):
+    """The key of the count that decides this consultation: a budget's chosen rule."""
+    if count_kind(method, settings) == "budget":
+        return settings.get("budget_rule") or "greedy"
+    return main_count_name(method)
+
+
+def count_names(count):
+    """The keys of a count's counts, the deciding one first (a budget's ``main``)."""
+    if not isinstance(count, dict):
+        return ()
+    keys = count_keys(count.get("method"))
+    main = count.get("main")
+    if main in keys:
+        keys = (main, *(key for key in keys if key != main))
+    return keys
 
 
 def several_counts(method):
@@ -154,7 +198,8 @@ def counts_of(count):
     if "ranking" in count:
         return [(count.get("method") or "count", count)]
     parts = [(name, part) for name, part in count.items() if isinstance(part, dict) and "ranking" in part]
-    main = main_count_name(count.get("method"))
+    names = count_names(count)
+    main = names[0] if names else main_count_name(count.get("method"))
     parts.sort(key=lambda item: item[0] != main)
     return parts
 

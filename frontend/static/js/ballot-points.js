@@ -1,5 +1,7 @@
-// Points ballot: a number per measure against a budget of points, or, for participatory
-// budgeting (settings.use_costs), measures chosen by checkbox whose costs must fit the budget.
+// Points ballot: a number per measure against a budget of points. For a participatory
+// budget (settings.use_costs) by settings.budget_ballot: "knapsack", projects chosen by
+// checkbox whose costs must fit the budget; "approval", any projects one supports (at most
+// max_projects); "points", points spread over the projects, their costs shown.
 
 import { formatMoney, formatNumber, t } from "./ballot-common.js";
 
@@ -108,6 +110,50 @@ function budgetBallot(form, data) {
   };
 }
 
+function approvalBudgetBallot(form, data) {
+  // Approve the projects one supports; the count (equal shares, greedy) fits them to the budget.
+  const limit = data.settings.max_projects || null;
+  const boxes = data.options.map((option) => ({ option, box: form.querySelector(`#choose-${option.id}`) }));
+  const counter = form.querySelector("#approval-count");
+  const chosen = () => boxes.filter(({ box }) => box.checked).length;
+
+  function update() {
+    const n = chosen();
+    counter.textContent = limit ? t("approval_count", { n: formatNumber(n), max: formatNumber(limit) }) : t("approval_count_free", { n: formatNumber(n) });
+    counter.classList.remove("ballot-counter--warning");
+  }
+
+  for (const { box } of boxes) {
+    box.addEventListener("change", () => {
+      if (box.checked && limit && chosen() > limit) {
+        box.checked = false;
+        counter.textContent = t("projects_limit", { max: formatNumber(limit) });
+        counter.classList.add("ballot-counter--warning");
+        return;
+      }
+      update();
+    });
+  }
+  update();
+
+  return {
+    collect() {
+      const points = {};
+      for (const { option, box } of boxes) if (box.checked) points[option.id] = 1;
+      if (!Object.keys(points).length) return { error: t("budget_missing"), focus: boxes[0]?.box };
+      return { ballot: { points } };
+    },
+    fill(ballot) {
+      const points = ballot.points || {};
+      for (const { option, box } of boxes) box.checked = Boolean(points[option.id] ?? points[String(option.id)]);
+      update();
+    },
+  };
+}
+
 export function setup(form, data) {
-  return data.settings.use_costs ? budgetBallot(form, data) : pointsBallot(form, data);
+  const style = data.settings.use_costs ? data.settings.budget_ballot || "knapsack" : null;
+  if (style === "knapsack") return budgetBallot(form, data);
+  if (style === "approval") return approvalBudgetBallot(form, data);
+  return pointsBallot(form, data);
 }
