@@ -1,12 +1,26 @@
 """Counting times of participatory budgets: the Method of Equal Shares and greedy.
 
-    .venv/bin/python bench/budget_count.py [--repeat 3] [--json out.json] [--files NAME ...]
+    .venv/bin/python bench/budget_count.py [--repeat 3] [--json out.json] [--files NAME ...] [--no-checks]
 
-On the real Pabulib files in ../shared/reference-data/pabulib/ (see its README):
-``count_equal_shares`` (Add1, the default), greedy ``count_points`` with a budget, and
-ONE ``equal_shares`` run on the distinct rows (MES alone and Add1): what a bootstrap
-replicate repeats. Ballots are read into Python dicts as the API hands them over;
-reading is not timed. One core, one BLAS thread.
+On the real Pabulib files in ../shared/reference-data/pabulib/ beside the repository (see
+its README): ``count_equal_shares`` (Add1, the default), greedy ``count_points`` with a
+budget, and ONE ``equal_shares`` run on the distinct rows (MES alone and Add1): what a
+bootstrap replicate repeats. Ballots are read into Python dicts as the API hands them
+over; reading is not timed. One core, one BLAS thread.
+
+This is a benchmark, not a test: it prints its measurements and needs that folder (it
+exits with status 2 if the folder is missing). The tests use only the three smaller files
+kept in tests/data/pabulib/; the city-wide Warsaw 2026 file (61,668 voters, 3.1 MB) is
+checked here instead. Unless --no-checks is given, the run also checks, and exits with
+status 1 if any check fails:
+
+* on every file: MES (Add1) spends no more than the budget;
+* on Warsaw 2026, with the platform's reader ``voting.pabulib``: the file is read in
+  under 5 s (about 0.3 s on a development machine), writing it and reading it back gives
+  the same instance, the numbers of projects and votes match its META (83, 61,668);
+  the city ran "greedy-threshold" (a project needs 3,000 votes): greedy limited to the
+  projects over the threshold gives the city's selection in the city's order, and plain
+  greedy funds exactly one more project, 1664 (14,000 PLN, 1,221 votes).
 """
 
 import argparse
@@ -31,8 +45,9 @@ from voting.tally.budget import count_equal_shares, equal_shares  # noqa: E402
 from voting.tally.points import count_points  # noqa: E402
 
 PABULIB = (ROOT / "../shared/reference-data/pabulib").resolve()
+WARSAW_2026 = "Poland_Warszawa_2026.pb"
 FILES = [
-    "Poland_Warszawa_2026.pb",
+    WARSAW_2026,
     "Poland_Warszawa_2025_Mokotow.pb",
     "Poland_Czestochowa_2024_Tysiaclecie.pb",
     "Poland_Warszawa_2017_Anin.pb",
@@ -81,6 +96,53 @@ def rows_of(projects, ballots):
     return utilities, np.array(list(merged.values()), dtype=np.int64)
 
 
+def check(failures: list[str], name: str, ok: bool, detail: str = "") -> None:
+    print(f"check {'ok    ' if ok else 'FAILED'} {name}{f': {detail}' if detail else ''}")
+    if not ok:
+        failures.append(name)
+
+
+def check_warsaw_2026(failures: list[str]) -> None:
+    """What tests/voting/test_pabulib_format.py checked on Warsaw 2026 before the file left the tests."""
+    from voting.pabulib import budget_profile, write_pb
+    from voting.pabulib import read_pb as platform_read_pb
+
+    text = (PABULIB / WARSAW_2026).read_text(encoding="utf-8")
+    start = time.perf_counter()
+    instance = platform_read_pb(text)
+    seconds = time.perf_counter() - start
+    check(failures, "Warsaw 2026 read in under 5 s", seconds < 5, f"{seconds:.2f} s")
+    check(
+        failures,
+        "Warsaw 2026 has the projects and votes its META names",
+        (len(instance.projects), len(instance.votes), instance.meta["vote_type"])
+        == (int(instance.meta["num_projects"]), int(instance.meta["num_votes"]), "approval")
+        == (83, 61668, "approval"),
+    )
+    written = write_pb(instance)
+    again = platform_read_pb(written)
+    check(failures, "Warsaw 2026 reads back equal after writing", again == instance and write_pb(again) == written)
+
+    check(failures, "Warsaw 2026 rule is greedy-threshold", instance.meta["rule"] == "greedy-threshold")
+    threshold = int(instance.meta["min_project_score_threshold"])
+    options, ballots, costs, budget, _vote_type = budget_profile(instance)
+    city = [int(project["project_id"]) for project in instance.projects if project["selected"] == "1"]
+    plain = count_points(options, ballots, costs=costs, budget=budget)["selected"]
+    eligible = [int(project["project_id"]) for project in instance.projects if int(project["votes"]) >= threshold]
+    with_threshold = count_points(eligible, ballots, costs=costs, budget=budget)["selected"]
+    check(
+        failures,
+        f"Warsaw 2026 greedy with the {threshold:,}-vote threshold equals the city's selection",
+        with_threshold == city,
+    )
+    check(
+        failures,
+        "Warsaw 2026 plain greedy funds the city's projects and 1664 besides",
+        set(city) <= set(plain) and set(plain) - set(city) == {1664},
+        f"extra {sorted(set(plain) - set(city))}",
+    )
+
+
 def timed(repeat, function, *args, **kwargs):
     walls, cpus, result = [], [], None
     for _ in range(repeat):
@@ -96,7 +158,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--files", nargs="*", default=FILES)
+    parser.add_argument("--no-checks", action="store_true", help="time only, skip the checks")
     args = parser.parse_args()
+    if not PABULIB.is_dir():
+        print(
+            f"Pabulib reference data not found at {PABULIB}: this benchmark needs the folder "
+            "../shared/reference-data/pabulib/ beside the repository.",
+            file=sys.stderr,
+        )
+        sys.exit(2)
+    missing = [name for name in args.files if not (PABULIB / name).is_file()]
+    if missing:
+        print(f"not in {PABULIB}: {', '.join(missing)}", file=sys.stderr)
+        sys.exit(2)
+    failures: list[str] = []
     print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, numpy {np.__version__}")
     print(f"load before: {os.getloadavg()}")
     report = []
@@ -137,9 +212,16 @@ def main() -> None:
         }
         report.append(row)
         print(json.dumps(row))
+        if not args.no_checks:
+            check(failures, f"{name}: MES within budget", mes["spent"] <= budget, f"{mes['spent']} of {budget}")
+            if name == WARSAW_2026:
+                check_warsaw_2026(failures)
     print(f"load after: {os.getloadavg()}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
+    if failures:
+        print(f"{len(failures)} check(s) failed: {'; '.join(failures)}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from voting.models import Eligibility, Method
+from voting.models import Eligibility, method_name
 from voting.tally.registry import counts_of
 from voting.tally.registry import label as count_label
 
@@ -29,15 +29,15 @@ BUDGET_EXPLANATION = gettext_lazy(
     "das Budget zu gleichen Teilen auf alle Abstimmenden auf; jedes Projekt wird aus den Anteilen der "
     "Menschen bezahlt, die es gewählt haben, zuerst das, bei dem jede Stimme am wenigsten kostet. So "
     "bekommt jede Gruppe ungefähr den Teil des Budgets, der ihrer Größe entspricht. Bleibt Geld übrig, "
-    "wird jeder Anteil um einen Euro erhöht, solange das Ergebnis ins Budget passt, und der Rest der Reihe "
-    "nach aufgefüllt. Die Regel „der Reihe nach“ fördert die Projekte mit den meisten Stimmen, solange das "
+    "wird jeder Anteil um einen Euro erhöht, solange das Ergebnis ins Budget passt, und der Rest nach "
+    "Stimmen aufgefüllt. Die Regel „nach Stimmen“ fördert die Projekte mit den meisten Stimmen, solange das "
     "Geld reicht; so kann eine knappe Mehrheit das ganze Budget bestimmen. Entschieden wird nach: %(rule)s."
 )
 
 
-def method_label(method):
+def method_label(method, settings=None):
     """A method's name from the model (an unknown value as it is)."""
-    return str(Method(method).label) if method in Method.values else method
+    return method_name(method, settings)
 
 
 def eligibility_label(eligibility):

@@ -114,7 +114,7 @@ def summary_table(result, snapshot=None):
     rows = [
         [_("Befragung"), title_of(consultation)],
         [_("Prozess"), title_of(consultation["process"])],
-        [_("Verfahren"), method_label(consultation["method"])],
+        [_("Verfahren"), method_label(consultation["method"], consultation.get("settings"))],
         [_("Hauptzählung"), count_label(result["main_count"])],
         [_("Teilnahme"), eligibility_label(consultation["eligibility"])],
         [_("Beginn"), local_time(consultation["opens_at"])],

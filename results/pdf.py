@@ -439,7 +439,10 @@ def report(result, snapshot=None, experts=None, receipts_counted_only=False):
             % {"start": _date(consultation["opens_at"]), "end": _date(consultation["closes_at"])},
             body,
         ),
-        _p(_("Verfahren: %(method)s") % {"method": method_label(consultation["method"])}, body),
+        _p(
+            _("Verfahren: %(method)s") % {"method": method_label(consultation["method"], consultation.get("settings"))},
+            body,
+        ),
         _p(_("Teilnahme: %(mode)s") % {"mode": eligibility_label(consultation["eligibility"])}, body),
         Spacer(1, 1 * cm),
     ]

@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from participation.templatetags.pages import money
 from voting.actions import CODE_ALPHABET, RECEIPT_LENGTH, format_code, normalise_code
 from voting.models import Method, Phase, ReceiptLookup
 from voting.tally import registry
@@ -81,11 +82,25 @@ def method_explanation(result):
     return METHOD_EXPLANATIONS.get(consultation.get("method"), "")
 
 
+def _budget_line(count, costs):
+    """What a budget rule funds, in one sentence: how many projects, the money spent and left."""
+    if "selected" not in count:
+        return None
+    return _("Gefördert: %(n)s Projekte für %(spent)s von %(budget)s; übrig: %(left)s.") % {
+        "n": len(count["selected"]),
+        "spent": money(count.get("spent")),
+        "budget": money(count.get("budget")),
+        "left": money(count.get("leftover")),
+    }
+
+
 def count_tables(result):
-    """One table per count of the method, the deciding count first, with intervals."""
+    """One table per count of the method, the deciding count first, with intervals; a
+    budget's tables also with each measure's cost and what the rule funds."""
     links = selectors.measure_links(result)
+    costs = {str(option["id"]): option.get("cost") for option in result.get("options", [])}
     tables = []
-    for index, (name, _count) in enumerate(registry.counts_of(result.get("count"))):
+    for index, (name, count) in enumerate(registry.counts_of(result.get("count"))):
         rows = []
         for row in charts.ranking_rows(result, name):
             rows.append(
@@ -95,6 +110,7 @@ def count_tables(result):
                     "score_text": charts.number(row["score"]),
                     "interval": _interval(row["low"], row["high"]),
                     "places": _place_interval(row["rank_low"], row["rank_high"]),
+                    "cost_text": money(costs.get(str(row["id"]))),
                     "selected_percent": None
                     if row["selected_share"] is None
                     else charts.number(round(100 * row["selected_share"])),
@@ -108,6 +124,7 @@ def count_tables(result):
                 "rows": rows,
                 "with_selection": any(row["selected"] is not None for row in rows),
                 "with_selected_share": any(row["selected_share"] is not None for row in rows),
+                "budget_line": _budget_line(count, costs),
                 "notes": charts.uncertainty_notes(result, name=name),
             }
         )

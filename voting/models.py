@@ -43,6 +43,13 @@ class BudgetRule(models.TextChoices):
     GREEDY = "greedy", _("Nach Stimmen, solange das Geld reicht")
 
 
+def method_name(method, settings=None):
+    """A method's name for people (an unknown value as it is)."""
+    if method == Method.POINTS and (settings or {}).get("use_costs"):
+        return str(_("Bürgerhaushalt"))
+    return str(Method(method).label) if method in Method.values else method
+
+
 class Eligibility(models.TextChoices):
     ACCOUNT = "account", _("bestätigtes Konto")
     ACCESS_CODE = "access_code", _("Zugangscode")
@@ -129,6 +136,11 @@ class Consultation(Translated):
     @property
     def phase_label(self):
         return Phase(self.phase).label
+
+    @property
+    def method_label(self):
+        """The method's name; a points consultation with costs is a participatory budget."""
+        return method_name(self.method, self.settings)
 
     @property
     def is_accepting(self):

@@ -130,4 +130,4 @@ def test_greedy_can_be_the_deciding_rule(client):
     assert result["main_count"] == "greedy"
     assert result["uncertainty"]["primary"] == "greedy"
     page = client.get(f"/ergebnisse/{consultation.pk}/").content.decode()
-    assert "Entschieden wird nach: Der Reihe nach" in page
+    assert "Entschieden wird nach: Nach Stimmen, solange das Geld reicht" in page

@@ -94,9 +94,9 @@ EQUAL_SHARES = Count(
 GREEDY = Count(
     "greedy",
     count_points,
-    _("Punkte, Auswahl der Reihe nach, solange das Geld reicht"),
-    short_label=_("Der Reihe nach"),
-    table_label=_("Der Reihe nach, solange das Geld reicht"),
+    _("Nach Stimmen, solange das Geld reicht: Punkte"),
+    short_label=_("Nach Stimmen"),
+    table_label=_("Nach Stimmen, solange das Geld reicht"),
     summary_name={"de": "nach Stimmen, solange das Geld reicht", "en": "by votes while the money lasts"},
 )
 BRADLEY_TERRY = Count(
