@@ -1,4 +1,5 @@
-"""The demo shows every part of the platform: a workshop, an open and a published consultation."""
+"""The demo shows every part of the platform: a workshop, an open and a published consultation,
+and a published participatory budget counted by both rules."""
 
 import pytest
 from django.core.management import call_command
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 DEMO = content.read()
 WORKSHOP = DEMO.workshop
-OPEN, CLOSED = DEMO.consultations
+OPEN, CLOSED, BUDGET = DEMO.consultations
 VOTERS = CLOSED["synthetic_ballots"]["voters"]
+BUDGET_VOTERS = BUDGET["synthetic_ballots"]["voters"]
 
 
 def test_demo_has_a_workshop_an_open_consultation_and_a_published_result(client, settings):
@@ -32,6 +34,12 @@ def test_demo_has_a_workshop_an_open_consultation_and_a_published_result(client,
     page = client.get(f"/ergebnisse/{closed.pk}/")
     assert page.status_code == 200 and snapshot.sha256 in page.content.decode()
 
+    budget = ResultSnapshot.objects.get(consultation__title=BUDGET["title"]).content
+    assert budget["main_count"] == "equal_shares" and budget["turnout"]["ballots"] == BUDGET_VOTERS
+    # The demo's two camps: the larger one alone takes the money by votes, not by equal shares.
+    funding = budget["disagreements"]["funding"]
+    assert not funding["same"] and funding["only"]["equal_shares"] and funding["only"]["greedy"]
+
     call_command("load_demo", stdout=None)  # a second run adds nothing
-    assert Ballot.objects.count() == VOTERS
-    assert ResultSnapshot.objects.count() == 1 and Workshop.objects.count() == 1
+    assert Ballot.objects.count() == VOTERS + BUDGET_VOTERS
+    assert ResultSnapshot.objects.count() == 2 and Workshop.objects.count() == 1

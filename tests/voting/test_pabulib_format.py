@@ -352,7 +352,7 @@ def test_count_pabulib_on_anin_agrees_with_the_city_by_the_greedy_rule():
     text = out.getvalue()
 
     assert "17 Projekte, 510 Stimmzettel (approval), Budget 122.468 PLN" in text
-    assert "Der Reihe nach, solange das Geld reicht: 6 Projekte gefördert, 121.770 von 122.468 PLN" in text
+    assert "Nach Stimmen, solange das Geld reicht: 6 Projekte gefördert, 121.770 von 122.468 PLN" in text
     funded = [line.split()[0] for line in text.splitlines() if line.startswith("  ") and line.split()[0].isdigit()]
     assert funded == ["1828", "2533", "2515", "2584", "1998", "418"]
     assert "Vergleich mit der Auswahl der Stadt: 17 von 17 Projekten stimmen überein." in text
@@ -367,7 +367,7 @@ def test_count_pabulib_counts_both_rules_by_default():
     text = out.getvalue()
 
     assert text.count("Vergleich mit der Auswahl der Stadt:") == 2
-    assert text.index("Der Reihe nach, solange das Geld reicht:") < text.index("Methode der gleichen Anteile:")
+    assert text.index("Nach Stimmen, solange das Geld reicht:") < text.index("Methode der gleichen Anteile:")
 
 
 def test_count_pabulib_refuses_an_unreadable_file_with_exit_code_2(tmp_path):

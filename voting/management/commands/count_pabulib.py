@@ -2,7 +2,8 @@
 
 Counts a participatory budget from Pabulib (pabulib.org) with the platform's own
 counting: the greedy rule of ``voting.tally.points.count_points`` and the Method of
-Equal Shares of ``voting.tally.budget.count_equal_shares``. Prints, per rule, the
+Equal Shares of ``voting.tally.budget.count_equal_shares`` with the platform's
+completion (``voting.tally.points.BUDGET_COMPLETION``). Prints, per rule, the
 funded projects with their costs, and compares them with the file's ``selected``
 column (the city's own outcome; any value other than ``0`` or empty counts as
 funded). Texts follow the active language (German unless set otherwise).
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from voting.pabulib import PabulibError, budget_profile, option_ids, read_pb
 from voting.tally.budget import count_equal_shares
-from voting.tally.points import count_points
+from voting.tally.points import BUDGET_COMPLETION, count_points
 
 RULES = ("greedy", "equal_shares")
 NAME_WIDTH = 70
@@ -30,7 +31,7 @@ def _greedy(options, ballots, costs, budget):
 
 
 def _equal_shares(options, ballots, costs, budget):
-    return count_equal_shares(options, ballots, costs, budget)["selected"]
+    return count_equal_shares(options, ballots, costs, budget, completion=BUDGET_COMPLETION)["selected"]
 
 
 COUNTS = {"greedy": _greedy, "equal_shares": _equal_shares}
@@ -84,7 +85,7 @@ class Command(BaseCommand):
         write(_("Regel der Stadt laut Datei: %(rule)s") % {"rule": meta.get("rule", "?")})
 
         names = {
-            "greedy": _("Der Reihe nach, solange das Geld reicht"),
+            "greedy": _("Nach Stimmen, solange das Geld reicht"),
             "equal_shares": _("Methode der gleichen Anteile"),
         }
         for key in RULES if rule == "both" else (rule,):
