@@ -41,6 +41,15 @@ CONFLICTS = {
     ("post", "/api/consultations/{id}/proposals/{proposal_id}/approve"),
     ("post", "/api/consultations/{id}/proposals/{proposal_id}/reject"),
     ("post", "/api/consultations/{id}/publish"),
+    ("get", "/api/consultations/{id}/results"),
+    ("get", "/api/consultations/{id}/export"),
+    ("get", "/api/consultations/{id}/statements"),
+    ("post", "/api/consultations/{id}/statements"),
+    ("get", "/api/consultations/{id}/statements/next"),
+    ("post", "/api/consultations/{id}/statements/{statement_id}/publish"),
+    ("post", "/api/consultations/{id}/statements/{statement_id}/hide"),
+    ("post", "/api/consultations/{id}/answers"),
+    ("get", "/api/consultations/{id}/opinion-map"),
     ("post", "/api/workshops/{code}/join"),
     ("patch", "/api/measures/{id}/"),
     ("post", "/api/measures/"),
@@ -51,12 +60,16 @@ RATE_LIMITED = {
     ("post", "/api/consultations/{id}/pairs"),
     ("get", "/api/consultations/{id}/pairs/next"),
     ("post", "/api/consultations/{id}/proposals"),
+    ("post", "/api/consultations/{id}/statements"),
+    ("get", "/api/consultations/{id}/statements/next"),
+    ("post", "/api/consultations/{id}/answers"),
     ("post", "/api/workshops/{code}/join"),
 }
 # Reads that refuse some signed-in people (403) rather than pretending the thing is not there.
 FORBIDDEN_READS = {
     ("get", "/api/consultations/{id}/ballot"),
     ("get", "/api/consultations/{id}/pairs/next"),
+    ("get", "/api/consultations/{id}/statements/next"),
     ("get", "/api/workshops/{code}/export"),
 }
 PAGINATED = {"/api/processes/", "/api/fields/", "/api/measures/", "/api/projects/", "/api/labs/", "/api/feedback/"}

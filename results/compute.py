@@ -18,7 +18,9 @@ import numpy as np
 import orjson
 from django.db.models import TextField
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
+from participation.errors import Conflict
 from voting import counting
 from voting import selectors as voting_selectors
 from voting.models import (
@@ -31,6 +33,7 @@ from voting.models import (
     ReceiptLookup,
     VoterRecord,
 )
+from voting.tally import registry
 from voting.tally.registry import deciding_count, main_count
 
 from . import compare, uncertainty
@@ -308,6 +311,19 @@ def count_data_of(method, ballots):
 def result_from_inputs(ballots, meta, options):
     method = meta["consultation"]["method"]
     return result_from_data(meta, options, count_data_of(method, ballots), costs_from_options(options))
+
+
+def is_counted(consultation):
+    """Whether the consultation has a count (an opinion map has its map instead, shown on
+    its own page and not published here)."""
+    return consultation.method in registry.METHODS
+
+
+def require_counted(consultation):
+    if not is_counted(consultation):
+        raise Conflict(
+            _("Eine Meinungslandkarte hat kein gezähltes Ergebnis; ihre Karte steht auf der Seite der Befragung.")
+        )
 
 
 def consultation_result(consultation):

@@ -345,6 +345,8 @@ def count_tables_for_page(result, titles):
 
 def live_tables(consultation, measures):
     """The live count as tables, titles from the ballot's measures."""
+    if not compute.is_counted(consultation):
+        return []
     return count_tables_for_page(compute.live_count_result(consultation), {m.pk: m.title_t for m in measures})
 
 
@@ -359,6 +361,8 @@ def consultation_results(consultation, phase, can_manage, measures):
     """The result part of the consultation page. Public: the published snapshot, else
     interim results while open (when allowed). The facilitators also see the
     unpublished count of a closed consultation."""
+    if not compute.is_counted(consultation):
+        return {"results_visible": False, "results": None, "snapshot": None, "awaiting_publication": False}
     snapshot = selectors.latest_snapshot(consultation)
     public = snapshot is not None or selectors.interim_results_open(consultation)
     visible = public or (can_manage and phase == Phase.CLOSED)

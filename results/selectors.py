@@ -173,7 +173,7 @@ def process_result(process, manager):
         if snapshot is not None:
             result = snapshot.result
             count, live = result["count"], False
-        elif manager:
+        elif manager and compute.is_counted(consultation):
             count, live = compute.live_count(consultation), True
         else:
             continue
@@ -236,7 +236,8 @@ def dashboard(process):
     for consultation in Consultation.objects.filter(process=process).order_by("-created", "-pk"):
         phase = consultation.phase
         snapshots = list(snapshots_of(consultation))
-        result = None if consultation.state == ConsultationState.DRAFT else compute.consultation_result(consultation)
+        counted = consultation.state != ConsultationState.DRAFT and compute.is_counted(consultation)
+        result = compute.consultation_result(consultation) if counted else None
         consultations.append(
             {
                 "consultation": consultation,

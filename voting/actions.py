@@ -29,6 +29,7 @@ from participation.security import count_hit, limit, window_key
 from . import ballots as ballot_rules
 from . import mixing, notifications
 from .models import (
+    STATEMENT_LENGTH,
     AccessCode,
     Ballot,
     BudgetBallot,
@@ -43,6 +44,8 @@ from .models import (
     Proposal,
     ProposalStatus,
     ReceiptLookup,
+    Statement,
+    StatementState,
     VoterRecord,
 )
 from .selectors import visible_consultations
@@ -146,6 +149,7 @@ def _clean_settings(method, raw, errors):
         Method.RANKING: set(),
         Method.POINTS: {"budget_points", "use_costs", "budget", "budget_ballot", "budget_rule", "max_projects"},
         Method.PAIRWISE: {"allow_proposals"},
+        Method.OPINION: {"allow_statements"},
     }[method]
     unknown = set(raw) - allowed
     if unknown:
@@ -184,6 +188,8 @@ def _clean_settings(method, raw, errors):
             clean["budget_points"] = points
     if method == Method.PAIRWISE:
         clean["allow_proposals"] = bool(raw.get("allow_proposals", True))
+    if method == Method.OPINION:
+        clean["allow_statements"] = bool(raw.get("allow_statements", True))
     return clean
 
 
@@ -291,9 +297,12 @@ def _clean_setup(process, data):
     if eligibility not in Eligibility.values:
         errors["eligibility"] = [_("Muss eines von %(values)s sein.") % {"values": ", ".join(Eligibility.values)}]
     options = data.get("options")
+    if options is None and method == Method.OPINION:
+        options = []  # an opinion map is about statements; measures are optional
+    fewest = 0 if method == Method.OPINION else 2
     measures = []
-    if not isinstance(options, list) or not 2 <= len(options) <= MAX_OPTIONS:
-        errors["options"] = [_("Wählen Sie 2 bis %(limit)d Maßnahmen.") % {"limit": MAX_OPTIONS}]
+    if not isinstance(options, list) or not fewest <= len(options) <= MAX_OPTIONS:
+        errors["options"] = [_("Wählen Sie %(low)d bis %(limit)d Maßnahmen.") % {"low": fewest, "limit": MAX_OPTIONS}]
     elif any(isinstance(o, bool) or not isinstance(o, int) for o in options) or len(set(options)) != len(options):
         errors["options"] = [_("Die Maßnahmen-IDs müssen verschiedene ganze Zahlen sein.")]
     else:
@@ -319,9 +328,11 @@ def _clean_setup(process, data):
     receipt_lookup = data.get("receipt_lookup") or default_receipt_lookup(method, settings)
     if receipt_lookup not in ReceiptLookup.values:
         errors["receipt_lookup"] = [_("Muss eines von %(values)s sein.") % {"values": ", ".join(ReceiptLookup.values)}]
+    statements = _clean_statements(data.get("statements"), method, errors)
     if errors:
         raise ValidationError(errors)
     clean.update(
+        statements=statements,
         method=method,
         settings=settings,
         eligibility=eligibility,
@@ -334,15 +345,39 @@ def _clean_setup(process, data):
     return clean
 
 
+MAX_STATEMENTS = 500
+
+
+def _clean_statements(raw, method, errors):
+    """An opinion map's first statements: texts of 1 to 280 characters."""
+    if raw is None:
+        return []
+    if method != Method.OPINION:
+        errors["statements"] = [_("Aussagen gibt es nur bei einer Meinungslandkarte.")]
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_STATEMENTS or any(not isinstance(t, str) for t in raw):
+        errors["statements"] = [_("Eine Liste von höchstens %(limit)d Texten.") % {"limit": MAX_STATEMENTS}]
+        return []
+    texts = [" ".join(text.split()) for text in raw]
+    if any(not text or len(text) > STATEMENT_LENGTH for text in texts):
+        errors["statements"] = [_("Jede Aussage hat 1 bis %(limit)d Zeichen.") % {"limit": STATEMENT_LENGTH}]
+    return texts
+
+
 def create_consultation(user, process, data):
     """A new consultation in draft. ``data`` is what the API received."""
     _require_manager(user, process)
     setup = _clean_setup(process, data)
     measures = setup.pop("measures")
+    statements = setup.pop("statements")
     with transaction.atomic():
         consultation = Consultation.objects.create(process=process, created_by=user, **setup)
         ConsultationOption.objects.bulk_create(
             ConsultationOption(consultation=consultation, measure=m, position=n) for n, m in enumerate(measures)
+        )
+        Statement.objects.bulk_create(
+            Statement(consultation=consultation, text=text, state=StatementState.PUBLISHED, by_facilitators=True)
+            for text in statements
         )
         record_audit(user, "create", consultation, {"method": setup["method"], "eligibility": setup["eligibility"]})
     return consultation
@@ -350,7 +385,12 @@ def create_consultation(user, process, data):
 
 def has_votes(consultation):
     """Whether anyone has voted yet (a ballot, a pairwise answer or a row of the register)."""
-    return consultation.voters.exists() or consultation.ballots.exists() or consultation.pairwise_votes.exists()
+    return (
+        consultation.voters.exists()
+        or consultation.ballots.exists()
+        or consultation.pairwise_votes.exists()
+        or consultation.statement_votes.exists()
+    )
 
 
 def editable_setup(consultation):
@@ -430,6 +470,7 @@ def update_consultation(user, consultation, data):
             merged["receipt_lookup"] = None  # it followed the default: it follows a new method's default
         setup = _clean_setup(fresh.process, merged)
         measures = setup.pop("measures")
+        setup.pop("statements")  # added one by one once the map exists (add_statement)
         new_options = [m.pk for m in measures]
         changed = sorted(
             name

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from . import api, opinion_api
 
 urlpatterns = [
     path("consultations/", api.ConsultationListView.as_view(), name="consultation-list"),
@@ -25,4 +25,22 @@ urlpatterns = [
         api.ProposalDecisionView.as_view(approve=False),
         name="consultation-proposal-reject",
     ),
+    path("consultations/<int:pk>/statements", opinion_api.StatementListView.as_view(), name="consultation-statements"),
+    path(
+        "consultations/<int:pk>/statements/next",
+        opinion_api.NextStatementView.as_view(),
+        name="consultation-statement-next",
+    ),
+    path(
+        "consultations/<int:pk>/statements/<int:statement_id>/publish",
+        opinion_api.StatementDecisionView.as_view(publish=True),
+        name="consultation-statement-publish",
+    ),
+    path(
+        "consultations/<int:pk>/statements/<int:statement_id>/hide",
+        opinion_api.StatementDecisionView.as_view(publish=False),
+        name="consultation-statement-hide",
+    ),
+    path("consultations/<int:pk>/answers", opinion_api.AnswerView.as_view(), name="consultation-answers"),
+    path("consultations/<int:pk>/opinion-map", opinion_api.OpinionMapView.as_view(), name="consultation-opinion-map"),
 ]

@@ -155,6 +155,7 @@ SETTINGS_FIELDS = {
     Method.RANKING: (),
     Method.POINTS: ("use_costs", "budget", "budget_ballot", "max_projects", "budget_points", "budget_rule"),
     Method.PAIRWISE: ("allow_proposals",),
+    Method.OPINION: ("allow_statements", "statements"),
 }
 ALL_SETTINGS_FIELDS = tuple(name for names in SETTINGS_FIELDS.values() for name in names)
 SETUP_FORM_FIELDS = {
@@ -195,6 +196,7 @@ def initial_from(consultation):
             "budget_rule", BudgetRule.GREEDY if settings.get("use_costs") else BudgetRule.EQUAL_SHARES
         ),
         "allow_proposals": settings.get("allow_proposals", True),
+        "allow_statements": settings.get("allow_statements", True),
         "eligibility": consultation.eligibility,
         "opens_at": consultation.opens_at,
         "closes_at": consultation.closes_at,
@@ -235,7 +237,9 @@ class ConsultationForm(NoColonForm):
         label=_("Maßnahmen auf dem Stimmzettel"),
         queryset=Measure.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Mindestens zwei."),
+        # Checked by the action: at least two, none for an opinion map.
+        required=False,
+        help_text=_("Mindestens zwei; bei einer Meinungslandkarte freiwillig: die Maßnahmen, um die es geht."),
     )
     max_approvals = forms.IntegerField(
         label=_("Höchstens so viele Zustimmungen (leer: beliebig viele)"), min_value=1, required=False
@@ -283,6 +287,18 @@ class ConsultationForm(NoColonForm):
         label=_("Teilnehmende dürfen eigene Vorschläge einreichen (die Moderation prüft sie)"),
         required=False,
         initial=True,
+    )
+    allow_statements = forms.BooleanField(
+        label=_("Teilnehmende dürfen eigene Aussagen vorschlagen (die Moderation prüft sie)"),
+        required=False,
+        initial=True,
+    )
+    statements = forms.CharField(
+        label=_("Die ersten Aussagen, eine je Zeile"),
+        required=False,
+        max_length=150_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Kurze Aussagen, eine Meinung je Zeile, höchstens 280 Zeichen. Weitere kommen später hinzu."),
     )
     eligibility = forms.ChoiceField(
         label=_("Wer darf teilnehmen?"),
@@ -333,10 +349,16 @@ class ConsultationForm(NoColonForm):
         for name, field in self.fields.items():
             if name not in self.editable_fields:
                 field.required = False
+        if consultation is not None:
+            # Statements are added one by one on the management page once the map exists.
+            del self.fields["statements"]
 
     def method_settings(self):
         """(method, label, bound fields) for each method's settings, for the fieldsets of the page."""
-        return [(method, label, [self[name] for name in SETTINGS_FIELDS[method]]) for method, label in Method.choices]
+        return [
+            (method, label, [self[name] for name in SETTINGS_FIELDS[method] if name in self.fields])
+            for method, label in Method.choices
+        ]
 
     def _sent(self, key):
         if key in ("opens_at", "closes_at") and not self.data.get(key):
@@ -394,6 +416,8 @@ class ConsultationForm(NoColonForm):
             return {"budget_points": data.get("budget_points") or DEFAULT_POINTS_BUDGET}
         if method == Method.PAIRWISE:
             return {"allow_proposals": bool(data.get("allow_proposals"))}
+        if method == Method.OPINION:
+            return {"allow_statements": bool(data.get("allow_statements"))}
         return {}
 
     def action_data(self):
@@ -416,6 +440,8 @@ class ConsultationForm(NoColonForm):
             "interim_results": data.get("interim_results", False),
             "receipt_lookup": data.get("receipt_lookup") or None,
         }
+        if method == Method.OPINION and "statements" in self.fields:
+            full["statements"] = [line.strip() for line in (data.get("statements") or "").splitlines() if line.strip()]
         if self.editable is None:
             return full
         return {key: value for key, value in full.items() if key in self.editable or self._sent(key)}

@@ -26,6 +26,7 @@ class Method(models.TextChoices):
     RANKING = "ranking", _("Rangfolge")
     POINTS = "points", _("Punkte verteilen")
     PAIRWISE = "pairwise", _("Paarvergleich")
+    OPINION = "opinion", _("Meinungslandkarte")
 
 
 class BudgetBallot(models.TextChoices):
@@ -267,3 +268,58 @@ class Proposal(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class StatementState(models.TextChoices):
+    PENDING = "pending", _("wartet auf Prüfung")
+    PUBLISHED = "published", _("sichtbar")
+    HIDDEN = "hidden", _("ausgeblendet")
+
+
+STATEMENT_LENGTH = 280
+
+
+class Statement(Translated):
+    """A short statement of an opinion map, which participants agree with, disagree with
+    or pass. The facilitators' own are visible at once, the participants' after review."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="statements")
+    text = models.CharField(max_length=STATEMENT_LENGTH)
+    text_en = models.CharField(max_length=STATEMENT_LENGTH, blank=True)
+    state = models.CharField(max_length=10, choices=StatementState.choices, default=StatementState.PENDING)
+    by_facilitators = models.BooleanField(default=False)
+    # The author's ballot key, only to limit how many statements one participant adds.
+    author_key = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def text_t(self):
+        return self.tr("text")
+
+
+class StatementVote(models.Model):
+    """One participant's answer to one statement: agree (1), disagree (-1) or pass (0);
+    the last answer counts. ``ballot_key`` as in Ballot: no person."""
+
+    class Answer(models.IntegerChoices):
+        AGREE = 1, _("stimme zu")
+        DISAGREE = -1, _("stimme nicht zu")
+        PASS = 0, _("weiß nicht")
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="statement_votes")
+    ballot_key = models.CharField(max_length=64)
+    value = models.SmallIntegerField(choices=Answer.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "ballot_key"], name="one_answer_per_statement"),
+            models.CheckConstraint(condition=Q(value__in=[-1, 0, 1]), name="statement_answer_values"),
+        ]
+        indexes = [models.Index(fields=["consultation", "ballot_key"], name="statement_votes_of_voter")]

@@ -99,6 +99,16 @@ def client_strings():
             "Danke! Ihr Vorschlag „{title}“ ist eingegangen. Die Moderation prüft ihn, bevor er in den Vergleich kommt."
         ),
         "proposal_missing": _("Bitte geben Sie Ihrem Vorschlag einen Titel."),
+        # opinion map
+        "statement_saved": _("Gespeichert."),
+        "statement_next": _("Nächste Aussage: {text}"),
+        "statements_progress": _("{done} von {total} Aussagen beantwortet"),
+        "statements_done": _(
+            "Sie haben alle Aussagen beantwortet. Danke! Neue Aussagen erscheinen hier, sobald sie dazukommen."
+        ),
+        "statements_none": _("Noch gibt es keine Aussagen."),
+        "statement_missing": _("Bitte schreiben Sie Ihre Aussage."),
+        "statement_sent": _("Danke! Ihre Aussage ist eingegangen. Die Moderation prüft sie, bevor andere sie sehen."),
     }
 
 
@@ -121,6 +131,8 @@ def page_data(request, consultation, options, current, preview):
             "pairs_next": reverse("api:consultation-pair-next", args=[pk]),
             "pairs": reverse("api:consultation-pairs", args=[pk]),
             "proposals": reverse("api:consultation-proposals", args=[pk]),
+            "statements": reverse("api:consultation-statements", args=[pk]),
+            "answers": reverse("api:consultation-answers", args=[pk]),
         },
         "login_url": f"{reverse('accounts:login')}?next={request.path}",
     }
@@ -154,4 +166,6 @@ def settings_summary(consultation):
         return [
             _("Eigene Vorschläge erlaubt") if settings.get("allow_proposals", True) else _("Keine eigenen Vorschläge")
         ]
+    if method == Method.OPINION:
+        return [_("Eigene Aussagen erlaubt") if settings.get("allow_statements", True) else _("Keine eigenen Aussagen")]
     return [_("Keine weiteren Einstellungen")]

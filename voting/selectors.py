@@ -18,6 +18,8 @@ from .models import (
     PairwiseVote,
     Proposal,
     ProposalStatus,
+    Statement,
+    StatementState,
     VoterRecord,
 )
 
@@ -105,4 +107,19 @@ def management_figures(consultation):
         ),
         "proposals": list(proposals.filter(status=ProposalStatus.PENDING)),
         "decided_proposals": list(proposals.exclude(status=ProposalStatus.PENDING)),
+        "statements": _statements_by_state(consultation) if consultation.method == Method.OPINION else None,
+    }
+
+
+def _statements_by_state(consultation):
+    """An opinion map's statements for its facilitators: waiting, visible (with their
+    answers), hidden."""
+    statements = Statement.objects.filter(consultation=consultation).annotate(answers=Count("votes"))
+    grouped = {state: [] for state in StatementState.values}
+    for item in statements:
+        grouped[item.state].append(item)
+    return {
+        "pending": grouped[StatementState.PENDING],
+        "visible": grouped[StatementState.PUBLISHED],
+        "hidden": grouped[StatementState.HIDDEN],
     }

@@ -3,7 +3,7 @@ Input is validated by the actions, which know the consultation's rules."""
 
 from rest_framework import serializers
 
-from .models import Consultation, Eligibility, Method, PairwiseVote, Proposal, ReceiptLookup
+from .models import Consultation, Eligibility, Method, PairwiseVote, Proposal, ReceiptLookup, Statement
 
 
 class ConsultationCreateSerializer(serializers.Serializer):
@@ -13,13 +13,22 @@ class ConsultationCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False)
     description_en = serializers.CharField(required=False)
     method = serializers.ChoiceField(choices=Method.choices)
-    options = serializers.ListField(child=serializers.IntegerField(), help_text="Measure ids of the process.")
+    options = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Measure ids of the process (2 or more; for an opinion map optional: what it is about).",
+    )
+    statements = serializers.ListField(
+        child=serializers.CharField(max_length=280),
+        required=False,
+        help_text="opinion: the first statements (the facilitators'), visible at once.",
+    )
     settings = serializers.DictField(
         required=False,
         help_text="approval: {max_approvals}; score: {labels: numbers|words}; "
         "points: {budget_points} or a participatory budget {use_costs: true, budget, "
         "budget_ballot: knapsack|approval|points, max_projects (approval), budget_points (points), "
-        "budget_rule: equal_shares|greedy}; pairwise: {allow_proposals}",
+        "budget_rule: equal_shares|greedy}; pairwise: {allow_proposals}; opinion: {allow_statements}",
     )
     eligibility = serializers.ChoiceField(choices=Eligibility.choices)
     opens_at = serializers.DateTimeField(required=False)
@@ -128,3 +137,37 @@ class ProposalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proposal
         fields = ["id", "title", "description", "status", "measure", "created"]
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Statement
+        fields = ["id", "text", "text_en", "state", "by_facilitators", "created"]
+
+
+class StatementRequestSerializer(serializers.Serializer):
+    access_code = serializers.CharField(required=False)
+    text = serializers.CharField(max_length=280)
+    text_en = serializers.CharField(max_length=280, required=False, help_text="Only the facilitators'.")
+
+
+class StatementCardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    by_facilitators = serializers.BooleanField()
+
+
+class NextStatementSerializer(serializers.Serializer):
+    statement = StatementCardSerializer(allow_null=True, help_text="null: every visible statement is answered.")
+    answered = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class AnswerRequestSerializer(serializers.Serializer):
+    access_code = serializers.CharField(required=False)
+    statement = serializers.IntegerField()
+    value = serializers.ChoiceField(choices=[1, -1, 0], help_text="1 agree, -1 disagree, 0 pass")
+
+
+class AnswerRecordedSerializer(NextStatementSerializer):
+    changed = serializers.BooleanField(help_text="False: the same answer was stored already.")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import embed_views, views
+from . import embed_views, opinion_views, views
 
 urlpatterns = [
     path("", views.consultation_list, name="list"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:pk>/stimme/", views.cast, name="cast"),
     path("<int:pk>/paar/", views.pair, name="pair"),
     path("<int:pk>/vorschlag/", views.propose, name="propose"),
+    path("<int:pk>/antwort/", opinion_views.answer, name="answer"),
+    path("<int:pk>/aussage/", opinion_views.statement, name="statement"),
+    path("<int:pk>/karte/", opinion_views.map_fragment, name="opinion_map"),
     path("<int:pk>/verwaltung/", views.manage, name="manage"),
     path("<int:pk>/verwaltung/bearbeiten/", views.edit, name="edit"),
     path("<int:pk>/verwaltung/oeffnen/", views.open_now, name="open"),
@@ -22,5 +25,11 @@ urlpatterns = [
         "<int:pk>/verwaltung/vorschlaege/<int:proposal_id>/<str:decision>/",
         views.decide,
         name="decide",
+    ),
+    path("<int:pk>/verwaltung/aussagen/", opinion_views.add, name="statement_add"),
+    path(
+        "<int:pk>/verwaltung/aussagen/<int:statement_id>/<str:decision>/",
+        opinion_views.decide,
+        name="statement_decide",
     ),
 ]

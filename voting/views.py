@@ -27,7 +27,7 @@ from participation.errors import Conflict, RateLimited, Unauthenticated
 from participation.moderation_selectors import managed_processes
 from participation.security import client_address
 
-from . import actions, presenters, selectors
+from . import actions, opinion_presenters, opinion_selectors, presenters, selectors
 from .api import browser_token, with_browser_cookie
 from .forms import (
     AccessCodesForm,
@@ -104,6 +104,13 @@ def _known_voter(request, consultation):
     return None
 
 
+def _dot_of(consultation, voter):
+    """The number of this participant's dot on the map (None: not on it, or not known)."""
+    if voter is None:
+        return None
+    return opinion_selectors.public_map(consultation)[1].get(voter.ballot_key)
+
+
 def _render_detail(
     request, consultation, *, status=200, error=None, cast_result=None, sent=None, access_code="", **extra
 ):
@@ -139,6 +146,13 @@ def _render_detail(
         if pair_voter is not None:
             pair = selectors.next_pair(consultation, pair_voter)
     extra.pop("pair_voter", None)
+    opinion = None
+    if consultation.method == Method.OPINION:
+        opinion_voter = extra.pop("opinion_voter", voter)
+        opinion = {
+            "next": opinion_presenters.statement_view(consultation, opinion_voter),
+            "map": opinion_presenters.map_view(consultation, _dot_of(consultation, opinion_voter)),
+        }
     preview = phase in (Phase.DRAFT, Phase.SCHEDULED) and can_manage
     show_ballot = phase == Phase.OPEN or preview
     values = presenters.ballot_values(consultation, sent if sent is not None else (current or {}).get("ballot"))
@@ -164,6 +178,7 @@ def _render_detail(
         if consultation.settings.get("use_costs")
         else None,
         "pair": pair,
+        "opinion": opinion,
         "proposal_form": extra.pop("proposal_form", None) or ProposalForm(),
         "login_url": f"{reverse('accounts:login')}?next={request.path}",
         "page_data": presenters.page_data(request, consultation, options, current, preview),

@@ -88,6 +88,7 @@ def real_ids(world):
         world.open_ranking,
         world.open_codes,
         world.pairwise,
+        world.opinion,
         world.published,
         world.closed_unpublished,
         world.draft,
@@ -102,6 +103,7 @@ def real_ids(world):
         "/api/feedback/": [world.visible_feedback.pk, world.hidden_feedback.pk],
         "code": [world.workshop.code, world.draft_workshop.code, world.other_workshop.code],
         "proposal_id": [world.proposal.pk],
+        "statement_id": [world.statement.pk, world.proposed_statement.pk],
     }
 
 
@@ -272,8 +274,12 @@ def default_path(operation, world):
             values[name] = world.workshop.code
         elif name == "proposal_id":
             values[name] = world.proposal.pk
+        elif name == "statement_id":
+            values[name] = world.proposed_statement.pk
         elif path.startswith("/api/consultations/"):
-            if "/pairs" in path or "/proposals" in path:
+            if any(part in path for part in ("/statements", "/answers", "/opinion-map")):
+                values[name] = world.opinion.pk
+            elif "/pairs" in path or "/proposals" in path:
                 values[name] = world.pairwise.pk
             elif any(part in path for part in ("/ballots", "/results", "/export", "/open-data", "/publish")):
                 values[name] = world.published.pk
@@ -300,6 +306,8 @@ def base_body(method, path, world):
         ("put", "/api/consultations/{id}/ballot"): {"access_code": world.codes[0], "ballot": {"approve": ids[:1]}},
         ("post", "/api/consultations/{id}/pairs"): {"left": ids[0], "right": ids[1], "choice": "left"},
         ("post", "/api/consultations/{id}/proposals"): {"title": "Mehr Bänke"},
+        ("post", "/api/consultations/{id}/statements"): {"text": "Mehr Bänke"},
+        ("post", "/api/consultations/{id}/answers"): {"statement": world.statement.pk, "value": 1},
         ("post", "/api/measures/"): {"process": world.process.pk, "title": "T", "summary": "S"},
         ("patch", "/api/measures/{id}/"): {"title": "T"},
         ("post", "/api/workshops/"): {"process": world.process.pk, "title": "T"},

@@ -211,6 +211,37 @@ ROWS = [
         lambda w: c("pairwise")(w) + f"/proposals/{w.proposal.pk}/reject",
         MANAGERS,
     ),
+    # opinion maps: statements and answers for every participant, review for the managers
+    Row("get", "consultation-statements", lambda w: c("opinion")(w) + "/statements", EVERYONE),
+    Row(
+        "post",
+        "consultation-statements",
+        lambda w: c("opinion")(w) + "/statements",
+        EVERYONE,
+        body=lambda w: {"text": "Mehr Schatten im Sommer"},
+        note="a manager's statement is visible at once, a participant's waits for review",
+    ),
+    Row("get", "consultation-statement-next", lambda w: c("opinion")(w) + "/statements/next", EVERYONE),
+    Row(
+        "post",
+        "consultation-answers",
+        lambda w: c("opinion")(w) + "/answers",
+        EVERYONE,
+        body=lambda w: {"statement": w.statement.pk, "value": 1},
+    ),
+    Row("get", "consultation-opinion-map", lambda w: c("opinion")(w) + "/opinion-map", EVERYONE),
+    Row(
+        "post",
+        "consultation-statement-publish",
+        lambda w: c("opinion")(w) + f"/statements/{w.proposed_statement.pk}/publish",
+        MANAGERS,
+    ),
+    Row(
+        "post",
+        "consultation-statement-hide",
+        lambda w: c("opinion")(w) + f"/statements/{w.statement.pk}/hide",
+        MANAGERS,
+    ),
     # results
     Row("get", "consultation-results", lambda w: c("published")(w) + "/results", EVERYONE),
     Row("get", "consultation-results", lambda w: c("closed_unpublished")(w) + "/results", MANAGERS, "unpublished"),

@@ -14,7 +14,8 @@ from participation.models import Role
 from results.actions import publish
 from tests import factories
 from voting import actions as voting
-from voting.models import Proposal
+from voting import opinion_actions
+from voting.models import Proposal, Statement
 from workshops.actions import create_workshop, join_workshop
 from workshops.models import ParticipantRole
 
@@ -43,6 +44,9 @@ class World:
     codes: list
     pairwise: object  # open eligibility, proposals allowed
     proposal: object
+    opinion: object  # an opinion map, open eligibility, with a visible and a proposed statement
+    statement: object  # visible
+    proposed_statement: object  # waiting for review
     published: object  # closed and published, with ballots
     receipt: str
     closed_unpublished: object
@@ -109,6 +113,17 @@ def build_world():
     voter = voting.Voter(pairwise.pk, browser_hash="fuzz")
     proposal = voting.propose_measure(pairwise, voter, f"Freies WLAN im Stadtpark {CANARY}", "Vorschlag")
 
+    opinion = voting.create_consultation(
+        facilitator,
+        process,
+        {"title": "Innenstadt", "method": "opinion", "eligibility": "open", "statements": ["Mehr Grün", "Mehr Bänke"]},
+    )
+    opinion = voting.open_consultation(facilitator, opinion)
+    statement = Statement.objects.filter(consultation=opinion).first()
+    proposed_statement = opinion_actions.propose_statement(
+        opinion, voting.Voter(opinion.pk, browser_hash="fuzz"), f"Ein Brunnen {CANARY}"
+    )
+
     published = consultation("ranking", "account")
     receipt = None
     for n in range(3):
@@ -154,6 +169,9 @@ def build_world():
         codes=codes,
         pairwise=pairwise,
         proposal=Proposal.objects.get(pk=proposal.pk),
+        opinion=opinion,
+        statement=statement,
+        proposed_statement=proposed_statement,
         published=published,
         receipt=receipt,
         closed_unpublished=closed_unpublished,

@@ -1,9 +1,11 @@
 // The consultation page: enhances the plain ballot form (which works without scripts) so
 // that it is sent as JSON to PUT /api/consultations/{id}/ballot, shows the receipt, and
-// lets the voter load and change their ballot. Pairwise comparisons: ballot-pairwise.js.
+// lets the voter load and change their ballot. Pairwise comparisons: ballot-pairwise.js;
+// opinion maps: ballot-opinion.js.
 
 import { setup as approval } from "./ballot-approval.js";
 import { api, clearError, errorField, markField, readJson, showError, showMessage, t, unmarkField } from "./ballot-common.js";
+import { setupOpinion } from "./ballot-opinion.js";
 import { setupPairwise } from "./ballot-pairwise.js";
 import { setup as points } from "./ballot-points.js";
 import { setup as ranking } from "./ballot-ranking.js";
@@ -148,6 +150,7 @@ function init() {
   const access = accessCode();
   takeCodeFromAddress(access.field);
   if (data.method === "pairwise") setupPairwise(data, access);
+  else if (data.method === "opinion") setupOpinion(data, access);
   else setupBallot(data, access);
 }
 
