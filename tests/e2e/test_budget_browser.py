@@ -147,9 +147,7 @@ def test_a_budget_is_set_up_voted_on_a_phone_published_and_both_rules_shown(brow
         expect(funded.locator("th")).to_have_text([MAJORITY[0], MAJORITY[1], MINORITY[0]])
         expect(main.locator("tbody tr").first.get_by_role("cell", name="1.000 €")).to_be_visible()
         greedy = page.locator("#table-greedy").locator("tbody tr")
-        expect(greedy.filter(has=page.get_by_role("cell", name="ja", exact=True)).locator("th")).to_have_text(
-            MAJORITY
-        )
+        expect(greedy.filter(has=page.get_by_role("cell", name="ja", exact=True)).locator("th")).to_have_text(MAJORITY)
         notes = page.locator("#other-counts-title + p + ul.notes li")
         expect(notes).to_have_text(
             [
