@@ -164,13 +164,13 @@ def _mix_postgresql(consultation_id, seal, now):
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE mixing_ballots ON COMMIT DROP AS "
-            "SELECT id, consultation_id, ballot_key, receipt, content FROM voting_ballot WHERE consultation_id = %s",
+            "SELECT id, consultation_id, ballot_key, receipt, content, channel FROM voting_ballot WHERE consultation_id = %s",
             [consultation_id],
         )
         cursor.execute("DELETE FROM voting_ballot WHERE consultation_id = %s", [consultation_id])
         cursor.execute(
-            "INSERT INTO voting_ballot (id, consultation_id, ballot_key, receipt, content) "
-            "SELECT id, consultation_id, ballot_key, receipt, content FROM mixing_ballots "
+            "INSERT INTO voting_ballot (id, consultation_id, ballot_key, receipt, content, channel) "
+            "SELECT id, consultation_id, ballot_key, receipt, content, channel FROM mixing_ballots "
             "ORDER BY sha256(convert_to(id::text || %s, 'UTF8'))",
             [key],
         )

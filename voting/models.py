@@ -178,6 +178,13 @@ class AccessCode(models.Model):
         constraints = [models.UniqueConstraint(fields=["consultation", "code_hash"], name="access_code_unique")]
 
 
+class Channel(models.TextChoices):
+    """How a ballot reached the box: cast online, or a paper ballot typed in by election workers."""
+
+    ONLINE = "online", _("online")
+    PAPER = "paper", _("auf Papier")
+
+
 class VoterRecord(models.Model):
     """The register: this voter has cast a ballot. Holds nothing of the ballot."""
 
@@ -189,11 +196,17 @@ class VoterRecord(models.Model):
     # Rounded to the hour: enough for turnout over time, too coarse to match ballots.
     first_voted_hour = models.DateTimeField()
     changes = models.PositiveIntegerField(default=0)
+    channel = models.CharField(max_length=6, choices=Channel.choices, default=Channel.ONLINE, db_default=Channel.ONLINE)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["consultation", "user"], condition=Q(user__isnull=False), name="one_record_per_user"
+            ),
+            # A paper ballot comes with a printed access code only.
+            models.CheckConstraint(
+                condition=Q(channel="online") | Q(channel="paper", access_code__isnull=False),
+                name="voter_record_channel",
             ),
             models.UniqueConstraint(
                 fields=["consultation", "browser_hash"], condition=~Q(browser_hash=""), name="one_record_per_browser"
@@ -209,11 +222,86 @@ class Ballot(models.Model):
     ballot_key = models.CharField(max_length=64)
     receipt = models.CharField(max_length=20)
     content = models.JSONField()
+    # Only how the ballot came in (shown in the open data), nothing of who or when.
+    channel = models.CharField(max_length=6, choices=Channel.choices, default=Channel.ONLINE, db_default=Channel.ONLINE)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["consultation", "ballot_key"], name="one_ballot_per_voter"),
             models.UniqueConstraint(fields=["consultation", "receipt"], name="receipt_unique"),
+            models.CheckConstraint(condition=Q(channel__in=["online", "paper"]), name="ballot_channel"),
+        ]
+
+
+class ElectionWorker(models.Model):
+    """Someone the facilitators named to type in the paper ballots of one consultation
+    (voting/paper_actions.py). A facilitator is not one unless named."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="election_workers")
+    user = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["consultation", "created", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "user"], name="election_worker_once"),
+        ]
+
+
+class PaperState(models.TextChoices):
+    """Where a returned paper ballot stands (one per access code)."""
+
+    WAITING = "waiting", _("wartet auf die zweite Eingabe")
+    COUNTED = "counted", _("gezählt")
+    DISPUTED = "disputed", _("Eingaben weichen ab")
+    REFUSED = "refused", _("zurückgewiesen: der Code wurde online verwendet")
+
+
+class PaperBallot(models.Model):
+    """A returned paper ballot, by the access code printed on its letter: its row is the
+    lock under which the entries of this code are compared (select_for_update), and its
+    state says what came of them. Counted means its ballot is in the box (channel paper)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="paper_ballots")
+    access_code = models.OneToOneField(AccessCode, on_delete=models.CASCADE, related_name="paper_ballot")
+    state = models.CharField(max_length=8, choices=PaperState.choices, default=PaperState.WAITING)
+    # The code's last four characters, so that people can find the paper in the pile;
+    # the code itself is stored only as the access code's keyed hash.
+    code_end = models.CharField(max_length=4, blank=True)
+    # Who decided a disputed ballot (the third entry that matched an earlier one).
+    decided_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["waiting", "counted", "disputed", "refused"]), name="paper_ballot_state"
+            ),
+        ]
+
+
+class PaperEntry(models.Model):
+    """One person's typing of one paper ballot. Its content (normalised as an online
+    ballot) is kept only while the ballot is undecided: once counted or refused, the
+    content is cleared, so that no table ties an access code to a vote."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="paper_entries")
+    access_code = models.ForeignKey(AccessCode, on_delete=models.CASCADE, related_name="paper_entries")
+    worker = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    content = models.JSONField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access_code", "worker"], condition=Q(worker__isnull=False), name="paper_entry_once_per_worker"
+            ),
         ]
 
 

@@ -69,10 +69,12 @@ function setupAnswers(form, data, access) {
       }
       show(result.data);
       // Focus stays on the pressed button; the live region reads the next statement.
+      // (When none is left, the text below the card says so; the live region only confirms.)
       status.textContent = result.data.statement
         ? `${t("statement_saved")} ${t("statement_next", { text: result.data.statement.text })}`
-        : `${t("statement_saved")} ${done.textContent}`;
-      if (!result.data.statement) done.focus?.();
+        : t("statement_saved");
+      // The pressed button is gone with the card: focus goes to the text that says why.
+      if (!result.data.statement) done.focus();
     } finally {
       busy = false;
       form.removeAttribute("aria-busy");
