@@ -36,7 +36,8 @@ from participation.models import (
 )
 from results.actions import publish
 from voting import actions as voting
-from voting.models import Consultation
+from voting import opinion_actions
+from voting.models import Consultation, Statement
 from workshops.actions import apply_command, create_workshop, join_workshop
 from workshops.models import ParticipantRole, Workshop
 
@@ -215,14 +216,25 @@ class DemoLoader:
     def consultation(self, item, process, measures, facilitator):
         data = {
             key: item[key]
-            for key in ("title", "title_en", "description", "description_en", "method", "settings", "eligibility")
+            for key in (
+                "title",
+                "title_en",
+                "description",
+                "description_en",
+                "method",
+                "settings",
+                "eligibility",
+                "statements",
+            )
             if key in item
         }
-        data["options"] = [measures[slug].pk for slug in item["options"]]
+        data["options"] = [measures[slug].pk for slug in item.get("options", [])]
         if "closes_after_days" in item:
             data["closes_at"] = timezone.now() + timezone.timedelta(days=item["closes_after_days"])
         consultation = voting.create_consultation(facilitator, process, data)
         voting.open_consultation(facilitator, consultation)
+        if "synthetic_answers" in item:
+            _answer_synthetically(consultation, item["synthetic_answers"])
         if "synthetic_ballots" in item:
             _cast_synthetic_approvals(consultation, data["options"], item["synthetic_ballots"], item["settings"])
             voting.close_consultation(facilitator, consultation)
@@ -249,6 +261,26 @@ def _cast_synthetic_approvals(consultation, options, spec, settings):
         voter = voting.Voter(consultation.pk, browser_hash=f"demo-voter-{consultation.pk}-{n:04d}")
         ballot = {"points": {str(m): 1 for m in chosen}} if settings.get("use_costs") else {"approve": chosen}
         voting.cast_ballot(consultation, voter, ballot)
+
+
+def _answer_synthetically(consultation, spec):
+    """Seeded participants of an opinion map: each answers most statements, agreeing with
+    the chance its camp gives each statement (``camps``: a share of the participants each)."""
+    rng = random.Random(spec["seed"])  # noqa: S311 - demo data, not security
+    statements = list(Statement.objects.filter(consultation=consultation).order_by("pk"))
+    for n in range(spec["participants"]):
+        draw, camp = rng.random(), spec["camps"][-1]
+        for candidate in spec["camps"]:
+            if draw < candidate["share"]:
+                camp = candidate
+                break
+            draw -= candidate["share"]
+        voter = voting.Voter(consultation.pk, browser_hash=f"demo-participant-{consultation.pk}-{n:04d}")
+        for statement, agree in zip(statements, camp["agree"], strict=False):
+            if rng.random() < spec.get("skip", 0.15):
+                continue
+            value = 1 if rng.random() < agree else (-1 if rng.random() < 0.85 else 0)
+            opinion_actions.answer_statement(consultation, voter, statement.pk, value)
 
 
 def _values(item, *relations):

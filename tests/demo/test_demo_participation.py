@@ -2,18 +2,19 @@
 and a published participatory budget counted by both rules."""
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from demo import content
 from results.models import ResultSnapshot
-from voting.models import Ballot, Consultation
+from voting.models import Ballot, Consultation, StatementVote
 from workshops.models import Card, Workshop
 
 pytestmark = pytest.mark.django_db
 
 DEMO = content.read()
 WORKSHOP = DEMO.workshop
-OPEN, CLOSED, BUDGET = DEMO.consultations
+OPEN, CLOSED, BUDGET, OPINION = DEMO.consultations
 VOTERS = CLOSED["synthetic_ballots"]["voters"]
 BUDGET_VOTERS = BUDGET["synthetic_ballots"]["voters"]
 
@@ -40,6 +41,18 @@ def test_demo_has_a_workshop_an_open_consultation_and_a_published_result(client,
     funding = budget["disagreements"]["funding"]
     assert not funding["same"] and funding["only"]["equal_shares"] and funding["only"]["greedy"]
 
+    # The opinion map is open, its seeded participants already in groups.
+    opinion = Consultation.objects.get(title=OPINION["title"])
+    assert opinion.phase == "open"
+    cache.clear()
+    page = client.get(f"/befragungen/{opinion.pk}/").content.decode()
+    assert (
+        f"{OPINION['synthetic_answers']['participants']} Personen" in page
+        and "Worin sich alle Gruppen einig sind" in page
+    )
+    answers = StatementVote.objects.count()
+
     call_command("load_demo", stdout=None)  # a second run adds nothing
+    assert StatementVote.objects.count() == answers
     assert Ballot.objects.count() == VOTERS + BUDGET_VOTERS
     assert ResultSnapshot.objects.count() == 2 and Workshop.objects.count() == 1

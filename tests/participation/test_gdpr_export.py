@@ -96,3 +96,28 @@ def test_the_export_names_the_consultations_voted_in_and_never_the_ballot(citize
         assert secret not in raw
     assert "ballot" not in raw.lower() and "receipt" not in raw.lower()
     assert cast is not None
+
+
+@pytest.mark.django_db
+def test_the_export_lists_an_opinion_map_taken_part_in_but_no_answer_or_statement(citizen_client, citizen, process):
+    from voting import opinion_actions
+    from voting.models import Statement
+
+    facilitator = factories.make_facilitator(process)
+    consultation = voting.create_consultation(
+        facilitator,
+        process,
+        {"title": "Innenstadt", "method": "opinion", "eligibility": "account", "statements": ["Mehr Grün"]},
+    )
+    consultation = voting.open_consultation(facilitator, consultation)
+    me = voting.Voter(consultation.pk, user_id=citizen.pk)
+    statement = Statement.objects.get(consultation=consultation)
+    opinion_actions.answer_statement(consultation, me, statement.pk, -1)
+    opinion_actions.propose_statement(consultation, me, "Ein Brunnen am Markt")
+
+    data = json.loads(citizen_client.get("/konto/daten/").content)
+
+    assert [entry["title"] for entry in data["consultations"]] == ["Innenstadt"]
+    raw = json.dumps(data, ensure_ascii=False)
+    # Answers and proposals carry only the ballot key, like ballots: nothing ties them to the account.
+    assert "Ein Brunnen am Markt" not in raw and "Mehr Grün" not in raw

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 
 from participation.models import AuditLogEntry, Feedback, FeedbackAnswer, Measure, StatusChange
-from voting.models import AccessCode, Consultation, Proposal
+from voting.models import AccessCode, Consultation, Proposal, Statement
 
 from .world import CANARY, build_world
 
@@ -33,6 +33,9 @@ def rows(w):
         ("post", f"/rueckmeldungen/{w.visible_feedback.pk}/moderieren/", {"decision": "hide", "reason": "x"}),
         ("post", f"/rueckmeldungen/{w.visible_feedback.pk}/antworten/", {"text": "Antwort", "state": "adopted"}),
         ("post", f"{w.hidden_measure.get_absolute_url()}stand/", {"status": "planned", "reason": "x"}),
+        ("post", f"/befragungen/{w.opinion.pk}/verwaltung/aussagen/", {"text": "Mehr Schatten"}),
+        ("post", f"/befragungen/{w.opinion.pk}/verwaltung/aussagen/{w.proposed_statement.pk}/zeigen/", {}),
+        ("post", f"/befragungen/{w.opinion.pk}/verwaltung/aussagen/{w.statement.pk}/ausblenden/", {}),
     ]
 
 
@@ -46,6 +49,7 @@ def fingerprint():
         list(FeedbackAnswer.objects.order_by("pk").values_list("state", "text")),
         list(Measure.objects.order_by("pk").values_list("status", flat=True)),
         StatusChange.objects.count(),
+        list(Statement.objects.order_by("pk").values_list("state", flat=True)),
     )
 
 
@@ -59,7 +63,7 @@ def users(w):
     }
 
 
-@pytest.mark.parametrize("index", range(12))
+@pytest.mark.parametrize("index", range(15))
 def test_facilitator_pages_by_role(client, db, index):
     world = build_world()
     method, url, data = rows(world)[index]
