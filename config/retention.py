@@ -49,7 +49,7 @@ def finished_processes(today=None, days=None):
 
 def purge_personal_data(today=None, days=None, dry_run=False):
     """Counts of what was (or, with ``dry_run``, would be) removed, per kind."""
-    from voting.models import Ballot, Proposal, VoterRecord
+    from voting.models import Ballot, PaperEntry, Proposal, Statement, StatementVote, VoterRecord
     from workshops.actions import anonymise_participants
     from workshops.models import CommandReceipt, Participant
 
@@ -65,6 +65,16 @@ def purge_personal_data(today=None, days=None, dry_run=False):
         )
         ballots = Ballot.objects.filter(consultation__process__in=processes).exclude(ballot_key__startswith="purged:")
         proposals = Proposal.objects.filter(consultation__process__in=processes).exclude(proposer_key="")
+        # Opinion maps: each participant's answers keep one key (the map groups by it), a random one.
+        answers = StatementVote.objects.filter(consultation__process__in=processes).exclude(
+            ballot_key__startswith="purged:"
+        )
+        answer_keys = list(answers.values_list("consultation_id", "ballot_key").distinct())
+        statements = Statement.objects.filter(consultation__process__in=processes).exclude(author_key="")
+        # Typed paper ballots: who typed them, and the contents of any never settled.
+        paper_entries = PaperEntry.objects.filter(consultation__process__in=processes).filter(
+            Q(worker__isnull=False) | Q(content__isnull=False)
+        )
         feedback = Feedback.objects.filter(
             Q(process__in=processes)
             | Q(measure__process__in=processes)
@@ -77,6 +87,9 @@ def purge_personal_data(today=None, days=None, dry_run=False):
             voter_records=register.count(),
             ballot_keys=ballots.count(),
             proposals=proposals.count(),
+            answer_keys=len(answer_keys),
+            statements=statements.count(),
+            paper_entries=paper_entries.count(),
             feedback=feedback.count(),
         )
         if dry_run:
@@ -91,5 +104,11 @@ def purge_personal_data(today=None, days=None, dry_run=False):
         ]
         Ballot.objects.bulk_update(renamed, ["ballot_key"], batch_size=1000)
         proposals.update(proposer_key="")
+        for consultation_id, key in answer_keys:
+            StatementVote.objects.filter(consultation_id=consultation_id, ballot_key=key).update(
+                ballot_key=f"purged:{secrets.token_hex(24)}"
+            )
+        statements.update(author_key="")
+        paper_entries.update(worker=None, content=None)
         feedback.delete()  # its reports go with it (CASCADE)
     return counts

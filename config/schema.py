@@ -50,6 +50,9 @@ CONFLICTS = {
     ("post", "/api/consultations/{id}/statements/{statement_id}/hide"),
     ("post", "/api/consultations/{id}/answers"),
     ("get", "/api/consultations/{id}/opinion-map"),
+    ("post", "/api/consultations/{id}/election-workers"),
+    ("post", "/api/consultations/{id}/paper-ballots"),
+    ("post", "/api/consultations/{id}/paper-ballots/resolve"),
     ("post", "/api/workshops/{code}/join"),
     ("patch", "/api/measures/{id}/"),
     ("post", "/api/measures/"),
@@ -63,6 +66,9 @@ RATE_LIMITED = {
     ("post", "/api/consultations/{id}/statements"),
     ("get", "/api/consultations/{id}/statements/next"),
     ("post", "/api/consultations/{id}/answers"),
+    # a wrong access code typed by an election worker counts like one typed by a voter
+    ("post", "/api/consultations/{id}/paper-ballots"),
+    ("post", "/api/consultations/{id}/paper-ballots/resolve"),
     ("post", "/api/workshops/{code}/join"),
 }
 # Reads that refuse some signed-in people (403) rather than pretending the thing is not there.
@@ -70,6 +76,8 @@ FORBIDDEN_READS = {
     ("get", "/api/consultations/{id}/ballot"),
     ("get", "/api/consultations/{id}/pairs/next"),
     ("get", "/api/consultations/{id}/statements/next"),
+    ("get", "/api/consultations/{id}/election-workers"),
+    ("get", "/api/consultations/{id}/paper-ballots"),
     ("get", "/api/workshops/{code}/export"),
 }
 PAGINATED = {"/api/processes/", "/api/fields/", "/api/measures/", "/api/projects/", "/api/labs/", "/api/feedback/"}

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 import numpy as np
 import orjson
-from django.db.models import TextField
+from django.db.models import Count, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from voting import selectors as voting_selectors
 from voting.models import (
     AccessCode,
     Ballot,
+    Channel,
     ConsultationOption,
     Eligibility,
     Method,
@@ -117,20 +118,21 @@ def live_ballot_file(consultation):
             {**base, "comparisons": [{"winner": winner, "loser": loser} for winner, loser in pairs]}
         )
     # One query, the contents as text: decoding each JSON value through the ORM
-    # dominated the time of large results (about 120 µs a ballot).
-    rows = list(
-        Ballot.objects.filter(consultation=consultation)
-        .order_by("receipt")
-        .values_list("receipt", Cast("content", output_field=TextField()))
-    )
+    # dominated the time of large results (about 120 µs a ballot). Paper ballots are
+    # marked (``"channel": "paper"``); a file without them is as it always was.
+    ballots = Ballot.objects.filter(consultation=consultation).order_by("receipt")
+    paper = set(ballots.filter(channel=Channel.PAPER).values_list("receipt", flat=True))
+    rows = list(ballots.values_list("receipt", Cast("content", output_field=TextField())))
     if consultation.receipt_lookup == ReceiptLookup.COUNTED:
         # Receipts apart from the contents: a receipt must not show (or sell) a vote.
+        # Only how many came on paper: a mark beside each content would be a third list.
         with collector_paused():
             contents = [orjson.loads(text) for _receipt, text in rows]
-        return BallotFile.from_document(
-            unlinked_document(consultation.pk, consultation.method, [row[0] for row in rows], contents)
-        )
-    if consultation.method == Method.RANKING:
+        document = unlinked_document(consultation.pk, consultation.method, [row[0] for row in rows], contents)
+        if paper:
+            document["paper"] = len(paper)
+        return BallotFile.from_document(document)
+    if consultation.method == Method.RANKING and not paper:
         fast = _ranking_file_from_text(consultation.pk, rows)
         if fast is not None:
             return fast
@@ -139,7 +141,10 @@ def live_ballot_file(consultation):
     return BallotFile.from_document(
         {
             **base,
-            "ballots": [{"receipt": row[0], "content": content} for row, content in zip(rows, contents, strict=True)],
+            "ballots": [
+                {"receipt": row[0], "content": content, **({"channel": Channel.PAPER.value} if row[0] in paper else {})}
+                for row, content in zip(rows, contents, strict=True)
+            ],
         }
     )
 
@@ -231,6 +236,12 @@ def meta_data(consultation, ballots_sha256):
     eligible = None
     if consultation.eligibility == Eligibility.ACCESS_CODE:
         eligible = AccessCode.objects.filter(consultation=consultation).count()
+    voters = dict(
+        VoterRecord.objects.filter(consultation=consultation)
+        .values("channel")
+        .annotate(n=Count("id"))
+        .values_list("channel", "n")
+    )
     return {
         "consultation": {
             "id": consultation.pk,
@@ -247,7 +258,10 @@ def meta_data(consultation, ballots_sha256):
             "phase": consultation.phase,
         },
         "turnout": {
-            "voters": VoterRecord.objects.filter(consultation=consultation).count(),
+            "voters": sum(voters.values()),
+            # Voters by channel: online, and paper ballots typed in (voting/paper_actions.py).
+            "online": voters.get(Channel.ONLINE, 0),
+            "paper": voters.get(Channel.PAPER, 0),
             "eligible": eligible,
             "over_time": turnout_over_time(consultation),
         },

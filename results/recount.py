@@ -261,6 +261,13 @@ def _valid_ballots(ballots, consultation, options, report):
             report.add("invalid_ballot", _("Stimmzettel Nr. %(n)s hat keine Quittung.") % {"n": index + 1}, name)
             continue
         receipt = row["receipt"]
+        if row.get("channel", "paper") != "paper":
+            report.add(
+                "invalid_channel",
+                _("Der Stimmzettel %(r)s nennt einen unbekannten Weg (channel).") % {"r": receipt},
+                name,
+            )
+            continue
         if receipt in receipts:
             report.add("duplicate_receipt", _("Die Quittung %(r)s kommt mehrfach vor.") % {"r": receipt}, name)
             continue
@@ -278,7 +285,7 @@ def _valid_ballots(ballots, consultation, options, report):
     return {**ballots, "ballots": kept}
 
 
-UNLINKED_FIELDS = {"schema", "consultation", "method", "contents", "receipts"}
+UNLINKED_FIELDS = {"schema", "consultation", "method", "contents", "receipts", "paper"}
 
 
 def _valid_unlinked(ballots, consultation, option_ids, options, report):
@@ -312,6 +319,9 @@ def _valid_unlinked(ballots, consultation, option_ids, options, report):
             % {"receipts": len(receipts), "ballots": len(contents)},
             name,
         )
+    paper = ballots.get("paper", 0)
+    if not _is_id(paper) or not 0 <= paper <= len(contents):
+        report.add("invalid_channel", _("Die Zahl der Papierstimmzettel (paper) ist ungültig."), name)
     if all(isinstance(receipt, str) for receipt in receipts) and receipts != sorted(receipts):
         report.add("not_sorted", _("Die Quittungen sind nicht sortiert."), name)
     costs = {option["id"]: option.get("cost") for option in options}
@@ -404,6 +414,27 @@ def _check_pabulib(raw, consultation, data, report):
         )
 
 
+def _check_paper_turnout(ballots, turnout, report):
+    """The paper voters of the turnout (where it names them) are the paper ballots of the file.
+    A canonical ranking file (``ballots`` None) has no paper ballots: any mark breaks that form."""
+    stated = turnout.get("paper")
+    if stated is None:
+        return
+    if ballots is None:
+        found = 0
+    elif "ballots" in ballots:
+        found = sum(1 for row in ballots["ballots"] if row.get("channel") == "paper")
+    else:
+        found = ballots.get("paper", 0)
+    if stated != found:
+        report.add(
+            "paper_count_mismatch",
+            _("Die Beteiligung nennt %(stated)s Papierstimmzettel, die Stimmzettel-Datei %(found)s.")
+            % {"stated": stated, "found": found},
+            "consultation.json",
+        )
+
+
 def _ballot_multiset(ballots):
     return sorted(tuple(sorted((int(k), int(v)) for k, v in ballot.items())) for ballot in ballots)
 
@@ -461,6 +492,7 @@ def recount_bundle(source, expected_sha256=None):
             ballots = _valid_ballots(parsed["ballots.json"], consultation, options, report)
     if ballots is None:
         return report
+    _check_paper_turnout(ballots if rankings is None else None, info["turnout"], report)
     meta = {"consultation": consultation, "turnout": info["turnout"], "ballot_file_sha256": ballots_sha256}
     try:
         data = ballots if rankings is not None else data_from_ballot_file(consultation["method"], ballots)

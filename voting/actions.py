@@ -34,12 +34,15 @@ from .models import (
     Ballot,
     BudgetBallot,
     BudgetRule,
+    Channel,
     Consultation,
     ConsultationOption,
     ConsultationState,
     Eligibility,
     Method,
     PairwiseVote,
+    PaperBallot,
+    PaperState,
     Phase,
     Proposal,
     ProposalStatus,
@@ -899,6 +902,10 @@ def _cast_once(consultation, voter, content):
                 else _("Die Befragung ist noch nicht geöffnet.")
             )
         existing = Ballot.objects.select_for_update().filter(consultation=fresh, ballot_key=voter.ballot_key).first()
+        if (existing is not None and existing.channel == Channel.PAPER) or (
+            existing is None and _returned_on_paper(voter)
+        ):
+            raise Conflict(paper_used())
         if existing is not None:
             if existing.content == content:
                 return CastResult(existing.receipt, created=False, changed=False)
@@ -910,15 +917,44 @@ def _cast_once(consultation, voter, content):
             existing.save(update_fields=["content", "receipt"])
             VoterRecord.objects.filter(consultation=fresh, **_register_lookup(voter)).update(changes=F("changes") + 1)
             return CastResult(existing.receipt, created=False, changed=True)
-        receipt = format_code(_random_code(RECEIPT_LENGTH))
-        Ballot.objects.create(consultation=fresh, ballot_key=voter.ballot_key, receipt=receipt, content=content)
-        # Into the register unless already there: one INSERT ... ON CONFLICT DO NOTHING
-        # instead of get_or_create's SELECT, SAVEPOINT, INSERT, RELEASE.
-        VoterRecord.objects.bulk_create(
-            [VoterRecord(consultation=fresh, **_register_lookup(voter), first_voted_hour=_hour(timezone.now()))],
-            ignore_conflicts=True,
-        )
-        return CastResult(receipt, created=True, changed=True)
+        return CastResult(write_new_ballot(fresh, voter, content), created=True, changed=True)
+
+
+def paper_used():
+    """The refusal of an online ballot for a code whose letter came back on paper."""
+    return _("Dieser Code wurde schon auf Papier abgegeben.")
+
+
+def _returned_on_paper(voter):
+    """Whether the voter's access code came back on paper (typed in, not refused)."""
+    return bool(voter.access_code_id) and (
+        PaperBallot.objects.filter(access_code_id=voter.access_code_id).exclude(state=PaperState.REFUSED).exists()
+    )
+
+
+def write_new_ballot(consultation, voter, content, channel=Channel.ONLINE):
+    """The voter's first ballot into the box and the voter into the register, inside the
+    caller's transaction (which holds the consultation's lock); the receipt. The one
+    writer of new ballots besides ``CAST_SQL``: online (``_cast_once``) and paper
+    (``paper_actions``). Raises IntegrityError when the voter has a ballot already."""
+    receipt = format_code(_random_code(RECEIPT_LENGTH))
+    Ballot.objects.create(
+        consultation=consultation, ballot_key=voter.ballot_key, receipt=receipt, content=content, channel=channel
+    )
+    # Into the register unless already there: one INSERT ... ON CONFLICT DO NOTHING
+    # instead of get_or_create's SELECT, SAVEPOINT, INSERT, RELEASE.
+    VoterRecord.objects.bulk_create(
+        [
+            VoterRecord(
+                consultation=consultation,
+                **_register_lookup(voter),
+                first_voted_hour=_hour(timezone.now()),
+                channel=channel,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    return receipt
 
 
 # The consultation while it accepts ballots (Consultation.phase_at(now) == open: the same
@@ -935,11 +971,13 @@ WITH accepting AS (
 """
 
 # A new ballot into the box and its voter into the register, or the voter's ballot found.
-# Composed of constants only (no value is formatted into the text).
+# Not for a code whose letter came back on paper (a paper ballot typed in and not refused:
+# one probe of a unique index, and none without a code). Channel "online" is the columns'
+# default. Composed of constants only (no value is formatted into the text).
 CAST_SQL = (
     ACCEPTING_SQL  # noqa: S608
     + """, existing AS (
-    SELECT b.receipt, b.content = %(content)s::jsonb AS same
+    SELECT b.receipt, b.content = %(content)s::jsonb AS same, b.channel
       FROM voting_ballot b JOIN accepting c ON b.consultation_id = c.id
      WHERE b.ballot_key = %(key)s
        FOR UPDATE OF b
@@ -947,6 +985,8 @@ CAST_SQL = (
     INSERT INTO voting_ballot (id, consultation_id, ballot_key, receipt, content)
     SELECT %(id)s, c.id, %(key)s, %(receipt)s, %(content)s::jsonb FROM accepting c
      WHERE NOT EXISTS (SELECT 1 FROM existing)
+       AND NOT EXISTS (SELECT 1 FROM voting_paperballot p
+                        WHERE p.access_code_id = %(code)s AND p.state <> %(refused)s)
         ON CONFLICT DO NOTHING
     RETURNING receipt
 ), registered AS (
@@ -955,17 +995,20 @@ CAST_SQL = (
     SELECT %(consultation)s, %(user)s, %(code)s, %(browser)s, %(hour)s, 0 FROM new_ballot
         ON CONFLICT DO NOTHING
 )
-SELECT (SELECT receipt FROM new_ballot), (SELECT receipt FROM existing), (SELECT same FROM existing)
+SELECT (SELECT receipt FROM new_ballot), (SELECT receipt FROM existing), (SELECT same FROM existing),
+       (SELECT channel FROM existing)
 """
 )
 
-# The voter's ballot replaced under a new receipt and the change counted in the register.
+# The voter's ballot replaced under a new receipt and the change counted in the register;
+# never a paper ballot.
 CHANGE_SQL = (
     ACCEPTING_SQL  # noqa: S608
     + """, replaced AS (
     UPDATE voting_ballot b SET content = %(content)s::jsonb, receipt = %(receipt)s
       FROM accepting c
      WHERE b.consultation_id = c.id AND b.ballot_key = %(key)s AND b.content <> %(content)s::jsonb
+       AND b.channel = %(online)s
     RETURNING b.receipt
 ), counted AS (
     UPDATE voting_voterrecord r SET changes = r.changes + 1
@@ -1002,12 +1045,14 @@ def _cast_in_one_statement(consultation, voter, content):
                 "code": voter.access_code_id,
                 "browser": voter.browser_hash,
                 "hour": _hour(now),
+                "refused": PaperState.REFUSED,
             },
         )
-        new_receipt, old_receipt, same = cursor.fetchone()
+        new_receipt, old_receipt, same, channel = cursor.fetchone()
         if new_receipt is not None:
             return CastResult(new_receipt, created=True, changed=True)
-        if old_receipt is None:
+        if old_receipt is None or channel != Channel.ONLINE:
+            # Not accepting, a parallel request, or a code that came back on paper: the ORM says why.
             return None
         if same:
             return CastResult(old_receipt, created=False, changed=False)
@@ -1018,7 +1063,12 @@ def _cast_in_one_statement(consultation, voter, content):
         assert column in REGISTER_COLUMNS
         cursor.execute(
             CHANGE_SQL.format(register=column),
-            {**values, "receipt": format_code(_random_code(RECEIPT_LENGTH)), "register": register},
+            {
+                **values,
+                "receipt": format_code(_random_code(RECEIPT_LENGTH)),
+                "register": register,
+                "online": Channel.ONLINE,
+            },
         )
         (receipt,) = cursor.fetchone()
     return None if receipt is None else CastResult(receipt, created=False, changed=True)
@@ -1045,6 +1095,9 @@ def current_ballot(consultation, voter):
             )
         )
     ballot = Ballot.objects.filter(consultation=consultation, ballot_key=voter.ballot_key).first()
+    if ballot is not None and ballot.channel == Channel.PAPER:
+        # Typed in from the returned letter: neither shown nor changed online.
+        raise Conflict(paper_used())
     return None if ballot is None else {"receipt": ballot.receipt, "ballot": ballot.content}
 
 

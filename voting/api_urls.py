@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, opinion_api
+from . import api, opinion_api, paper_api
 
 urlpatterns = [
     path("consultations/", api.ConsultationListView.as_view(), name="consultation-list"),
@@ -43,4 +43,24 @@ urlpatterns = [
     ),
     path("consultations/<int:pk>/answers", opinion_api.AnswerView.as_view(), name="consultation-answers"),
     path("consultations/<int:pk>/opinion-map", opinion_api.OpinionMapView.as_view(), name="consultation-opinion-map"),
+    path(
+        "consultations/<int:pk>/election-workers",
+        paper_api.ElectionWorkerListView.as_view(),
+        name="consultation-election-workers",
+    ),
+    path(
+        "consultations/<int:pk>/election-workers/<int:user_id>",
+        paper_api.ElectionWorkerDetailView.as_view(),
+        name="consultation-election-worker",
+    ),
+    path(
+        "consultations/<int:pk>/paper-ballots",
+        paper_api.PaperBallotListView.as_view(),
+        name="consultation-paper-ballots",
+    ),
+    path(
+        "consultations/<int:pk>/paper-ballots/resolve",
+        paper_api.PaperBallotResolveView.as_view(),
+        name="consultation-paper-ballot-resolve",
+    ),
 ]

@@ -4,7 +4,8 @@ belongs to which row of the register.
 A ballot and its register row are written in one transaction. On PostgreSQL they then
 share the transaction id (``xmin``), their physical places (``ctid``) follow the order of
 casting, and so does SQLite's hidden ``rowid``; the register's ids and access-code ids
-follow the same order. Mixing rewrites every ballot (and pairwise answer) of a
+follow the same order. Mixing rewrites every ballot (and pairwise answer, and opinion-map
+answer) of a
 consultation in a fresh random order in one transaction: afterwards all of them carry the
 mixing transaction's id, sit in the table in an order drawn from the system's randomness,
 and the superseded row versions are vacuumed away.
@@ -26,7 +27,7 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Ballot, Consultation, PairwiseVote, Phase
+from .models import Ballot, Consultation, PairwiseVote, Phase, StatementVote
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def rewrite_tables():
             _wait_for_older_snapshots(cursor)
             # FULL writes new files holding only the live rows, in their mixed order; it locks
             # these two tables for the moment it takes (about a second per 100,000 ballots).
-            cursor.execute("VACUUM FULL voting_ballot, voting_pairwisevote")
+            cursor.execute("VACUUM FULL voting_ballot, voting_pairwisevote, voting_statementvote")
         elif connection.vendor == "sqlite":
             cursor.execute("VACUUM")
     return True
@@ -125,7 +126,7 @@ def vacuum_open_boxes():
     if connection.in_atomic_block or connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM voting_ballot, voting_pairwisevote")
+        cursor.execute("VACUUM voting_ballot, voting_pairwisevote, voting_statementvote")
     return True
 
 
@@ -149,8 +150,9 @@ def _written_since_mix(consultation):
             cursor.execute(
                 "SELECT count(DISTINCT xmin::text) FROM ("
                 " SELECT xmin FROM voting_ballot WHERE consultation_id = %s"
-                " UNION ALL SELECT xmin FROM voting_pairwisevote WHERE consultation_id = %s) AS box",
-                [consultation.pk, consultation.pk],
+                " UNION ALL SELECT xmin FROM voting_pairwisevote WHERE consultation_id = %s"
+                " UNION ALL SELECT xmin FROM voting_statementvote WHERE consultation_id = %s) AS box",
+                [consultation.pk, consultation.pk, consultation.pk],
             )
             (versions,) = cursor.fetchone()
         return versions > 1 or (versions == 1 and consultation.box_mixed_at is None)
@@ -164,7 +166,8 @@ def _mix_postgresql(consultation_id, seal, now):
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE mixing_ballots ON COMMIT DROP AS "
-            "SELECT id, consultation_id, ballot_key, receipt, content, channel FROM voting_ballot WHERE consultation_id = %s",
+            "SELECT id, consultation_id, ballot_key, receipt, content, channel "
+            "FROM voting_ballot WHERE consultation_id = %s",
             [consultation_id],
         )
         cursor.execute("DELETE FROM voting_ballot WHERE consultation_id = %s", [consultation_id])
@@ -194,21 +197,40 @@ def _mix_postgresql(consultation_id, seal, now):
         )
         pairs = cursor.rowcount
         cursor.execute("DROP TABLE mixing_pairs")
-    return ballots + pairs
+        cursor.execute(
+            "CREATE TEMPORARY TABLE mixing_answers ON COMMIT DROP AS "
+            "SELECT id, consultation_id, statement_id, ballot_key, value "
+            "FROM voting_statementvote WHERE consultation_id = %s",
+            [consultation_id],
+        )
+        cursor.execute("DELETE FROM voting_statementvote WHERE consultation_id = %s", [consultation_id])
+        cursor.execute(
+            "INSERT INTO voting_statementvote (id, consultation_id, statement_id, ballot_key, value) "
+            "SELECT id, consultation_id, statement_id, ballot_key, value FROM mixing_answers "
+            "ORDER BY sha256(convert_to(id::text || %s, 'UTF8'))",
+            [key],
+        )
+        answers = cursor.rowcount
+        cursor.execute("DROP TABLE mixing_answers")
+    return ballots + pairs + answers
 
 
 def _mix_generic(consultation_id, seal, now):
     shuffle = secrets.SystemRandom().shuffle
     ballots = list(Ballot.objects.filter(consultation_id=consultation_id))
     pairs = list(PairwiseVote.objects.filter(consultation_id=consultation_id))
+    answers = list(StatementVote.objects.filter(consultation_id=consultation_id))
     shuffle(ballots)
     shuffle(pairs)
+    shuffle(answers)
     Ballot.objects.filter(consultation_id=consultation_id).delete()
     PairwiseVote.objects.filter(consultation_id=consultation_id).delete()
+    StatementVote.objects.filter(consultation_id=consultation_id).delete()
     Ballot.objects.bulk_create(ballots, batch_size=_BATCH)
+    StatementVote.objects.bulk_create(answers, batch_size=_BATCH)
     # bulk_create stamps every answer with the time of the mix (auto_now_add): on these
     # databases the answers' own times go at every mix; sealing gives them one time.
     PairwiseVote.objects.bulk_create(pairs, batch_size=_BATCH)
     if seal:
         PairwiseVote.objects.filter(consultation_id=consultation_id).update(created=now)
-    return len(ballots) + len(pairs)
+    return len(ballots) + len(pairs) + len(answers)

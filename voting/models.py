@@ -203,11 +203,6 @@ class VoterRecord(models.Model):
             models.UniqueConstraint(
                 fields=["consultation", "user"], condition=Q(user__isnull=False), name="one_record_per_user"
             ),
-            # A paper ballot comes with a printed access code only.
-            models.CheckConstraint(
-                condition=Q(channel="online") | Q(channel="paper", access_code__isnull=False),
-                name="voter_record_channel",
-            ),
             models.UniqueConstraint(
                 fields=["consultation", "browser_hash"], condition=~Q(browser_hash=""), name="one_record_per_browser"
             ),
@@ -400,6 +395,8 @@ class StatementVote(models.Model):
         DISAGREE = -1, _("stimme nicht zu")
         PASS = 0, _("weiß nicht")
 
+    # Random ids, as for pairwise answers: a sequence would keep the order of answering.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="statement_votes")
     ballot_key = models.CharField(max_length=64)

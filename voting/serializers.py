@@ -171,3 +171,42 @@ class AnswerRequestSerializer(serializers.Serializer):
 
 class AnswerRecordedSerializer(NextStatementSerializer):
     changed = serializers.BooleanField(help_text="False: the same answer was stored already.")
+
+
+# --- paper ballots (voting/paper_api.py) -------------------------------------------------
+
+
+class ElectionWorkerRequestSerializer(serializers.Serializer):
+    user = serializers.IntegerField(required=False, help_text="The account's id (or give username).")
+    username = serializers.CharField(required=False, max_length=150)
+
+
+class ElectionWorkerSerializer(serializers.Serializer):
+    user = serializers.IntegerField()
+    username = serializers.CharField()
+    added = serializers.DateTimeField()
+
+
+class PaperBallotRequestSerializer(serializers.Serializer):
+    access_code = serializers.CharField(help_text="The code printed on the returned letter.")
+    ballot = serializers.DictField(help_text="The marks of the paper ballot, as an online ballot of this method.")
+
+
+class PaperBallotStateSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(
+        choices=["waiting", "counted", "disputed"],
+        help_text="waiting: one entry so far; counted: two people typed the same, the ballot is in the box; "
+        "disputed: the entries differ, a third person settles it (paper-ballots/resolve).",
+    )
+
+
+class PaperBallotListItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code_end = serializers.CharField(help_text="The access code's last four characters.")
+    state = serializers.ChoiceField(choices=["waiting", "counted", "disputed", "refused"])
+    entries = serializers.IntegerField(help_text="How many people typed it.")
+    contents = serializers.ListField(
+        child=serializers.DictField(allow_null=True),
+        allow_null=True,
+        help_text="Disputed ones, for the facilitators only: the typed contents side by side; else null.",
+    )

@@ -129,8 +129,12 @@ def _render_detail(
     if consultation.eligibility == Eligibility.ACCOUNT and request.user.is_authenticated and voter is None:
         notice = "verify"
     if voter is not None and phase != Phase.CLOSED:
-        # After the close not even the voter's own code shows the ballot (actions.current_ballot).
-        current = actions.current_ballot(consultation, voter)
+        # After the close not even the voter's own code shows the ballot (actions.current_ballot),
+        # nor ever a ballot that came on paper: the page then refuses when the form is sent.
+        try:
+            current = actions.current_ballot(consultation, voter)
+        except Conflict:
+            current = None
     pair = extra.pop("pair", None)
     if consultation.method == Method.PAIRWISE and phase == Phase.OPEN and pair is None and "pair_voter" not in extra:
         # The first pair for voters the request already identifies (no-JS path; the script reuses it).

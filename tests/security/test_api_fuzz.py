@@ -92,6 +92,7 @@ def real_ids(world):
         world.published,
         world.closed_unpublished,
         world.draft,
+        world.paper,
     ]
     return {
         "/api/consultations/": [c.pk for c in consultations],
@@ -104,6 +105,7 @@ def real_ids(world):
         "code": [world.workshop.code, world.draft_workshop.code, world.other_workshop.code],
         "proposal_id": [world.proposal.pk],
         "statement_id": [world.statement.pk, world.proposed_statement.pk],
+        "user_id": [world.election_worker.pk, world.citizen.pk],
     }
 
 
@@ -276,11 +278,15 @@ def default_path(operation, world):
             values[name] = world.proposal.pk
         elif name == "statement_id":
             values[name] = world.proposed_statement.pk
+        elif name == "user_id":
+            values[name] = world.election_worker.pk
         elif path.startswith("/api/consultations/"):
             if any(part in path for part in ("/statements", "/answers", "/opinion-map")):
                 values[name] = world.opinion.pk
             elif "/pairs" in path or "/proposals" in path:
                 values[name] = world.pairwise.pk
+            elif "/election-workers" in path or "/paper-ballots" in path:
+                values[name] = world.paper.pk
             elif any(part in path for part in ("/ballots", "/results", "/export", "/open-data", "/publish")):
                 values[name] = world.published.pk
             else:
@@ -308,6 +314,15 @@ def base_body(method, path, world):
         ("post", "/api/consultations/{id}/proposals"): {"title": "Mehr Bänke"},
         ("post", "/api/consultations/{id}/statements"): {"text": "Mehr Bänke"},
         ("post", "/api/consultations/{id}/answers"): {"statement": world.statement.pk, "value": 1},
+        ("post", "/api/consultations/{id}/election-workers"): {"user": world.citizen.pk},
+        ("post", "/api/consultations/{id}/paper-ballots"): {
+            "access_code": world.paper_codes[1],
+            "ballot": {"approve": ids[:1]},
+        },
+        ("post", "/api/consultations/{id}/paper-ballots/resolve"): {
+            "access_code": world.paper_codes[0],
+            "ballot": {"approve": ids[:1]},
+        },
         ("post", "/api/measures/"): {"process": world.process.pk, "title": "T", "summary": "S"},
         ("patch", "/api/measures/{id}/"): {"title": "T"},
         ("post", "/api/workshops/"): {"process": world.process.pk, "title": "T"},

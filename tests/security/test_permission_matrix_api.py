@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from participation.models import AuditLogEntry, Role
 from tests import factories
-from voting.models import Ballot, Consultation, Proposal
+from voting.models import Ballot, Consultation, ElectionWorker, PaperBallot, PaperEntry, Proposal
 from workshops.actions import join_workshop
 from workshops.models import ParticipantRole, Workshop
 
@@ -34,10 +34,13 @@ ROLES = [
     "facilitator_here",
     "facilitator_other",
     "admin",
+    "election_worker",
 ]
 EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 MANAGERS = {"facilitator_here", "admin"}
+# Named by the facilitators to type in the paper ballots of world.paper (a citizen's account).
+WORKERS = {"election_worker"}
 
 
 @dataclass
@@ -252,6 +255,44 @@ ROWS = [
     Row("get", "consultation-export", lambda w: c("closed_unpublished")(w) + "/export?format=json", MANAGERS, "live"),
     Row("get", "consultation-open-data", lambda w: c("published")(w) + "/open-data", EVERYONE),
     Row("get", "consultation-open-data", lambda w: c("closed_unpublished")(w) + "/open-data", set(), "unpublished"),
+    # paper ballots: the facilitators name election workers, who type in the returned ballots
+    Row("get", "consultation-election-workers", lambda w: c("paper")(w) + "/election-workers", MANAGERS),
+    Row(
+        "post",
+        "consultation-election-workers",
+        lambda w: c("paper")(w) + "/election-workers",
+        MANAGERS,
+        body=lambda w: {"username": "buergerin"},
+    ),
+    Row(
+        "delete",
+        "consultation-election-worker",
+        lambda w: c("paper")(w) + f"/election-workers/{w.election_worker.pk}",
+        MANAGERS,
+        ok={204},
+    ),
+    Row(
+        "post",
+        "consultation-paper-ballots",
+        lambda w: c("paper")(w) + "/paper-ballots",
+        WORKERS,
+        body=lambda w: {"access_code": w.paper_codes[1], "ballot": {"approve": [w.measures[0].pk]}},
+        note="election workers only, not even the facilitators",
+    ),
+    Row(
+        "get",
+        "consultation-paper-ballots",
+        lambda w: c("paper")(w) + "/paper-ballots?state=disputed",
+        MANAGERS | WORKERS,
+    ),
+    Row(
+        "post",
+        "consultation-paper-ballot-resolve",
+        lambda w: c("paper")(w) + "/paper-ballots/resolve",
+        MANAGERS | WORKERS,
+        body=lambda w: {"access_code": w.paper_codes[0], "ballot": {"approve": [w.measures[0].pk]}},
+        note="a third person settles a disputed paper ballot",
+    ),
 ]
 
 
@@ -305,6 +346,7 @@ def role_users(world):
         "facilitator_here": world.facilitator,
         "facilitator_other": world.other_facilitator,
         "admin": world.admin,
+        "election_worker": world.election_worker,
     }
 
 
@@ -313,6 +355,9 @@ def fingerprint():
     return (
         list(Consultation.objects.order_by("pk").values_list("pk", "state")),
         Ballot.objects.count(),
+        list(PaperBallot.objects.order_by("pk").values_list("pk", "state")),
+        PaperEntry.objects.count(),
+        ElectionWorker.objects.count(),
         list(Proposal.objects.order_by("pk").values_list("pk", "status")),
         Workshop.objects.count(),
         AuditLogEntry.objects.count(),

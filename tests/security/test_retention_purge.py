@@ -89,3 +89,39 @@ def test_a_dry_run_counts_and_changes_nothing_and_a_second_run_finds_nothing(db)
     call_command("purge_personal_data", "--dry-run", stdout=again)
     assert "voter_records: 0" in again.getvalue() and "ballot_keys: 0" in again.getvalue()
     assert "participants: 0" in again.getvalue() and "feedback: 0" in again.getvalue()
+
+
+@override_settings(PERSONAL_DATA_RETENTION_DAYS=30)
+def test_an_opinion_map_keeps_its_groups_but_no_key_the_secret_could_trace(db):
+    from voting import opinion_actions
+    from voting.models import Statement, StatementVote
+    from voting.opinion_selectors import compute_map
+
+    process = factories.make_process()
+    facilitator = factories.make_facilitator(process)
+    texts = [f"Aussage {n}" for n in range(8)]
+    consultation = voting.open_consultation(
+        facilitator,
+        voting.create_consultation(
+            facilitator, process, {"title": "Karte", "method": "opinion", "eligibility": "account", "statements": texts}
+        ),
+    )
+    statements = list(Statement.objects.filter(consultation=consultation).order_by("pk"))
+    people = [factories.make_user() for _ in range(6)]
+    for n, person in enumerate(people):
+        voter = voting.Voter(consultation.pk, user_id=person.pk)
+        for index, statement in enumerate(statements):
+            opinion_actions.answer_statement(consultation, voter, statement.pk, 1 if (index < 4) == (n < 3) else -1)
+    opinion_actions.propose_statement(consultation, voting.Voter(consultation.pk, user_id=people[0].pk), "Neu")
+    voting.close_consultation(facilitator, consultation)
+    process.ends_on = date.today() - timedelta(days=31)
+    process.save()
+    sizes_before = [group["size"] for group in compute_map(consultation)["groups"]]
+    traced = {voting.Voter(consultation.pk, user_id=person.pk).ballot_key for person in people}
+
+    call_command("purge_personal_data", stdout=StringIO())
+
+    keys = set(StatementVote.objects.filter(consultation=consultation).values_list("ballot_key", flat=True))
+    assert len(keys) == 6 and not keys & traced and all(key.startswith("purged:") for key in keys)
+    assert not Statement.objects.filter(consultation=consultation).exclude(author_key="").exists()
+    assert [group["size"] for group in compute_map(consultation)["groups"]] == sizes_before

@@ -14,7 +14,7 @@ from participation.models import Role
 from results.actions import publish
 from tests import factories
 from voting import actions as voting
-from voting import opinion_actions
+from voting import opinion_actions, paper_actions
 from voting.models import Proposal, Statement
 from workshops.actions import create_workshop, join_workshop
 from workshops.models import ParticipantRole
@@ -57,6 +57,11 @@ class World:
     visible_feedback: object
     hidden_feedback: object
     users: dict = field(default_factory=dict)
+    # Paper ballots: an open access-code consultation with election workers; the code
+    # paper_codes[0] is disputed (typed differently by two other workers), the rest unused.
+    paper: object = None
+    paper_codes: list = field(default_factory=list)
+    election_worker: object = None  # a citizen's account named election worker of ``paper``
 
 
 def token(user):
@@ -149,6 +154,15 @@ def build_world():
     placed_hidden = post_feedback(citizen, lab, f"Ausgeblendet im Reallabor {CANARY}.", "49.14270", "9.21090")
     moderate_feedback(facilitator, placed_hidden, hide=True, reason="Beleidigung")
 
+    paper = consultation("approval", "access_code", title="Papier und online")
+    paper_codes, _batch = voting.generate_access_codes(facilitator, paper, 5)
+    election_worker = factories.make_user(username="wahlhelferin")
+    paper_actions.add_election_worker(facilitator, paper, election_worker)
+    for n, name in enumerate(("wahlhelfer-a", "wahlhelfer-b")):
+        helper = factories.make_user(username=name)
+        paper_actions.add_election_worker(facilitator, paper, helper)
+        paper_actions.enter_paper_ballot(helper, paper, paper_codes[0], {"approve": [ids[n]]})
+
     return World(
         process=process,
         other_process=other_process,
@@ -181,4 +195,7 @@ def build_world():
         other_workshop=other_workshop,
         visible_feedback=visible_feedback,
         hidden_feedback=hidden_feedback,
+        paper=paper,
+        paper_codes=paper_codes,
+        election_worker=election_worker,
     )

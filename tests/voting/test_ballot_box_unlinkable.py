@@ -152,9 +152,9 @@ def test_after_the_close_no_column_order_or_row_version_links_a_ballot_to_its_vo
     receipts_in_order = [str(b.content) for b in sorted(by_content.values(), key=lambda b: b.receipt)]
     assert abs(rho(ids_in_order, truth)) < UNRELATED
     assert abs(rho(receipts_in_order, truth)) < UNRELATED
-    # No time is kept on a ballot at all.
+    # No time is kept on a ballot at all; the channel says only online or paper.
     columns = {c.name for c in connection.introspection.get_table_description(connection.cursor(), "voting_ballot")}
-    assert columns == {"id", "consultation_id", "ballot_key", "receipt", "content"}
+    assert columns == {"id", "consultation_id", "ballot_key", "receipt", "content", "channel"}
 
     if connection.vendor == "postgresql":
         # One transaction id for the whole box, shared with no row of the register.
@@ -237,6 +237,45 @@ def test_pairwise_answers_are_mixed_and_lose_their_times_at_the_seal():
                 "SELECT count(*) FROM voting_pairwisevote p JOIN voting_voterrecord r"
                 " ON r.consultation_id = p.consultation_id AND r.xmin::text = p.xmin::text"
                 " WHERE p.consultation_id = %s",
+                [consultation.pk],
+            )
+            assert cursor.fetchone()[0] == 0
+
+
+def test_opinion_map_answers_are_mixed_at_the_seal_and_share_no_transaction_with_the_register():
+    from voting import opinion_actions
+    from voting.models import Statement, StatementVote
+
+    process = factories.make_process()
+    facilitator = factories.make_facilitator(process)
+    consultation = actions.open_consultation(
+        facilitator,
+        actions.create_consultation(
+            facilitator,
+            process,
+            {"title": "Karte", "method": "opinion", "eligibility": "account", "statements": ["Eins", "Zwei"]},
+        ),
+    )
+    first = Statement.objects.filter(consultation=consultation).order_by("pk").first()
+    # Each participant's first answer is written with their register row: one transaction.
+    voters = [actions.Voter(consultation.pk, user_id=factories.make_user().pk) for _ in range(VOTERS)]
+    for n, voter in enumerate(voters):
+        opinion_actions.answer_statement(consultation, voter, first.pk, (n % 3) - 1)
+    truth = Order(str(voter.ballot_key) for voter in voters)
+    assert rho(physical("voting_statementvote", "ballot_key", "consultation_id = %s", [consultation.pk]), truth) > 0.99
+    answers = set(StatementVote.objects.values_list("statement_id", "ballot_key", "value"))
+
+    actions.close_consultation(facilitator, consultation)
+
+    assert set(StatementVote.objects.values_list("statement_id", "ballot_key", "value")) == answers
+    in_file = physical("voting_statementvote", "ballot_key", "consultation_id = %s", [consultation.pk])
+    assert abs(rho(in_file, truth)) < UNRELATED
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM voting_statementvote a JOIN voting_voterrecord r"
+                " ON r.consultation_id = a.consultation_id AND r.xmin::text = a.xmin::text"
+                " WHERE a.consultation_id = %s",
                 [consultation.pk],
             )
             assert cursor.fetchone()[0] == 0
