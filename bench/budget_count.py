@@ -24,7 +24,6 @@ status 1 if any check fails:
 """
 
 import argparse
-import csv
 import json
 import os
 import platform
@@ -41,6 +40,8 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from voting.pabulib import budget_profile, option_ids, write_pb  # noqa: E402
+from voting.pabulib import read_pb as platform_read_pb  # noqa: E402
 from voting.tally.budget import count_equal_shares, equal_shares  # noqa: E402
 from voting.tally.points import count_points  # noqa: E402
 
@@ -55,32 +56,14 @@ FILES = [
 
 
 def read_pb(path: Path):
-    meta, projects, costs, chosen, ballots = {}, [], {}, set(), []
-    section, header = None, None
-    with path.open(encoding="utf-8", newline="") as file:
-        for row in csv.reader(file, delimiter=";"):
-            if not row:
-                continue
-            if row[0].strip().lower() in ("meta", "projects", "votes"):
-                section, header = row[0].strip().lower(), None
-                continue
-            if header is None:
-                header = [cell.strip() for cell in row]
-                continue
-            record = dict(zip(header, row, strict=False))
-            if section == "meta":
-                meta[record["key"]] = record["value"].strip()
-            elif section == "projects":
-                projects.append(int(record["project_id"]))
-                costs[projects[-1]] = int(record["cost"])
-                if record.get("selected", "0").strip() == "1":
-                    chosen.add(projects[-1])
-            else:
-                ids = [int(x) for x in record["vote"].split(",") if x.strip()]
-                points = record.get("points", "").strip()
-                given = [int(x) for x in points.split(",")] if points else [1] * len(ids)
-                ballots.append(dict(zip(ids, given, strict=True)))
-    return meta, projects, costs, chosen, ballots
+    """Meta, project ids, costs, the city's selection and the ballots, by the platform's reader."""
+    instance = platform_read_pb(path.read_text(encoding="utf-8"))
+    profile = budget_profile(instance)
+    project_of = option_ids(instance)
+    city = {str(p["project_id"]) for p in instance.projects if str(p.get("selected", "0")).strip() == "1"}
+    chosen = {option for option in profile.options if project_of[option] in city}
+    costs = {option: int(cost) for option, cost in profile.costs.items()}
+    return instance.meta, list(profile.options), costs, chosen, profile.ballots
 
 
 def rows_of(projects, ballots):
@@ -104,9 +87,6 @@ def check(failures: list[str], name: str, ok: bool, detail: str = "") -> None:
 
 def check_warsaw_2026(failures: list[str]) -> None:
     """What tests/voting/test_pabulib_format.py checked on Warsaw 2026 before the file left the tests."""
-    from voting.pabulib import budget_profile, write_pb
-    from voting.pabulib import read_pb as platform_read_pb
-
     text = (PABULIB / WARSAW_2026).read_text(encoding="utf-8")
     start = time.perf_counter()
     instance = platform_read_pb(text)

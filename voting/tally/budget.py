@@ -174,6 +174,17 @@ class _Instance:
     def cost_of(self, columns: Sequence[int]) -> float:
         return math.fsum(float(self.costs[c]) for c in columns)
 
+    def fill_by_support(self, selected: list[int], budget: float) -> None:
+        """Add the supported measures left out, by total support (ties in column order:
+        the sort is stable), each one that still fits into what is left of ``budget``."""
+        left = budget - self.cost_of(selected)
+        chosen = set(selected)
+        for column in sorted(self.supporters, key=lambda c: -self.support[c]):
+            if column not in chosen and self.costs[column] <= left:
+                selected.append(column)
+                chosen.add(column)
+                left -= float(self.costs[column])
+
     def exhaustive(self, columns: Sequence[int], budget: float) -> bool:
         left = budget - self.cost_of(columns)
         chosen = set(columns)
@@ -240,14 +251,7 @@ def equal_shares(
             share, outcome = share + 1, following
     selected = list(outcome)
     if completion == "add1u":
-        left = budget - instance.cost_of(selected)
-        chosen = set(selected)
-        # Stable sort: ties in column order.
-        for column in sorted(instance.supporters, key=lambda c: -instance.support[c]):
-            if column not in chosen and costs[column] <= left:
-                selected.append(column)
-                chosen.add(column)
-                left -= float(costs[column])
+        instance.fill_by_support(selected, budget)
     # Guard: never more than the budget (float64 costs summed exactly by fsum).
     while selected and instance.cost_of(selected) > budget:
         selected.pop()
@@ -278,13 +282,7 @@ def equal_shares_at(costs, budget: float, utilities, weights, share: float, fill
     while selected and instance.cost_of(selected) > budget:
         selected.pop()
     if fill:
-        left = budget - instance.cost_of(selected)
-        chosen = set(selected)
-        for column in sorted(instance.supporters, key=lambda c: -instance.support[c]):
-            if column not in chosen and costs[column] <= left:
-                selected.append(column)
-                chosen.add(column)
-                left -= float(costs[column])
+        instance.fill_by_support(selected, budget)
     return selected
 
 

@@ -162,3 +162,37 @@ export function unmarkField(field, messageNode) {
     messageNode.textContent = "";
   }
 }
+
+// A participant's short text sent to the API (a pairwise proposal, an opinion map's
+// statement): the text must not be empty, the access code (when asked) is taken from the
+// ballot's own field, and the form says what became of it.
+export function sendText(form, { field, errorBox, status, access, url, loginUrl, missing, body, sent }) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearError(errorBox);
+    status.textContent = "";
+    field.removeAttribute("aria-invalid");
+    const text = field.value.trim();
+    if (!text) {
+      field.setAttribute("aria-invalid", "true");
+      errorBox.hidden = false;
+      errorBox.textContent = missing;
+      field.focus();
+      return;
+    }
+    if (access.field && !access.value()) {
+      markField(access.field, access.error, t("code_missing"));
+      access.field.focus();
+      return;
+    }
+    const payload = body(text);
+    if (access.value()) payload.access_code = access.value();
+    const result = await api("POST", url, { body: payload, form });
+    if (!result.ok) {
+      showError(errorBox, result, loginUrl);
+      return;
+    }
+    status.textContent = sent(text);
+    form.reset();
+  });
+}

@@ -1,7 +1,7 @@
 // Opinion map: answer the shown statement (agree, disagree, pass) and get the next one,
 // propose an own statement, and swap in the map the server recounts every few seconds.
 
-import { api, clearError, errorField, markField, showError, t, unmarkField } from "./ballot-common.js";
+import { api, clearError, errorField, markField, sendText, showError, t, unmarkField } from "./ballot-common.js";
 
 const REFRESH_MS = 5000;
 
@@ -88,37 +88,16 @@ function setupStatement(data, access) {
   // The code is taken from the answer form's field above; the copy here is for pages without scripts.
   const ownCode = form.querySelector(".proposal-code");
   if (ownCode && access.field) ownCode.hidden = true;
-  const errorBox = document.getElementById("new-statement-error");
-  const status = document.getElementById("new-statement-status");
-  const field = form.querySelector('[name="text"]');
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearError(errorBox);
-    status.textContent = "";
-    field.removeAttribute("aria-invalid");
-    const text = field.value.trim();
-    if (!text) {
-      field.setAttribute("aria-invalid", "true");
-      errorBox.hidden = false;
-      errorBox.textContent = t("statement_missing");
-      field.focus();
-      return;
-    }
-    if (access.field && !access.value()) {
-      markField(access.field, access.error, t("code_missing"));
-      access.field.focus();
-      return;
-    }
-    const body = { text };
-    if (access.value()) body.access_code = access.value();
-    const result = await api("POST", data.api.statements, { body, form });
-    if (!result.ok) {
-      showError(errorBox, result, data.login_url);
-      return;
-    }
-    status.textContent = t("statement_sent");
-    form.reset();
+  sendText(form, {
+    field: form.querySelector('[name="text"]'),
+    errorBox: document.getElementById("new-statement-error"),
+    status: document.getElementById("new-statement-status"),
+    access,
+    url: data.api.statements,
+    loginUrl: data.login_url,
+    missing: t("statement_missing"),
+    body: (text) => ({ text }),
+    sent: () => t("statement_sent"),
   });
 }
 

@@ -1,7 +1,7 @@
 // Pairwise comparison (wiki survey): two big buttons and "kann mich nicht entscheiden";
 // each answer is sent and the next pair loaded. Plus the form for an own proposal.
 
-import { api, clearError, errorField, markField, showError, t, tn, unmarkField } from "./ballot-common.js";
+import { api, clearError, errorField, markField, sendText, showError, t, tn, unmarkField } from "./ballot-common.js";
 
 export function setupPairwise(data, access) {
   const form = document.getElementById("pair-form");
@@ -113,37 +113,16 @@ function setupProposal(data, access) {
   // The code is taken from the comparison's field above; the copy here is for pages without scripts.
   const ownCode = form.querySelector(".proposal-code");
   if (ownCode) ownCode.hidden = true;
-  const errorBox = document.getElementById("proposal-error");
-  const status = document.getElementById("proposal-status");
-  const titleField = form.querySelector('[name="title"]');
   const descriptionField = form.querySelector('[name="description"]');
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    clearError(errorBox);
-    status.textContent = "";
-    titleField.removeAttribute("aria-invalid");
-    const title = titleField.value.trim();
-    if (!title) {
-      titleField.setAttribute("aria-invalid", "true");
-      errorBox.hidden = false;
-      errorBox.textContent = t("proposal_missing");
-      titleField.focus();
-      return;
-    }
-    if (access.field && !access.value()) {
-      markField(access.field, access.error, t("code_missing"));
-      access.field.focus();
-      return;
-    }
-    const body = { title, description: descriptionField.value.trim() };
-    if (access.value()) body.access_code = access.value();
-    const result = await api("POST", data.api.proposals, { body, form });
-    if (!result.ok) {
-      showError(errorBox, result, data.login_url);
-      return;
-    }
-    status.textContent = t("proposal_sent", { title });
-    form.reset();
+  sendText(form, {
+    field: form.querySelector('[name="title"]'),
+    errorBox: document.getElementById("proposal-error"),
+    status: document.getElementById("proposal-status"),
+    access,
+    url: data.api.proposals,
+    loginUrl: data.login_url,
+    missing: t("proposal_missing"),
+    body: (title) => ({ title, description: descriptionField.value.trim() }),
+    sent: (title) => t("proposal_sent", { title }),
   });
 }

@@ -95,6 +95,11 @@ function budgetBallot(form, data) {
   }
   update();
 
+  return chosenProjects(boxes, update);
+}
+
+// A budget ballot by checkbox: 1 point for each chosen project.
+function chosenProjects(boxes, update) {
   return {
     collect() {
       const points = {};
@@ -136,19 +141,7 @@ function approvalBudgetBallot(form, data) {
   }
   update();
 
-  return {
-    collect() {
-      const points = {};
-      for (const { option, box } of boxes) if (box.checked) points[option.id] = 1;
-      if (!Object.keys(points).length) return { error: t("budget_missing"), focus: boxes[0]?.box };
-      return { ballot: { points } };
-    },
-    fill(ballot) {
-      const points = ballot.points || {};
-      for (const { option, box } of boxes) box.checked = Boolean(points[option.id] ?? points[String(option.id)]);
-      update();
-    },
-  };
+  return chosenProjects(boxes, update);
 }
 
 export function setup(form, data) {
