@@ -40,7 +40,7 @@ from participation import rules
 from participation.actions import record_audit
 from participation.errors import Conflict
 
-from . import actions
+from . import actions, selectors
 from . import ballots as ballot_rules
 from .models import (
     Ballot,
@@ -49,7 +49,6 @@ from .models import (
     ConsultationState,
     ElectionWorker,
     Eligibility,
-    Method,
     PaperBallot,
     PaperEntry,
     PaperState,
@@ -57,7 +56,7 @@ from .models import (
     VoterRecord,
 )
 
-PAPER_METHODS = frozenset({Method.APPROVAL, Method.SCORE, Method.RANKING, Method.POINTS})
+PAPER_METHODS = selectors.PAPER_METHODS
 MAX_USER_ID = 2**63 - 1
 
 

@@ -9,6 +9,8 @@ from django.utils.translation import ngettext
 
 from participation.templatetags.pages import money, number
 
+from . import selectors
+from .forms import grade_labels
 from .models import BudgetBallot, BudgetRule, Method
 
 
@@ -169,3 +171,27 @@ def settings_summary(consultation):
     if method == Method.OPINION:
         return [_("Eigene Aussagen erlaubt") if settings.get("allow_statements", True) else _("Keine eigenen Aussagen")]
     return [_("Keine weiteren Einstellungen")]
+
+
+def paper_ballot(consultation):
+    """What the printed letter's paper ballot shows, or None when the consultation takes
+    no paper ballots: the measures with their costs, and how to mark them."""
+    settings = consultation.settings or {}
+    if consultation.eligibility != "access_code" or consultation.method not in selectors.PAPER_METHODS:
+        return None
+    style = settings.get("budget_ballot", "knapsack") if settings.get("use_costs") else None
+    if consultation.method == Method.APPROVAL or style in ("knapsack", "approval"):
+        kind = "tick"
+    elif consultation.method == Method.SCORE:
+        kind = "grade"
+    elif consultation.method == Method.RANKING:
+        kind = "place"
+    else:
+        kind = "points"
+    return {
+        "kind": kind,
+        "measures": selectors.ballot_measures(consultation),
+        "grades": [label for _value, label in grade_labels(settings)],
+        "costs": bool(settings.get("use_costs")),
+        "help": " ".join(settings_summary(consultation)),
+    }

@@ -14,14 +14,20 @@ from .models import (
     Consultation,
     ConsultationOption,
     ConsultationState,
+    ElectionWorker,
     Method,
     PairwiseVote,
+    PaperBallot,
+    PaperState,
     Proposal,
     ProposalStatus,
     Statement,
     StatementState,
     VoterRecord,
 )
+
+# The methods whose ballot can come on paper (voting.paper_actions takes the same).
+PAPER_METHODS = frozenset({Method.APPROVAL, Method.SCORE, Method.RANKING, Method.POINTS})
 
 
 def visible_consultations(user):
@@ -108,6 +114,21 @@ def management_figures(consultation):
         "proposals": list(proposals.filter(status=ProposalStatus.PENDING)),
         "decided_proposals": list(proposals.exclude(status=ProposalStatus.PENDING)),
         "statements": _statements_by_state(consultation) if consultation.method == Method.OPINION else None,
+        "paper": _paper_figures(consultation),
+    }
+
+
+def _paper_figures(consultation):
+    """An access-code consultation's election workers and its paper ballots by state, or None
+    when it takes no paper ballots."""
+    if consultation.eligibility != "access_code" or consultation.method not in PAPER_METHODS:
+        return None
+    by_state = dict(PaperBallot.objects.filter(consultation=consultation).values_list("state").annotate(n=Count("id")))
+    return {
+        "workers": list(
+            ElectionWorker.objects.filter(consultation=consultation).select_related("user").order_by("user__username")
+        ),
+        "states": [(label, by_state.get(state, 0)) for state, label in PaperState.choices],
     }
 
 

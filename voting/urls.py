@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import embed_views, opinion_views, views
+from . import embed_views, opinion_views, paper_views, views
 
 urlpatterns = [
     path("", views.consultation_list, name="list"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/antwort/", opinion_views.answer, name="answer"),
     path("<int:pk>/aussage/", opinion_views.statement, name="statement"),
     path("<int:pk>/karte/", opinion_views.map_fragment, name="opinion_map"),
+    path("<int:pk>/papier/", paper_views.entry, name="paper"),
     path("<int:pk>/verwaltung/", views.manage, name="manage"),
     path("<int:pk>/verwaltung/bearbeiten/", views.edit, name="edit"),
     path("<int:pk>/verwaltung/oeffnen/", views.open_now, name="open"),
@@ -31,5 +32,9 @@ urlpatterns = [
         "<int:pk>/verwaltung/aussagen/<int:statement_id>/<str:decision>/",
         opinion_views.decide,
         name="statement_decide",
+    ),
+    path("<int:pk>/verwaltung/wahlhelfer/", paper_views.add_worker, name="paper_worker_add"),
+    path(
+        "<int:pk>/verwaltung/wahlhelfer/<int:user_id>/entfernen/", paper_views.remove_worker, name="paper_worker_remove"
     ),
 ]

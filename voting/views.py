@@ -424,6 +424,7 @@ def access_codes(request, pk):
         "consultation": consultation,
         "batch": batch,
         "letters": letters_for(request, consultation, codes),
+        "paper_ballot": presenters.paper_ballot(consultation),
         "print_label": {"print": _("Briefe drucken")},
     }
     response = render(request, "consultations/letters.html", context)

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 
 from participation.models import AuditLogEntry, Feedback, FeedbackAnswer, Measure, StatusChange
-from voting.models import AccessCode, Consultation, Proposal, Statement
+from voting.models import AccessCode, Consultation, ElectionWorker, Proposal, Statement
 
 from .world import CANARY, build_world
 
@@ -36,6 +36,8 @@ def rows(w):
         ("post", f"/befragungen/{w.opinion.pk}/verwaltung/aussagen/", {"text": "Mehr Schatten"}),
         ("post", f"/befragungen/{w.opinion.pk}/verwaltung/aussagen/{w.proposed_statement.pk}/zeigen/", {}),
         ("post", f"/befragungen/{w.opinion.pk}/verwaltung/aussagen/{w.statement.pk}/ausblenden/", {}),
+        ("post", f"/befragungen/{w.paper.pk}/verwaltung/wahlhelfer/", {"username": w.citizen.username}),
+        ("post", f"/befragungen/{w.paper.pk}/verwaltung/wahlhelfer/{w.election_worker.pk}/entfernen/", {}),
     ]
 
 
@@ -50,6 +52,7 @@ def fingerprint():
         list(Measure.objects.order_by("pk").values_list("status", flat=True)),
         StatusChange.objects.count(),
         list(Statement.objects.order_by("pk").values_list("state", flat=True)),
+        ElectionWorker.objects.count(),
     )
 
 
@@ -63,7 +66,7 @@ def users(w):
     }
 
 
-@pytest.mark.parametrize("index", range(15))
+@pytest.mark.parametrize("index", range(17))
 def test_facilitator_pages_by_role(client, db, index):
     world = build_world()
     method, url, data = rows(world)[index]

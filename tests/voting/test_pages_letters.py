@@ -105,3 +105,18 @@ def test_consultations_without_access_codes_offer_no_letters(client):
     response = client.post(f"/befragungen/{consultation.pk}/verwaltung/zugangscodes/", {"count": 2, "form_token": "x"})
     assert response.status_code == 404
     assert not AccessCode.objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_letter_carries_a_paper_ballot_with_its_code_and_every_measure(consultation_and_client):
+    consultation, client = consultation_and_client
+    response, _ = generate(client, consultation, 2)
+    html = response.content.decode()
+    codes = CODE.findall(html)
+    assert html.count('<section class="letter__ballot"') == 2
+    for code in codes:
+        assert f'<span class="letter__ballot-code">{code}</span>' in html
+    titles = [option.measure.title for option in consultation.options.select_related("measure")]
+    ballot = html[html.index('<section class="letter__ballot"') :]
+    assert all(title in ballot for title in titles)
+    assert "Stimmzettel für die Abgabe auf Papier" in ballot
