@@ -120,6 +120,11 @@ def summary_table(result, snapshot=None):
         [_("Beginn"), local_time(consultation["opens_at"])],
         [_("Ende"), local_time(consultation["closes_at"])],
         [_("Teilnehmende"), turnout["voters"]],
+        *(
+            [[_("davon online"), turnout.get("online")], [_("davon auf Papier"), turnout["paper"]]]
+            if turnout.get("paper")
+            else []
+        ),
         [
             _("Gezählte Stimmzettel") if consultation["method"] != "pairwise" else _("Gezählte Vergleiche"),
             turnout["ballots"],

@@ -376,7 +376,14 @@ def turnout_section(result, styles, width):
     turnout = result["turnout"]
     pairwise = result["consultation"]["method"] == "pairwise"
     lines = [
-        _("Teilnehmende: %(n)s") % {"n": number(turnout["voters"])},
+        _("Teilnehmende: %(n)s") % {"n": number(turnout["voters"])}
+        + (
+            " "
+            + _("(online: %(online)s, auf Papier: %(paper)s)")
+            % {"online": number(turnout.get("online")), "paper": number(turnout["paper"])}
+            if turnout.get("paper")
+            else ""
+        ),
         (_("Gezählte Vergleiche: %(n)s") if pairwise else _("Gezählte Stimmzettel: %(n)s"))
         % {"n": number(turnout["ballots"])},
     ]

@@ -73,7 +73,7 @@ def snap(page, name, width):
 
 def enter(page, base, pk, code, titles, resolve=False):
     page.goto(f"{base}/befragungen/{pk}/papier/")
-    page.get_by_label("Zugangscode aus Ihrem Brief").fill(code)
+    page.get_by_label("Zugangscode auf dem Stimmzettel").fill(code)
     for title in titles:
         page.get_by_label(title, exact=True).check()
     if resolve:

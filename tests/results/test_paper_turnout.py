@@ -1,9 +1,12 @@
 """Paper ballots in the result: turnout online and on paper side by side, the ballot file
 marks paper ballots (and nothing else changes without them), and the recount matches."""
 
+import io
 import json
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from results.actions import publish
 from results.compute import consultation_result, live_ballot_file
@@ -119,3 +122,17 @@ def test_a_bundle_whose_paper_marks_were_removed_does_not_match(client):
 
     assert "invalid_channel" in recount_bundle(tampered(raw, "ballots.json", odd_channel, fix_manifest=True)).codes()
     assert canonical  # the helpers of the bundle tests are shared
+
+
+def test_the_results_page_and_the_exports_show_online_and_paper_side_by_side(client):
+    consultation, facilitator, _ids = with_paper(online=3, paper=RANKINGS)
+    publish(facilitator, consultation)
+    page = client.get(f"/ergebnisse/{consultation.pk}/").content.decode()
+    assert "davon online" in page and "davon auf Papier" in page
+    url = f"/api/consultations/{consultation.pk}/export"
+    sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))["Übersicht"]
+    rows = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+    assert (rows["davon online"], rows["davon auf Papier"]) == (3, 2)
+    pdf = PdfReader(io.BytesIO(client.get(url, {"format": "pdf"}).content))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "(online: 3, auf Papier: 2)" in text
