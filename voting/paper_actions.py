@@ -48,7 +48,6 @@ from .models import (
     Consultation,
     ConsultationState,
     ElectionWorker,
-    Eligibility,
     PaperBallot,
     PaperEntry,
     PaperState,
@@ -56,7 +55,6 @@ from .models import (
     VoterRecord,
 )
 
-PAPER_METHODS = selectors.PAPER_METHODS
 MAX_USER_ID = 2**63 - 1
 
 
@@ -69,13 +67,8 @@ class AuditAction:
     REFUSED = "paper_ballot.refused"
 
 
-def takes_paper(consultation):
-    """Whether paper ballots can be typed in for this consultation."""
-    return consultation.eligibility == Eligibility.ACCESS_CODE and consultation.method in PAPER_METHODS
-
-
 def _require_paper(consultation):
-    if not takes_paper(consultation):
+    if not selectors.takes_paper(consultation):
         raise Conflict(
             _(
                 "Papierstimmzettel gibt es nur bei Befragungen mit Zugangscodes und einem Stimmzettel "

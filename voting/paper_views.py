@@ -30,7 +30,7 @@ STATE_MESSAGES = {
 
 def _paper_consultation(request, pk):
     consultation = _consultation(request, pk)
-    if not paper_actions.takes_paper(consultation):
+    if not selectors.takes_paper(consultation):
         raise Http404
     return consultation
 

@@ -177,7 +177,7 @@ def paper_ballot(consultation):
     """What the printed letter's paper ballot shows, or None when the consultation takes
     no paper ballots: the measures with their costs, and how to mark them."""
     settings = consultation.settings or {}
-    if consultation.eligibility != "access_code" or consultation.method not in selectors.PAPER_METHODS:
+    if not selectors.takes_paper(consultation):
         return None
     style = settings.get("budget_ballot", "knapsack") if settings.get("use_costs") else None
     if consultation.method == Method.APPROVAL or style in ("knapsack", "approval"):

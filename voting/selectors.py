@@ -15,6 +15,7 @@ from .models import (
     ConsultationOption,
     ConsultationState,
     ElectionWorker,
+    Eligibility,
     Method,
     PairwiseVote,
     PaperBallot,
@@ -118,10 +119,16 @@ def management_figures(consultation):
     }
 
 
+def takes_paper(consultation):
+    """Whether paper ballots can be typed in for this consultation: it has access codes
+    and a ballot that can be printed."""
+    return consultation.eligibility == Eligibility.ACCESS_CODE and consultation.method in PAPER_METHODS
+
+
 def _paper_figures(consultation):
     """An access-code consultation's election workers and its paper ballots by state, or None
     when it takes no paper ballots."""
-    if consultation.eligibility != "access_code" or consultation.method not in PAPER_METHODS:
+    if not takes_paper(consultation):
         return None
     by_state = dict(PaperBallot.objects.filter(consultation=consultation).values_list("state").annotate(n=Count("id")))
     return {
