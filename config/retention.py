@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 
 from participation.models import Feedback, Process
@@ -104,11 +104,23 @@ def purge_personal_data(today=None, days=None, dry_run=False):
         ]
         Ballot.objects.bulk_update(renamed, ["ballot_key"], batch_size=1000)
         proposals.update(proposer_key="")
-        for consultation_id, key in answer_keys:
-            StatementVote.objects.filter(consultation_id=consultation_id, ballot_key=key).update(
-                ballot_key=f"purged:{secrets.token_hex(24)}"
-            )
+        _rekey_answers(StatementVote, answer_keys)
         statements.update(author_key="")
         paper_entries.update(worker=None, content=None)
         feedback.delete()  # its reports go with it (CASCADE)
     return counts
+
+
+def _rekey_answers(model, answer_keys, batch_size=1000):
+    """Give every participant's answers in each consultation one new random key: one UPDATE
+    per consultation (per thousand participants), each old key mapped by a CASE."""
+    by_consultation = {}
+    for consultation_id, key in answer_keys:
+        by_consultation.setdefault(consultation_id, []).append(key)
+    for consultation_id, keys in by_consultation.items():
+        for start in range(0, len(keys), batch_size):
+            batch = keys[start : start + batch_size]
+            renamed = [When(ballot_key=key, then=Value(f"purged:{secrets.token_hex(24)}")) for key in batch]
+            model.objects.filter(consultation_id=consultation_id, ballot_key__in=batch).update(
+                ballot_key=Case(*renamed, output_field=CharField())
+            )
