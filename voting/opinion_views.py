@@ -5,7 +5,7 @@ import re
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from .views import (
     _new_browser_token,
     _render_detail,
     _voter,
+    moderate,
 )
 
 
@@ -120,16 +121,7 @@ def add(request, pk):
 
 @require_POST
 def decide(request, pk, statement_id, decision):
-    consultation = _manager_post(request, pk)
-    item = get_object_or_404(Statement, pk=statement_id, consultation=consultation)
-    if decision not in ("zeigen", "ausblenden"):
-        raise Http404
-    publish = decision == "zeigen"
-    try:
-        opinion_actions.decide_statement(request.user, item, publish)
-    except REFUSALS as exc:
-        messages.error(request, _error_from(exc)["message"])
-    else:
-        text = _("Die Aussage ist sichtbar.") if publish else _("Die Aussage ist ausgeblendet.")
-        messages.success(request, text)
-    return redirect("consultations:manage", pk=consultation.pk)
+    done = (_("Die Aussage ist sichtbar."), _("Die Aussage ist ausgeblendet."))
+    return moderate(
+        request, pk, Statement, statement_id, decision, ("zeigen", "ausblenden"), opinion_actions.decide_statement, done
+    )

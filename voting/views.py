@@ -433,25 +433,30 @@ def access_codes(request, pk):
     return response
 
 
-@require_POST
-def decide(request, pk, proposal_id, decision):
+def moderate(request, pk, model, item_id, decision, words, action, done):
+    """A facilitator's decision on something a participant sent in (a proposal, a
+    statement): ``words`` are the URL's (yes, no), ``done`` the two messages, which may
+    name the item's ``%(title)s``."""
     consultation = _manager_post(request, pk)
-    proposal = get_object_or_404(Proposal, pk=proposal_id, consultation=consultation)
-    if decision not in ("aufnehmen", "ablehnen"):
+    item = get_object_or_404(model, pk=item_id, consultation=consultation)
+    if decision not in words:
         raise Http404
-    approve = decision == "aufnehmen"
+    yes = decision == words[0]
     try:
-        actions.decide_proposal(request.user, proposal, approve)
+        action(request.user, item, yes)
     except REFUSALS as exc:
         messages.error(request, _error_from(exc)["message"])
     else:
-        text = (
-            _("Der Vorschlag „%(title)s“ ist aufgenommen.")
-            if approve
-            else _("Der Vorschlag „%(title)s“ ist abgelehnt.")
-        )
-        messages.success(request, text % {"title": proposal.title})
+        messages.success(request, done[0 if yes else 1] % {"title": getattr(item, "title", "")})
     return redirect("consultations:manage", pk=consultation.pk)
+
+
+@require_POST
+def decide(request, pk, proposal_id, decision):
+    done = (_("Der Vorschlag „%(title)s“ ist aufgenommen."), _("Der Vorschlag „%(title)s“ ist abgelehnt."))
+    return moderate(
+        request, pk, Proposal, proposal_id, decision, ("aufnehmen", "ablehnen"), actions.decide_proposal, done
+    )
 
 
 @never_cache
