@@ -67,7 +67,6 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
 import random
 import secrets
 import shutil
@@ -86,6 +85,8 @@ from urllib.parse import urlparse, urlunparse
 BENCH_DIR = Path(__file__).resolve().parent
 BASE_DIR = BENCH_DIR.parent
 sys.path.insert(0, str(BASE_DIR))  # deploy.topology
+from bench.machine import machine  # noqa: E402
+
 BIN_DIR = Path(sys.executable).parent
 FACILITATOR = "bench-facilitator"
 FACILITATOR_PASSWORD = "Bench-" + secrets.token_urlsafe(18)
@@ -156,27 +157,6 @@ def background_load(seconds=3.0):
     busy0 = machine_busy_seconds()
     time.sleep(seconds)
     return round((machine_busy_seconds() - busy0) / seconds, 2)
-
-
-def machine():
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem_kb = 0
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem_kb = int(line.split()[1])
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "ram_gib": round(mem_kb / 1024 / 1024, 1),
-        "python": platform.python_version(),
-        "kernel": platform.release(),
-    }
 
 
 # --- database, Django commands and servers ---------------------------------------------

@@ -26,7 +26,6 @@ if __name__ == "__main__":
         os.environ.setdefault(_variable, _threads)
 
 import json  # noqa: E402
-import platform  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -34,7 +33,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from bench.machine import machine  # noqa: E402
 from tests.voting.test_opinion_map_polis import FLOORS, SEEDS, adjusted_rand_index, ari_with_polis  # noqa: E402
 from voting.tally.opinion import opinion_map  # noqa: E402
 
@@ -58,25 +57,6 @@ def synthetic(seed: int = 2026) -> tuple[list[int], list[int], list[tuple[int, i
     return participants, statements, votes, camp
 
 
-def machine() -> dict:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
-        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
-    }
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs")
@@ -86,7 +66,7 @@ def main() -> int:
 
     print("building the votes ...", flush=True)
     participants, statements, votes, camp = synthetic()
-    info = machine()
+    info = machine(numpy=np.__version__, blas_threads=os.environ.get("OPENBLAS_NUM_THREADS"))
     print(json.dumps(info))
     print(f"{len(participants):,} participants × {len(statements)} statements, {len(votes):,} votes")
 

@@ -15,7 +15,6 @@ intervals separate some places and not others, as in a real consultation.
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -28,7 +27,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from bench.machine import machine  # noqa: E402
 from results import uncertainty  # noqa: E402
 from voting.tally.ranking import FlatRankings  # noqa: E402
 
@@ -108,24 +107,6 @@ def timed(function, repeat):
     return wall, cpu, result
 
 
-def machine():
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
-    }
-
-
 def describe(result):
     """How many places the primary count separates clearly (a sanity line, not timed)."""
     blocks = result["separation"]
@@ -198,7 +179,7 @@ def main():
             None,
         ),
     ]
-    results = {"machine": machine(), "replicates": r, "cases": []}
+    results = {"machine": machine(numpy=np.__version__), "replicates": r, "cases": []}
     print(json.dumps(results["machine"]))
     all_met = True
     for name, function, goal in cases:

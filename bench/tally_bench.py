@@ -10,7 +10,6 @@ built as the API hands them over (Python lists); building them is not timed.
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -23,7 +22,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from bench.machine import machine  # noqa: E402
 from voting.tally import bradley_terry, count_ranking, schulze  # noqa: E402
 from voting.tally.ranking import margin_matrix  # noqa: E402
 
@@ -67,24 +66,6 @@ def timed(function, repeat):
     return wall, cpu
 
 
-def machine():
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
-    }
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per case")
@@ -108,7 +89,7 @@ def main():
         ("Bradley-Terry, 50 options, 200,000 comparisons", lambda: bradley_terry(options, pairs_50), GOAL_SECONDS),
         ("Bradley-Terry, 200 options, 200,000 comparisons", lambda: bradley_terry(options_200, pairs_200), None),
     ]
-    results = {"machine": machine(), "cases": []}
+    results = {"machine": machine(numpy=np.__version__), "cases": []}
     print(json.dumps(results["machine"]))
     all_met = True
     for name, function, goal in cases:

@@ -41,8 +41,8 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
 import random
+import resource
 import secrets
 import shutil
 import signal
@@ -59,6 +59,7 @@ from urllib.parse import urlparse, urlunparse
 BENCH_DIR = Path(__file__).resolve().parent
 BASE_DIR = BENCH_DIR.parent
 sys.path.insert(0, str(BASE_DIR))  # deploy.topology
+from bench.machine import machine  # noqa: E402
 from deploy.topology import free_ports  # noqa: E402 (after the path above)
 
 BIN_DIR = Path(sys.executable).parent
@@ -177,30 +178,6 @@ async def wait_until_quiet(limit, timeout):
         share = busy_share(before, system_cpu())
         if share < limit or time.monotonic() > deadline:
             return round(100 * share)
-
-
-def machine():
-    cpu = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem_kb = 0
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                mem_kb = int(line.split()[1])
-    import resource
-
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "ram_gib": round(mem_kb / 1024 / 1024, 1),
-        "python": platform.python_version(),
-        "kernel": platform.release(),
-        "nofile": resource.getrlimit(resource.RLIMIT_NOFILE)[0],
-    }
 
 
 # --- database and servers -------------------------------------------------------------
@@ -940,7 +917,11 @@ async def main(args):
     workdir = tempfile.mkdtemp(prefix="bench-fanout-")
     database = Database(args.database_url, workdir)
     results = []
-    info = {"machine": machine(), "command": " ".join(sys.argv), "database": database.kind}
+    info = {
+        "machine": machine(nofile=resource.getrlimit(resource.RLIMIT_NOFILE)[0]),
+        "command": " ".join(sys.argv),
+        "database": database.kind,
+    }
     print(json.dumps(info), flush=True)
     try:
         if any(target != "floor" for target in targets):
