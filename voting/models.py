@@ -253,12 +253,16 @@ class PaperState(models.TextChoices):
     COUNTED = "counted", _("gezählt")
     DISPUTED = "disputed", _("Eingaben weichen ab")
     REFUSED = "refused", _("zurückgewiesen: der Code wurde online verwendet")
+    # Two people agreed that its marks cannot be counted: nothing in the box, the code spent.
+    SPOILED = "spoiled", _("ungültig")
 
 
 class PaperBallot(models.Model):
     """A returned paper ballot, by the access code printed on its letter: its row is the
     lock under which the entries of this code are compared (select_for_update), and its
-    state says what came of them. Counted means its ballot is in the box (channel paper)."""
+    state says what came of them. Counted means its ballot is in the box (channel paper);
+    spoiled means two people agreed that it cannot be counted (nothing in the box, but the
+    code is spent)."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="paper_ballots")
     access_code = models.OneToOneField(AccessCode, on_delete=models.CASCADE, related_name="paper_ballot")
@@ -275,20 +279,23 @@ class PaperBallot(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["waiting", "counted", "disputed", "refused"]), name="paper_ballot_state"
+                condition=Q(state__in=["waiting", "counted", "disputed", "refused", "spoiled"]),
+                name="paper_ballot_state",
             ),
         ]
 
 
 class PaperEntry(models.Model):
-    """One person's typing of one paper ballot. Its content (normalised as an online
-    ballot) is kept only while the ballot is undecided: once counted or refused, the
-    content is cleared, so that no table ties an access code to a vote."""
+    """One person's typing of one paper ballot: its content (normalised as an online
+    ballot), or ``spoiled`` when the person found it cannot be counted (then no content).
+    The content is kept only while the ballot is undecided: once counted, spoiled or
+    refused, it is cleared, so that no table ties an access code to a vote."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="paper_entries")
     access_code = models.ForeignKey(AccessCode, on_delete=models.CASCADE, related_name="paper_entries")
     worker = models.ForeignKey(django_settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     content = models.JSONField(null=True, blank=True)
+    spoiled = models.BooleanField(default=False, db_default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,11 +13,22 @@ once more (``resolve_paper_ballot``): matching an earlier entry, it counts. A co
 register row is online when the paper arrives is *refused* (409), and an online ballot
 for a code that came back on paper is refused in its turn (``actions.paper_used``).
 
+Spoiled: a paper ballot whose marks cannot be counted (too many crosses, over the points
+budget, nothing legible) is typed as *spoiled* instead of with marks (``spoiled=True``).
+Two entries saying spoiled agree; a spoiled and a valid entry differ (disputed, a third
+person settles it as for any other difference). A spoiled paper ballot puts nothing in the
+box and nothing in the register, but it spends the code as a counted one does (its row is
+not refused, so ``actions._returned_on_paper`` and ``CAST_SQL`` refuse the code online),
+and the result counts it among the paper ballots received (``turnout.paper_ballots``).
+
 Exactly once: the paper ballot's row (one per access code) is locked while entries are
 compared, so parallel entries of one code are decided one after the other; the ballot is
 written by ``actions.write_new_ballot`` under the same ballot key as an online ballot of
 that code, so the box's unique key and the register's unique code allow one ballot per
-code whichever channel comes first.
+code whichever channel comes first. A spoiled one writes no ballot, so before it is
+decided a trial ballot under that key (rolled back at once, ``_online_came_first``) waits
+for an online ballot of the code in flight: if that one commits, it came first and the
+paper ballot is refused, exactly as when a counted one meets it.
 
 When: while the consultation is open and after its close, until a result is published.
 Entries take the consultation's row lock as ballots do (a share lock while it is open;
@@ -25,10 +36,11 @@ after the close an exclusive one, since a counted paper ballot unseals the box s
 is mixed again before publishing): publishing waits for entries in flight, and an entry
 after the publication finds the snapshot and is refused.
 
-Once a paper ballot is counted or refused, its entries' contents are cleared: no table
-then ties an access code to a vote (the paper itself is the record).
+Once a paper ballot is counted, spoiled or refused, its entries' contents are cleared: no
+table then ties an access code to a vote (the paper itself is the record).
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -65,6 +77,7 @@ class AuditAction:
     COUNTED = "paper_ballot.counted"
     DISPUTED = "paper_ballot.disputed"
     REFUSED = "paper_ballot.refused"
+    SPOILED = "paper_ballot.spoiled"
 
 
 def _require_paper(consultation):
@@ -143,32 +156,43 @@ class PaperOutcome:
     counted: bool = False  # this entry put the ballot into the box
 
 
-def enter_paper_ballot(worker_user, consultation, code, ballot, address="unknown"):
-    """One election worker's typing of one returned paper ballot (see the module's rules)."""
+def enter_paper_ballot(worker_user, consultation, code, ballot, address="unknown", spoiled=False):
+    """One election worker's typing of one returned paper ballot (see the module's rules):
+    its marks as ``ballot``, or ``spoiled=True`` (and no ballot) when it cannot be counted."""
     if not is_election_worker(worker_user, consultation):
         raise PermissionDenied(
             _("Nur die Wahlhelferinnen und Wahlhelfer dieser Befragung geben Papierstimmzettel ein.")
         )
     _require_paper(consultation)
-    voter, code_end, content = _code_and_content(consultation, code, ballot, address)
-    return _enter(worker_user, consultation, voter, code_end, content, resolving=False)
+    voter, code_end, content = _code_and_content(consultation, code, ballot, address, spoiled)
+    return _enter(worker_user, consultation, voter, code_end, content, spoiled, resolving=False)
 
 
-def resolve_paper_ballot(user, consultation, code, ballot, address="unknown"):
-    """A third person types a disputed paper ballot: it counts when it matches an earlier entry."""
+def resolve_paper_ballot(user, consultation, code, ballot, address="unknown", spoiled=False):
+    """A third person types a disputed paper ballot: it counts (or is spoiled) when it
+    matches an earlier entry."""
     if not can_resolve(user, consultation):
         raise PermissionDenied(
             _("Abweichende Papierstimmzettel klären die Wahlhelferinnen und Wahlhelfer oder die Moderation.")
         )
     _require_paper(consultation)
-    voter, code_end, content = _code_and_content(consultation, code, ballot, address)
-    return _enter(user, consultation, voter, code_end, content, resolving=True)
+    voter, code_end, content = _code_and_content(consultation, code, ballot, address, spoiled)
+    return _enter(user, consultation, voter, code_end, content, spoiled, resolving=True)
 
 
-def _code_and_content(consultation, code, ballot, address):
+def _code_and_content(consultation, code, ballot, address, spoiled=False):
     """The voter of the typed code (as ``resolve_voter`` finds it: a wrong code is counted
-    against the address and refused with the same help) and the normalised ballot."""
+    against the address and refused with the same help) and the normalised ballot (None
+    for a spoiled one). Whether it is spoiled is checked first, before the code."""
+    if not isinstance(spoiled, bool):
+        raise ValidationError({"spoiled": [_("Muss true oder false sein.")]})
+    if spoiled and ballot is not None:
+        raise ValidationError(
+            {"ballot": [_("Ein ungültiger Stimmzettel wird ohne Stimmen eingegeben: lassen Sie ballot weg.")]}
+        )
     voter = actions.resolve_voter(consultation, access_code=code, address=address)
+    if spoiled:
+        return voter, actions.normalise_code(code)[-4:], None
     option_ids, costs = actions._options_and_costs(consultation)
     try:
         content = ballot_rules.normalise(consultation.method, consultation.settings, option_ids, ballot, costs)
@@ -181,7 +205,7 @@ class _ExclusiveNeeded(Exception):
     """The consultation closed between the first look and the lock: go again with the exclusive lock."""
 
 
-def _enter(user, consultation, voter, code_end, content, resolving):
+def _enter(user, consultation, voter, code_end, content, spoiled, resolving):
     exclusive = consultation.phase != Phase.OPEN
     while True:
         try:
@@ -190,7 +214,7 @@ def _enter(user, consultation, voter, code_end, content, resolving):
                 if fresh.phase != Phase.OPEN and not exclusive:
                     raise _ExclusiveNeeded
                 _require_entries_taken(fresh)
-                outcome = _decide(user, fresh, voter, code_end, content, resolving)
+                outcome = _decide(user, fresh, voter, code_end, content, spoiled, resolving)
                 if outcome.counted and fresh.phase == Phase.CLOSED:
                     # A sealed box holds a ballot written after its seal: mixed again
                     # (mix_ballot_boxes, or at the latest before publishing).
@@ -231,9 +255,10 @@ def _require_entries_taken(consultation):
         raise Conflict(_("Das Ergebnis ist veröffentlicht; Papierstimmzettel können nicht mehr eingegeben werden."))
 
 
-def _decide(user, consultation, voter, code_end, content, resolving):
+def _decide(user, consultation, voter, code_end, content, spoiled, resolving):
     """Under the consultation's lock: the entry and what comes of it, under the lock of
-    the code's paper-ballot row."""
+    the code's paper-ballot row. Two entries agree when both say spoiled, or neither does
+    and their contents are the same."""
     code_id = voter.access_code_id
     PaperBallot.objects.bulk_create(
         [PaperBallot(consultation=consultation, access_code_id=code_id, code_end=code_end)], ignore_conflicts=True
@@ -243,6 +268,8 @@ def _decide(user, consultation, voter, code_end, content, resolving):
         raise Conflict(_("Dieser Papierstimmzettel ist schon gezählt."))
     if paper.state == PaperState.REFUSED:
         raise Conflict(online_used())
+    if paper.state == PaperState.SPOILED:
+        raise Conflict(_("Dieser Papierstimmzettel ist schon als ungültig vermerkt."))
     entries = list(PaperEntry.objects.filter(access_code_id=code_id))
     if any(entry.worker_id == user.pk for entry in entries):
         raise Conflict(
@@ -259,9 +286,21 @@ def _decide(user, consultation, voter, code_end, content, resolving):
         )
     if VoterRecord.objects.filter(consultation=consultation, access_code_id=code_id).exists():
         return _refuse(user, consultation, paper)
-    PaperEntry.objects.create(consultation=consultation, access_code_id=code_id, worker=user, content=content)
+    PaperEntry.objects.create(
+        consultation=consultation, access_code_id=code_id, worker=user, content=content, spoiled=spoiled
+    )
     details = {"paper_ballot": paper.pk}
-    if any(entry.content == content for entry in entries):
+    agreed = any(entry.spoiled == spoiled and (spoiled or entry.content == content) for entry in entries)
+    if agreed and spoiled:
+        if _online_came_first(consultation, voter):
+            return _refuse(user, consultation, paper, entered=True)
+        paper.state = PaperState.SPOILED
+        paper.decided_by = user if resolving else None
+        paper.save(update_fields=["state", "decided_by"])
+        PaperEntry.objects.filter(access_code_id=code_id).update(content=None)
+        record_audit(user, AuditAction.SPOILED, consultation, details)
+        return PaperOutcome(PaperState.SPOILED)
+    if agreed:
         try:
             with transaction.atomic():
                 actions.write_new_ballot(consultation, voter, content, channel=Channel.PAPER)
@@ -286,6 +325,34 @@ def _decide(user, consultation, voter, code_end, content, resolving):
     return PaperOutcome(PaperState.WAITING)
 
 
+class _TrialOnly(Exception):
+    """Rolls the trial ballot of ``_online_came_first`` back."""
+
+
+def _online_came_first(consultation, voter):
+    """Whether an online ballot of the voter's code is in the box, committed or in flight.
+    A trial ballot under the code's ballot key, rolled back at once: the box's unique key
+    makes it wait for a parallel online ballot of the code, and fail if that one commits
+    (as ``write_new_ballot`` does for a counted paper ballot). Nothing of it stays."""
+    try:
+        with transaction.atomic():
+            Ballot.objects.create(
+                consultation=consultation,
+                ballot_key=voter.ballot_key,
+                # Not a receipt anyone holds (receipts are letters and digits in groups).
+                receipt=f"trial-{uuid.uuid4().hex[:14]}",
+                content={},
+                channel=Channel.PAPER,
+            )
+            raise _TrialOnly
+    except _TrialOnly:
+        return False
+    except IntegrityError:
+        if Ballot.objects.filter(consultation=consultation, ballot_key=voter.ballot_key).exists():
+            return True
+        raise
+
+
 def _refuse(user, consultation, paper, entered=False):
     """The code voted online first: the paper ballot is refused, and no content is kept."""
     if not entered:
@@ -307,7 +374,8 @@ LISTED_STATES = (PaperState.WAITING, PaperState.DISPUTED)
 def paper_ballots(user, consultation, state=None):
     """The paper ballots still to finish (or those of one ``state``), for the consultation's
     election workers and facilitators: each by the code's last four characters. The typed
-    contents of disputed ones only for the facilitators, side by side, to settle them."""
+    contents of disputed ones only for the facilitators, side by side, to settle them (a
+    spoiled entry as ``{"spoiled": true}``)."""
     manager = rules.can_manage_process(user, consultation.process)
     if not (manager or is_election_worker(user, consultation)):
         raise PermissionDenied(_("Nur die Wahlhelferinnen und Wahlhelfer und die Moderation sehen das."))
@@ -319,7 +387,7 @@ def paper_ballots(user, consultation, state=None):
     rows = rows.filter(state=state) if state else rows.filter(state__in=LISTED_STATES)
     entries = {}
     for entry in PaperEntry.objects.filter(access_code__paper_ballot__in=rows).order_by("created", "id"):
-        entries.setdefault(entry.access_code_id, []).append(entry.content)
+        entries.setdefault(entry.access_code_id, []).append({"spoiled": True} if entry.spoiled else entry.content)
     listed = []
     for paper in rows:
         typed = entries.get(paper.access_code_id, [])

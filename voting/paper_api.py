@@ -97,7 +97,12 @@ class PaperBallotListView(APIView):
         _signed_in(request)
         data = _body(request) or {}
         outcome = paper_actions.enter_paper_ballot(
-            request.user, consultation, data.get("access_code"), data.get("ballot"), client_address(request)
+            request.user,
+            consultation,
+            data.get("access_code"),
+            data.get("ballot"),
+            client_address(request),
+            spoiled=data.get("spoiled", False),
         )
         return Response({"state": outcome.state}, status=201)
 
@@ -109,6 +114,11 @@ class PaperBallotResolveView(APIView):
         _signed_in(request)
         data = _body(request) or {}
         outcome = paper_actions.resolve_paper_ballot(
-            request.user, consultation, data.get("access_code"), data.get("ballot"), client_address(request)
+            request.user,
+            consultation,
+            data.get("access_code"),
+            data.get("ballot"),
+            client_address(request),
+            spoiled=data.get("spoiled", False),
         )
         return Response({"state": outcome.state})

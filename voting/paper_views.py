@@ -25,6 +25,10 @@ STATE_MESSAGES = {
     PaperState.DISPUTED: gettext_lazy(
         "Eingegeben, aber die Eingaben weichen voneinander ab. Eine dritte Person klärt den Stimmzettel."
     ),
+    PaperState.SPOILED: gettext_lazy(
+        "Eingegeben und als ungültig vermerkt: die Eingaben stimmen überein. Der Code ist verbraucht, "
+        "gezählt wird nichts."
+    ),
 }
 
 
@@ -49,10 +53,12 @@ def entry(request, pk):
     if request.method == "POST":
         code = request.POST.get("access_code", "")[:64]
         resolving = request.POST.get("resolve") == "yes" or not worker
+        spoiled = request.POST.get("spoiled") == "yes"
         try:
-            ballot = ballot_from_post(consultation, options, request.POST)
+            # A spoiled one is typed without its marks (those ticked anyway are not read).
+            ballot = None if spoiled else ballot_from_post(consultation, options, request.POST)
             act = paper_actions.resolve_paper_ballot if resolving else paper_actions.enter_paper_ballot
-            outcome = act(request.user, consultation, code, ballot, client_address(request))
+            outcome = act(request.user, consultation, code, ballot, client_address(request), spoiled=spoiled)
         except REFUSALS as exc:
             error = _error_from(exc)
             status = error["status"]
@@ -73,6 +79,7 @@ def entry(request, pk):
         else None,
         "error": error,
         "access_code": code,
+        "spoiled": request.method == "POST" and request.POST.get("spoiled") == "yes",
         "open_ballots": paper_actions.paper_ballots(request.user, consultation),
     }
     return render(request, "consultations/paper.html", context, status=status)

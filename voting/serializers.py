@@ -189,13 +189,23 @@ class ElectionWorkerSerializer(serializers.Serializer):
 
 class PaperBallotRequestSerializer(serializers.Serializer):
     access_code = serializers.CharField(help_text="The code printed on the returned letter.")
-    ballot = serializers.DictField(help_text="The marks of the paper ballot, as an online ballot of this method.")
+    ballot = serializers.DictField(
+        required=False,
+        help_text="The marks of the paper ballot, as an online ballot of this method; left out when spoiled.",
+    )
+    spoiled = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: the paper ballot cannot be counted (too many marks, over the budget, nothing legible); "
+        "then no ballot. Two people must agree that it is spoiled; it spends the code but puts nothing in the box.",
+    )
 
 
 class PaperBallotStateSerializer(serializers.Serializer):
     state = serializers.ChoiceField(
-        choices=["waiting", "counted", "disputed"],
+        choices=["waiting", "counted", "disputed", "spoiled"],
         help_text="waiting: one entry so far; counted: two people typed the same, the ballot is in the box; "
+        "spoiled: two people found it cannot be counted, nothing is in the box but the code is spent; "
         "disputed: the entries differ, a third person settles it (paper-ballots/resolve).",
     )
 
@@ -203,10 +213,11 @@ class PaperBallotStateSerializer(serializers.Serializer):
 class PaperBallotListItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code_end = serializers.CharField(help_text="The access code's last four characters.")
-    state = serializers.ChoiceField(choices=["waiting", "counted", "disputed", "refused"])
+    state = serializers.ChoiceField(choices=["waiting", "counted", "disputed", "refused", "spoiled"])
     entries = serializers.IntegerField(help_text="How many people typed it.")
     contents = serializers.ListField(
         child=serializers.DictField(allow_null=True),
         allow_null=True,
-        help_text="Disputed ones, for the facilitators only: the typed contents side by side; else null.",
+        help_text="Disputed ones, for the facilitators only: the typed contents side by side "
+        '(a spoiled entry as {"spoiled": true}); else null.',
     )

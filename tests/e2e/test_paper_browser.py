@@ -4,6 +4,8 @@ The facilitator names three election workers on the management page. Two workers
 the same returned paper ballot differently (one on a phone): it is disputed and does not
 count. The third types it again as one of them did: now it counts, on paper, and the
 code can no longer vote online. axe finds nothing on the entry page at 360 and 1280 px.
+Two workers find another paper ballot spoiled and tick "Ungültig": it is spoiled, nothing
+counts; a spoiled and a valid entry of a third ballot differ, and a third person settles it.
 Screenshots go to test-artifacts/screenshots/.
 """
 
@@ -31,21 +33,38 @@ from voting import actions
 process = Process.objects.get(slug="live-test")
 facilitator = User.objects.get(username=%(facilitator)r)
 ids = [
-    Measure.objects.create(process=process, title=title, slug=f"papier-{n}", summary="Kurz.", published=True).pk
+    Measure.objects.create(process=process, title=title, slug=f"%(prefix)s-{n}", summary="Kurz.", published=True).pk
     for n, title in enumerate(["Stadtbücherei länger offen", "Mehr Trinkbrunnen", "Freies WLAN am Bahnhof"])
 ]
 for name in %(workers)r:
-    User.objects.create_user(name, f"{name}@example.org", %(password)r, email_verified=True)
-setup = {"title": "Papier und online", "method": "approval", "eligibility": "access_code", "options": ids}
+    if not User.objects.filter(username=name).exists():
+        User.objects.create_user(name, f"{name}@example.org", %(password)r, email_verified=True)
+setup = {"title": %(title)r, "method": "approval", "eligibility": "access_code", "options": ids}
 consultation = actions.create_consultation(facilitator, process, setup)
 consultation = actions.open_consultation(facilitator, consultation)
-codes, _batch = actions.generate_access_codes(facilitator, consultation, 2)
+codes, _batch = actions.generate_access_codes(facilitator, consultation, 3)
 print(json.dumps({"pk": consultation.pk, "codes": codes}))
 """
 BALLOT = """
 import json
 from voting.models import Ballot
 print(json.dumps([[b.content, b.channel] for b in Ballot.objects.filter(consultation_id=%(pk)d)]))
+"""
+NAME_WORKERS = """
+import json
+from participation.models import User
+from voting import paper_actions
+from voting.models import Consultation
+consultation = Consultation.objects.get(pk=%(pk)d)
+facilitator = User.objects.get(username=%(facilitator)r)
+for name in %(workers)r:
+    paper_actions.add_election_worker(facilitator, consultation, User.objects.get(username=name))
+print(json.dumps(True))
+"""
+STATES = """
+import json
+from voting.models import PaperBallot
+print(json.dumps(dict(PaperBallot.objects.filter(consultation_id=%(pk)d).values_list("code_end", "state"))))
 """
 
 
@@ -71,18 +90,21 @@ def snap(page, name, width):
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), name
 
 
-def enter(page, base, pk, code, titles, resolve=False):
+def enter(page, base, pk, code, titles, resolve=False, spoiled=False):
     page.goto(f"{base}/befragungen/{pk}/papier/")
     page.get_by_label("Zugangscode auf dem Stimmzettel").fill(code)
     for title in titles:
         page.get_by_label(title, exact=True).check()
+    if spoiled:
+        page.get_by_label(re.compile("^Ungültig: Dieser Stimmzettel lässt sich nicht zählen")).check()
     if resolve:
         page.get_by_label(re.compile("^Dieser Stimmzettel ist als abweichend gemeldet")).check()
     page.get_by_role("button", name="Eingabe speichern").click()
 
 
 def test_two_workers_disagree_a_third_settles_and_the_code_is_spent_online(browser, live):
-    data = shell(live, SETUP % {"facilitator": FACILITATOR, "workers": WORKERS, "password": PASSWORD})
+    setup = {"facilitator": FACILITATOR, "workers": WORKERS, "password": PASSWORD}
+    data = shell(live, SETUP % {**setup, "prefix": "papier", "title": "Papier und online"})
     pk, code = data["pk"], data["codes"][0]
     facilitator = signed_in(browser, live.base, FACILITATOR, FACILITATOR_PASSWORD, 1280)
     facilitator.goto(f"{live.base}/befragungen/{pk}/verwaltung/")
@@ -122,4 +144,47 @@ def test_two_workers_disagree_a_third_settles_and_the_code_is_spent_online(brows
     page.get_by_role("button", name="Stimme abgeben").click()
     expect(page.get_by_text("Dieser Code wurde schon auf Papier abgegeben.")).to_be_visible()
     for context in (facilitator.context, first.context, second.context, third.context, voter):
+        context.close()
+
+
+def test_two_workers_find_a_ballot_spoiled_and_a_third_settles_spoiled_against_valid(browser, live):
+    setup = {"facilitator": FACILITATOR, "workers": WORKERS, "password": PASSWORD}
+    data = shell(live, SETUP % {**setup, "prefix": "ungueltig", "title": "Ungültige Papierstimmzettel"})
+    pk, (spoiled, mixed, _unused) = data["pk"], data["codes"]
+    # The same three election workers, named for this consultation too.
+    shell(live, NAME_WORKERS % {"pk": pk, "facilitator": FACILITATOR, "workers": WORKERS})
+    first = signed_in(browser, live.base, WORKERS[0], PASSWORD, 360)
+    second = signed_in(browser, live.base, WORKERS[1], PASSWORD, 1280)
+    third = signed_in(browser, live.base, WORKERS[2], PASSWORD, 1280)
+
+    # Too many crosses: both tick "Ungültig" (the first also the crosses, which are not read).
+    enter(first, live.base, pk, spoiled, ["Mehr Trinkbrunnen", "Freies WLAN am Bahnhof"], spoiled=True)
+    expect(first.get_by_text("Der Stimmzettel zählt, sobald eine zweite Person ihn gleich eingibt.")).to_be_visible()
+    enter(second, live.base, pk, spoiled, [], spoiled=True)
+    expect(second.get_by_text("Eingegeben und als ungültig vermerkt", exact=False)).to_be_visible()
+    snap(second, "spoiled", 1280)
+    axe_clean(second, "paper entry after a spoiled ballot")
+
+    # One finds it spoiled, the other reads a cross: disputed; the third settles it as spoiled.
+    enter(first, live.base, pk, mixed, [], spoiled=True)
+    enter(second, live.base, pk, mixed, ["Mehr Trinkbrunnen"])
+    expect(second.get_by_text("die Eingaben weichen voneinander ab", exact=False)).to_be_visible()
+    ending = mixed.replace("-", "")[-4:]
+    expect(second.get_by_role("row", name=re.compile(f"…{ending}"))).to_contain_text("Eingaben weichen ab")
+    enter(third, live.base, pk, mixed, [], resolve=True, spoiled=True)
+    expect(third.get_by_text("Eingegeben und als ungültig vermerkt", exact=False)).to_be_visible()
+    expect(third.get_by_text("Alle eingegebenen Papierstimmzettel sind fertig.")).to_be_visible()
+    snap(third, "spoiled-settled", 1280)
+
+    assert shell(live, BALLOT % {"pk": pk}) == []
+    states = shell(live, STATES % {"pk": pk})
+    assert states == {spoiled.replace("-", "")[-4:]: "spoiled", ending: "spoiled"}
+    # The spoiled code is spent online too.
+    voter = browser.new_context(locale="de-DE", viewport={"width": 360, "height": 900})
+    page = voter.new_page()
+    page.goto(f"{live.base}/befragungen/{pk}/?code={spoiled}")
+    page.get_by_label("Stadtbücherei länger offen", exact=True).check()
+    page.get_by_role("button", name="Stimme abgeben").click()
+    expect(page.get_by_text("Dieser Code wurde schon auf Papier abgegeben.")).to_be_visible()
+    for context in (first.context, second.context, third.context, voter):
         context.close()

@@ -280,6 +280,14 @@ ROWS = [
         note="election workers only, not even the facilitators",
     ),
     Row(
+        "post",
+        "consultation-paper-ballots",
+        lambda w: c("paper")(w) + "/paper-ballots",
+        WORKERS,
+        body=lambda w: {"access_code": w.paper_codes[2], "spoiled": True},
+        note="a spoiled paper ballot, election workers only",
+    ),
+    Row(
         "get",
         "consultation-paper-ballots",
         lambda w: c("paper")(w) + "/paper-ballots?state=disputed",
@@ -292,6 +300,14 @@ ROWS = [
         MANAGERS | WORKERS,
         body=lambda w: {"access_code": w.paper_codes[0], "ballot": {"approve": [w.measures[0].pk]}},
         note="a third person settles a disputed paper ballot",
+    ),
+    Row(
+        "post",
+        "consultation-paper-ballot-resolve",
+        lambda w: c("paper")(w) + "/paper-ballots/resolve",
+        MANAGERS | WORKERS,
+        body=lambda w: {"access_code": w.paper_codes[0], "spoiled": True},
+        note="a third person finds a disputed paper ballot spoiled",
     ),
 ]
 

@@ -296,3 +296,127 @@ def test_the_form_without_javascript_refuses_a_code_that_came_on_paper(paper):
     assert sent.status_code == 409
     assert "Dieser Code wurde schon auf Papier abgegeben." in sent.content.decode()
     assert Ballot.objects.get().content == {"approve": [ids[3]]}
+
+
+# --- spoiled paper ballots ----------------------------------------------------------------
+
+
+def spoil(worker, consultation, code, resolve=False):
+    act = paper_actions.resolve_paper_ballot if resolve else paper_actions.enter_paper_ballot
+    return act(worker, consultation, code, None, spoiled=True).state
+
+
+def test_two_people_agree_a_paper_ballot_is_spoiled_nothing_is_counted_and_the_code_is_spent(paper):
+    consultation, _f, ids, codes, (a, b, c) = paper
+    assert spoil(a, consultation, codes[0]) == PaperState.WAITING
+    assert spoil(b, consultation, codes[0].lower()) == PaperState.SPOILED
+    assert Ballot.objects.count() == 0 and VoterRecord.objects.count() == 0
+    paper_ballot = PaperBallot.objects.get()
+    assert paper_ballot.state == PaperState.SPOILED and paper_ballot.decided_by is None
+    assert list(PaperEntry.objects.values_list("content", "spoiled")) == [(None, True), (None, True)]
+    assert AuditLogEntry.objects.filter(action="paper_ballot.spoiled").count() == 1
+    # Decided: no more entries, spoiled or not.
+    before = written()
+    with pytest.raises(Conflict, match="ungültig"):
+        spoil(c, consultation, codes[0])
+    with pytest.raises(Conflict, match="ungültig"):
+        enter(c, consultation, codes[0], {"approve": [ids[0]]})
+    assert written() == before
+    # The code is spent: online it is refused, as after a counted paper ballot.
+    voter = actions.resolve_voter(consultation, access_code=codes[0])
+    with pytest.raises(Conflict, match="Papier"):
+        actions.cast_ballot(consultation, voter, {"approve": [ids[1]]})
+    response = Client().put(
+        f"/api/consultations/{consultation.pk}/ballot",
+        {"access_code": codes[0], "ballot": {"approve": [ids[1]]}},
+        content_type="application/json",
+    )
+    assert response.status_code == 409 and Ballot.objects.count() == 0
+
+
+def test_a_spoiled_and_a_valid_entry_differ_and_a_third_person_settles_either_way(paper):
+    consultation, facilitator, ids, codes, (a, b, c) = paper
+    for code in codes[:2]:
+        spoil(a, consultation, code)
+        assert enter(b, consultation, code, {"approve": [ids[0]]}) == PaperState.DISPUTED
+    listed = paper_actions.paper_ballots(facilitator, consultation, PaperState.DISPUTED)
+    assert [row["contents"] for row in listed] == [[{"spoiled": True}, {"approve": [ids[0]]}]] * 2
+    assert Ballot.objects.count() == 0
+    # Settled as spoiled: nothing in the box, the typed marks of the other entry are cleared.
+    assert spoil(c, consultation, codes[0], resolve=True) == PaperState.SPOILED
+    assert Ballot.objects.count() == 0
+    assert PaperBallot.objects.get(code_end=codes[0][-4:]).decided_by == c
+    # Settled as valid: the ballot counts.
+    outcome = paper_actions.resolve_paper_ballot(facilitator, consultation, codes[1], {"approve": [ids[0]]})
+    assert outcome.counted and Ballot.objects.get().content == {"approve": [ids[0]]}
+    assert set(PaperEntry.objects.values_list("content", flat=True)) == {None}
+    assert paper_actions.paper_ballots(facilitator, consultation) == []
+
+
+def test_online_first_then_a_spoiled_paper_ballot_is_refused(paper):
+    consultation, _f, ids, codes, (a, b, _c) = paper
+    spoil(a, consultation, codes[1])
+    voter = actions.resolve_voter(consultation, access_code=codes[0])
+    actions.cast_ballot(consultation, voter, {"approve": [ids[0]]})
+    with pytest.raises(Conflict, match="online"):
+        spoil(a, consultation, codes[0])
+    assert PaperBallot.objects.get(code_end=codes[0][-4:]).state == PaperState.REFUSED
+    assert Ballot.objects.get().channel == Channel.ONLINE
+    # A spoiled paper ballot waiting for its second entry holds the code already.
+    other = actions.resolve_voter(consultation, access_code=codes[1])
+    with pytest.raises(Conflict, match="Papier"):
+        actions.cast_ballot(consultation, other, {"approve": [ids[0]]})
+
+
+def test_spoiled_is_said_plainly_and_a_wrong_one_writes_nothing(paper):
+    consultation, _f, ids, codes, (a, _b, _c) = paper
+    before = written()
+    for spoiled in ("yes", 1, None, [True]):
+        with pytest.raises(ValidationError) as bad:
+            paper_actions.enter_paper_ballot(a, consultation, codes[0], None, spoiled=spoiled)
+        assert "spoiled" in bad.value.message_dict
+    with pytest.raises(ValidationError) as both:  # marks and spoiled at once
+        paper_actions.enter_paper_ballot(a, consultation, codes[0], {"approve": [ids[0]]}, spoiled=True)
+    assert "ballot" in both.value.message_dict
+    assert written() == before
+
+
+def test_a_spoiled_paper_ballot_after_the_close_leaves_the_sealed_box_as_it_is(paper):
+    consultation, facilitator, ids, codes, (a, b, _c) = paper
+    consultation = actions.close_consultation(facilitator, consultation)
+    mixing.seal_ballot_box(consultation.pk)
+    spoil(a, consultation, codes[0])
+    assert spoil(b, consultation, codes[0]) == PaperState.SPOILED
+    assert Consultation.objects.get(pk=consultation.pk).box_mixed_at is not None
+    snapshot, _created = publish(facilitator, consultation)
+    turnout = snapshot.result["turnout"]
+    assert (turnout["voters"], turnout["paper"], turnout["ballots"]) == (0, 0, 0)
+
+
+def test_the_api_takes_spoiled_paper_ballots(paper):
+    consultation, facilitator, ids, codes, (a, b, c) = paper
+    base = f"/api/consultations/{consultation.pk}"
+    client = Client()
+
+    def post(user, path, body):
+        return client.post(base + path, body, content_type="application/json", **token_header(user))
+
+    assert post(a, "/paper-ballots", {"access_code": codes[0], "spoiled": True}).json() == {"state": "waiting"}
+    assert post(b, "/paper-ballots", {"access_code": codes[0], "spoiled": True}).json() == {"state": "spoiled"}
+    before = written()
+    for body in (
+        {"access_code": codes[1], "spoiled": "true"},
+        {"access_code": codes[1], "spoiled": True, "ballot": {"approve": [ids[0]]}},
+        {"access_code": codes[1], "spoiled": False},  # no marks either
+    ):
+        answer = post(a, "/paper-ballots", body)
+        assert answer.status_code == 400, answer.content
+    assert written() == before
+    assert post(c, "/paper-ballots", {"access_code": codes[0], "spoiled": True}).status_code == 409
+    post(a, "/paper-ballots", {"access_code": codes[1], "ballot": {"approve": [ids[0]]}, "spoiled": False})
+    assert post(b, "/paper-ballots", {"access_code": codes[1], "spoiled": True}).json() == {"state": "disputed"}
+    settled = post(c, "/paper-ballots/resolve", {"access_code": codes[1], "spoiled": True})
+    assert settled.status_code == 200 and settled.json() == {"state": "spoiled"}
+    spoiled = client.get(base + "/paper-ballots?state=spoiled", **token_header(facilitator)).json()
+    assert [row["state"] for row in spoiled] == ["spoiled", "spoiled"] and spoiled[0]["contents"] is None
+    assert Ballot.objects.count() == 0

@@ -114,3 +114,50 @@ def test_online_and_paper_at_the_same_moment_give_one_ballot():
         else:
             assert paper is None or paper.state in (PaperState.REFUSED, PaperState.WAITING)
             assert ballot.content in ({"approve": [ids[1]]}, {"approve": [ids[2]]})
+
+
+@pytest.mark.parametrize("close", [False, True], ids=["open", "closed"])
+def test_many_workers_marking_one_code_spoiled_at_once_decide_it_once(close):
+    needs_postgres()
+    consultation, _ids, codes, workers = consultation_with_workers(close=close)
+    url = f"/api/consultations/{consultation.pk}/paper-ballots"
+    body = {"access_code": codes[0], "spoiled": True}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda headers: post(url, headers, body), [token_header(w) for w in workers]))
+    states = [answer.get("state", str(status)) for status, answer in results]
+    assert states.count("waiting") == 1 and states.count("spoiled") == 1, results
+    assert [status for status, _ in results].count(409) == len(workers) - 2, results
+    assert Ballot.objects.count() == 0 and VoterRecord.objects.count() == 0
+    assert PaperBallot.objects.get().state == PaperState.SPOILED
+
+
+def test_online_and_spoiled_paper_at_the_same_moment_give_one_outcome_per_code():
+    needs_postgres()
+    consultation, ids, codes, workers = consultation_with_workers(workers=6, codes=8)
+    base = f"/api/consultations/{consultation.pk}"
+    calls = []
+    for code in codes:
+        calls.append(("paper", token_header(workers[0]), {"access_code": code, "spoiled": True}))
+        calls.append(("paper", token_header(workers[1]), {"access_code": code, "spoiled": True}))
+        calls.append(("online", None, {"access_code": code, "ballot": {"approve": [ids[1]]}}))
+
+    def call(job):
+        kind, headers, body = job
+        return post(base + "/paper-ballots", headers, body) if kind == "paper" else put(base + "/ballot", body)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        results = list(pool.map(call, calls))
+    assert all(status in (200, 201, 409) for status, _ in results), results
+    # Each code: either its online ballot (the paper refused or left waiting), or spoiled
+    # on paper with nothing in the box; never both.
+    for code in codes:
+        voter = actions.resolve_voter(consultation, access_code=code)
+        ballot = Ballot.objects.filter(ballot_key=voter.ballot_key).first()
+        paper = PaperBallot.objects.filter(access_code_id=voter.access_code_id).first()
+        if ballot is None:
+            assert paper.state == PaperState.SPOILED
+            assert not VoterRecord.objects.filter(access_code_id=voter.access_code_id).exists()
+        else:
+            assert ballot.channel == Channel.ONLINE and ballot.content == {"approve": [ids[1]]}
+            assert paper is None or paper.state in (PaperState.REFUSED, PaperState.WAITING)
+    assert Ballot.objects.count() == VoterRecord.objects.count()

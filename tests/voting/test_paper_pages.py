@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from tests import factories
-from voting import actions
-from voting.models import Ballot, Channel, ElectionWorker
+from voting import actions, paper_actions
+from voting.models import Ballot, Channel, ElectionWorker, PaperBallot, PaperState
 
 from .helpers import make_consultation
 
@@ -73,3 +73,33 @@ def test_strangers_do_not_find_the_entry_page(who):
     assert response.status_code == (302 if who == "anonymous" else 404)
     other, *_ = make_consultation(method="approval", eligibility="account")
     assert signed_in(facilitator).get(f"/befragungen/{other.pk}/papier/").status_code == 404
+
+
+def test_two_workers_mark_a_ballot_spoiled_without_javascript_and_a_third_settles_a_mismatch():
+    consultation, facilitator, ids = make_consultation(method="approval", eligibility="access_code")
+    codes, _batch = actions.generate_access_codes(facilitator, consultation, 2)
+    workers = [factories.make_user(username=f"zaehlerin{n}") for n in range(3)]
+    for worker in workers:
+        paper_actions.add_election_worker(facilitator, consultation, worker)
+    first, second, third = (signed_in(worker) for worker in workers)
+    url = f"/befragungen/{consultation.pk}/papier/"
+    assert 'name="spoiled"' in first.get(url).content.decode()
+    # Marks ticked by mistake beside "spoiled" are not read.
+    said = first.post(url, {"access_code": codes[0], "spoiled": "yes", "approve": [ids[0]]}, follow=True)
+    assert "Eingegeben. Der Stimmzettel zählt" in said.content.decode()
+    said = second.post(url, {"access_code": codes[0], "spoiled": "yes"}, follow=True).content.decode()
+    assert "Eingegeben und als ungültig vermerkt" in said
+    assert PaperBallot.objects.get().state == PaperState.SPOILED and not Ballot.objects.exists()
+
+    first.post(url, {"access_code": codes[1], "spoiled": "yes"})
+    said = second.post(url, {"access_code": codes[1], "approve": [ids[1]]}, follow=True).content.decode()
+    assert "die Eingaben weichen voneinander ab" in said
+    settled = third.post(url, {"access_code": codes[1], "approve": [ids[1]], "resolve": "yes"}, follow=True)
+    assert "Eingegeben und gezählt" in settled.content.decode()
+    assert Ballot.objects.get().content == {"approve": [ids[1]]}
+    # A wrong code with "spoiled" keeps the box ticked for the next try.
+    again = first.post(url, {"access_code": "AAAA-AAAA-AAAA-AAAA", "spoiled": "yes"})
+    assert (
+        again.status_code in (400, 403)
+        and 'id="paper-spoiled" name="spoiled" value="yes" checked' in again.content.decode()
+    )
