@@ -45,6 +45,28 @@ def eligibility_label(eligibility):
     return str(Eligibility(eligibility).label) if eligibility in Eligibility.values else eligibility
 
 
+# How the paper ballots received ended (turnout.paper_ballots), in the order shown.
+PAPER_BALLOT_LABELS = (
+    ("counted", gettext_lazy("davon gezählt")),
+    ("spoiled", gettext_lazy("davon ungültig")),
+    ("refused", gettext_lazy("davon zurückgewiesen (Code schon online verwendet)")),
+    ("disputed", gettext_lazy("davon nicht geklärt (Eingaben weichen ab)")),
+    ("waiting", gettext_lazy("davon nur einmal eingegeben")),
+)
+
+
+def paper_ballot_rows(turnout):
+    """The paper ballots received and, by state, how they ended: (label, number) rows,
+    the total first; none when the result names no paper ballot received."""
+    by_state = (turnout or {}).get("paper_ballots") or {}
+    total = sum(n for n in by_state.values() if isinstance(n, int))
+    if not total:
+        return []
+    return [(_("Papierstimmzettel eingegangen"), total)] + [
+        (str(label), by_state.get(state, 0)) for state, label in PAPER_BALLOT_LABELS
+    ]
+
+
 def title_of(item, lang=None):
     """A consultation's or process's title from the result, English where there is one."""
     english = (lang or get_language() or "de").startswith("en")

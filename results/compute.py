@@ -31,6 +31,8 @@ from voting.models import (
     Eligibility,
     Method,
     PairwiseVote,
+    PaperBallot,
+    PaperState,
     ReceiptLookup,
     VoterRecord,
 )
@@ -264,9 +266,20 @@ def meta_data(consultation, ballots_sha256):
             "paper": voters.get(Channel.PAPER, 0),
             "eligible": eligible,
             "over_time": turnout_over_time(consultation),
+            **paper_ballots_by_state(consultation),
         },
         "ballot_file_sha256": ballots_sha256,
     }
+
+
+def paper_ballots_by_state(consultation):
+    """For a consultation that takes paper ballots: how many came back, by state
+    (``{"paper_ballots": {state: n}}``, every state named). Counted ones are the paper
+    voters above; spoiled ones are received but neither in the box nor in the register."""
+    if not voting_selectors.takes_paper(consultation):
+        return {}
+    by_state = dict(PaperBallot.objects.filter(consultation=consultation).values_list("state").annotate(n=Count("id")))
+    return {"paper_ballots": {state: by_state.get(state, 0) for state in PaperState.values}}
 
 
 # --- the pure core ------------------------------------------------------------------

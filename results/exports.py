@@ -29,6 +29,7 @@ from .charts import (
     eligibility_label,
     method_label,
     option_titles,
+    paper_ballot_rows,
     ranking_rows,
     title_of,
     uncertainty_notes,
@@ -125,6 +126,7 @@ def summary_table(result, snapshot=None):
             if turnout.get("paper")
             else []
         ),
+        *([label, n] for label, n in paper_ballot_rows(turnout)),
         [
             _("Gezählte Stimmzettel") if consultation["method"] != "pairwise" else _("Gezählte Vergleiche"),
             turnout["ballots"],

@@ -44,6 +44,7 @@ from .charts import (
     layout,
     method_label,
     number,
+    paper_ballot_rows,
     ranking_rows,
     title_of,
     uncertainty_explanation,
@@ -387,6 +388,10 @@ def turnout_section(result, styles, width):
         (_("Gezählte Vergleiche: %(n)s") if pairwise else _("Gezählte Stimmzettel: %(n)s"))
         % {"n": number(turnout["ballots"])},
     ]
+    paper = [f"{label}: {number(n)}" for label, n in paper_ballot_rows(turnout)]
+    if paper:
+        # The paper ballots received, then how each ended (counted, spoiled, refused, open).
+        lines[1:1] = [paper[0], "; ".join(paper[1:])]
     if turnout.get("eligible"):
         lines.append(
             _("Ausgegebene Zugangscodes: %(n)s, Beteiligung: %(share)s %%")

@@ -149,6 +149,7 @@ def result_page(result):
         "method": consultation.get("method"),
         "method_explanation": method_explanation(result),
         "turnout": result.get("turnout") or {},
+        "paper_ballots": charts.paper_ballot_rows(result.get("turnout")),
         "over_time": over_time(result),
         "chart": charts.ranking_svg(charts.chart_data(result), chart_id="ranking-chart") if main else "",
         "main_table": main,

@@ -3,11 +3,13 @@ marks paper ballots (and nothing else changes without them), and the recount mat
 
 import io
 import json
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from participation.errors import Conflict
 from results.actions import publish
 from results.compute import consultation_result, live_ballot_file
 from results.recount import recount_bundle
@@ -136,3 +138,62 @@ def test_the_results_page_and_the_exports_show_online_and_paper_side_by_side(cli
     pdf = PdfReader(io.BytesIO(client.get(url, {"format": "pdf"}).content))
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert "(online: 3, auf Papier: 2)" in text
+
+
+def test_the_paper_ballots_by_state_in_the_result_the_page_and_the_exports(client):
+    """Two counted, one spoiled, one refused (its code voted online first), one disputed and
+    one typed only once when the result is published."""
+    consultation, facilitator, ids = make_consultation(method="approval", eligibility="access_code")
+    codes, _batch = actions.generate_access_codes(facilitator, consultation, 8)
+    a, b = (factories.make_user(username=f"zaehler{n}") for n in range(2))
+    for worker in (a, b):
+        paper_actions.add_election_worker(facilitator, consultation, worker)
+    for code in codes[:2]:
+        for worker in (a, b):
+            paper_actions.enter_paper_ballot(worker, consultation, code, {"approve": [ids[0]]})
+    for worker in (a, b):
+        paper_actions.enter_paper_ballot(worker, consultation, codes[2], None, spoiled=True)
+    actions.cast_ballot(consultation, actions.resolve_voter(consultation, access_code=codes[3]), {"approve": [ids[1]]})
+    with pytest.raises(Conflict):
+        paper_actions.enter_paper_ballot(a, consultation, codes[3], {"approve": [ids[0]]})
+    paper_actions.enter_paper_ballot(a, consultation, codes[4], {"approve": [ids[0]]})
+    paper_actions.enter_paper_ballot(b, consultation, codes[4], None, spoiled=True)
+    paper_actions.enter_paper_ballot(a, consultation, codes[5], None, spoiled=True)
+    consultation = actions.close_consultation(facilitator, consultation)
+    mixing.seal_ballot_box(consultation.pk)
+    snapshot, _created = publish(facilitator, consultation)
+    turnout = snapshot.result["turnout"]
+    assert turnout["paper_ballots"] == {"counted": 2, "spoiled": 1, "refused": 1, "disputed": 1, "waiting": 1}
+    # Only counted ones are voters and ballots; the spoiled one is received, not counted.
+    assert (turnout["voters"], turnout["online"], turnout["paper"], turnout["ballots"]) == (3, 1, 2, 3)
+
+    page = client.get(f"/ergebnisse/{consultation.pk}/").content.decode()
+    for text in ("Papierstimmzettel eingegangen", "davon ungültig", "davon zurückgewiesen", "davon nicht geklärt"):
+        assert text in page, text
+    url = f"/api/consultations/{consultation.pk}/export"
+    sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))["Übersicht"]
+    rows = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+    assert rows["Papierstimmzettel eingegangen"] == 6
+    assert (rows["davon gezählt"], rows["davon ungültig"], rows["davon nur einmal eingegeben"]) == (2, 1, 1)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(url, {"format": "csv"}).content))
+    summary = next(name for name in archive.namelist() if "bersicht" in name or "summary" in name)
+    text = archive.read(summary).decode("utf-8-sig")
+    assert "Papierstimmzettel eingegangen" in text and "davon ungültig" in text
+    pdf = PdfReader(io.BytesIO(client.get(url, {"format": "pdf"}).content))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Papierstimmzettel eingegangen: 6" in text and "davon ungültig: 1" in text
+    raw = client.get(f"/api/consultations/{consultation.pk}/open-data").content
+    assert json.loads(files_of(raw)["consultation.json"])["turnout"]["paper_ballots"]["spoiled"] == 1
+    report = recount_bundle(raw)
+    assert report.ok, report.text()
+
+
+def test_without_paper_ballots_the_result_names_none_and_the_page_shows_none(client):
+    consultation, _f, _ids = with_paper(online=2)
+    turnout = consultation_result(consultation)["turnout"]
+    assert turnout["paper_ballots"] == {"counted": 0, "spoiled": 0, "refused": 0, "disputed": 0, "waiting": 0}
+    account, _facilitator, _ids = make_consultation(method="approval", eligibility="account")
+    assert "paper_ballots" not in consultation_result(account)["turnout"]
+    publish(_f, consultation)
+    page = client.get(f"/ergebnisse/{consultation.pk}/").content.decode()
+    assert "Papierstimmzettel eingegangen" not in page
