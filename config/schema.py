@@ -41,8 +41,6 @@ CONFLICTS = {
     ("post", "/api/consultations/{id}/proposals/{proposal_id}/approve"),
     ("post", "/api/consultations/{id}/proposals/{proposal_id}/reject"),
     ("post", "/api/consultations/{id}/publish"),
-    ("get", "/api/consultations/{id}/results"),
-    ("get", "/api/consultations/{id}/export"),
     ("get", "/api/consultations/{id}/statements"),
     ("post", "/api/consultations/{id}/statements"),
     ("get", "/api/consultations/{id}/statements/next"),

@@ -36,7 +36,6 @@ def publish(user, consultation):
     with transaction.atomic():
         # One publisher at a time per consultation, so two clicks give one snapshot.
         consultation = Consultation.objects.select_for_update().select_related("process").get(pk=consultation.pk)
-        compute.require_counted(consultation)
         if consultation.phase != Phase.CLOSED:
             raise Conflict(_("Nur beendete Befragungen können veröffentlicht werden."))
         ballots, ballots_bytes, meta, options = compute.live_inputs(consultation)

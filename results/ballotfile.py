@@ -177,6 +177,8 @@ def data_from_ballot_file(method, ballots):
     """A parsed ballot file as the tally functions take it, in the file's order."""
     if method == "pairwise":
         return [(row["winner"], row["loser"]) for row in ballots["comparisons"]]
+    if method == "opinion":
+        return [tuple(row) for row in ballots["answers"]]
     if is_unlinked(ballots):
         return [content_for_count(method, content) for content in ballots["contents"]]
     return [content_for_count(method, row["content"]) for row in ballots["ballots"]]

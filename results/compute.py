@@ -18,9 +18,7 @@ import numpy as np
 import orjson
 from django.db.models import Count, TextField
 from django.db.models.functions import Cast
-from django.utils.translation import gettext as _
 
-from participation.errors import Conflict
 from voting import counting
 from voting import selectors as voting_selectors
 from voting.models import (
@@ -39,7 +37,7 @@ from voting.models import (
 from voting.tally import registry
 from voting.tally.registry import deciding_count, main_count
 
-from . import compare, uncertainty
+from . import compare, opinion, uncertainty
 from .ballotfile import (
     BALLOTS_SCHEMA,
     BallotFile,
@@ -107,6 +105,8 @@ def live_ballot_file(consultation):
     """The anonymous ballot file of a consultation's current ballots as a
     :class:`~results.ballotfile.BallotFile` (its canonical bytes first)."""
     base = {"schema": BALLOTS_SCHEMA, "consultation": consultation.pk, "method": consultation.method}
+    if consultation.method == Method.OPINION:
+        return BallotFile.from_document(opinion.answers_document(consultation))
     if consultation.method == Method.PAIRWISE:
         rows = (
             PairwiseVote.objects.filter(consultation=consultation)
@@ -196,6 +196,9 @@ _NOT_IN_RECEIPT = re.compile(r'["\\\x00-\x1f]')
 
 
 def options_data(consultation):
+    """The options of a result: the ballot's measures, or an opinion map's statements."""
+    if consultation.method == Method.OPINION:
+        return opinion.statement_options(consultation)
     rows = (
         ConsultationOption.objects.filter(consultation=consultation)
         .select_related("measure__field")
@@ -298,6 +301,8 @@ def result_from_data(meta, options, data, costs):
     ballot order; ``data`` the ballots (or comparisons) as the tallies take them."""
     consultation = meta["consultation"]
     method, settings = consultation["method"], consultation["settings"]
+    if method == opinion.METHOD:
+        return _opinion_result(meta, options, data)
     ids = [option["id"] for option in options]
     count = counting.count_data(method, settings, ids, data, costs)
     # seed=None: bootstrap takes uncertainty.seed_for(method, ids, data) without reading the ballots twice.
@@ -313,6 +318,24 @@ def result_from_data(meta, options, data, costs):
             "count": count,
             "uncertainty": bootstrap,
             "disagreements": compare.disagreements(count, labels_of(options)),
+        }
+    )
+
+
+def _opinion_result(meta, options, answers):
+    """An opinion map's result: the map of the answers file; no ranking, so no
+    bootstrap and no comparison of counts. ``turnout.ballots``: the participants in
+    the file; ``turnout.answers``: their answers."""
+    participants = len({row[0] for row in answers})
+    return plain(
+        {
+            "schema": SCHEMA,
+            "consultation": meta["consultation"],
+            "options": options,
+            "turnout": {**meta["turnout"], "ballots": participants, "answers": len(answers)},
+            "ballot_file_sha256": meta["ballot_file_sha256"],
+            "main_count": opinion.METHOD,
+            "count": opinion.count_of(meta["consultation"]["id"], options, answers),
         }
     )
 
@@ -341,16 +364,8 @@ def result_from_inputs(ballots, meta, options):
 
 
 def is_counted(consultation):
-    """Whether the consultation has a count (an opinion map has its map instead, shown on
-    its own page and not published here)."""
+    """Whether the consultation has a count of its measures (an opinion map has its map instead)."""
     return consultation.method in registry.METHODS
-
-
-def require_counted(consultation):
-    if not is_counted(consultation):
-        raise Conflict(
-            _("Eine Meinungslandkarte hat kein gezähltes Ergebnis; ihre Karte steht auf der Seite der Befragung.")
-        )
 
 
 def consultation_result(consultation):

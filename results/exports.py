@@ -14,6 +14,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from participation import xlsx
@@ -22,7 +23,7 @@ from voting.tally.registry import counts_of, short_label
 from voting.tally.registry import label as count_label
 from workshops.exports import local_time, neutralise
 
-from . import compare
+from . import compare, opinion
 from .ballotfile import BallotFile, collector_paused, data_from_ballot_file, is_unlinked
 from .charts import (
     disagreement_summary,
@@ -262,6 +263,8 @@ def poll_tables(polls):
 
 
 def tables(result, ballots, polls=(), snapshot=None):
+    if opinion.is_opinion(result):
+        return opinion_tables(result, ballots, snapshot)
     found = [
         summary_table(result, snapshot),
         *ranking_tables(result),
@@ -439,3 +442,108 @@ def experts_beside_citizens(result, polls):
         for field, part in comparison["fields"].items()
     ]
     return comparison
+
+
+# --- opinion maps ------------------------------------------------------------------------
+
+
+def opinion_tables(result, ballots, snapshot=None):
+    """An opinion map's tables: overview, statements with their answers, groups with
+    what sets them apart, what all groups agree with, the dots, and the answers file."""
+    consultation, turnout, count = result["consultation"], result["turnout"], result["count"]
+    english = (get_language() or "de").startswith("en")
+    statements = {option["id"]: opinion.statement_text(option, english) for option in result["options"]}
+    letter = opinion.group_letter
+    summary = [
+        [_("Befragung"), title_of(consultation)],
+        [_("Prozess"), title_of(consultation["process"])],
+        [_("Verfahren"), method_label(consultation["method"], consultation.get("settings"))],
+        [_("Teilnahme"), eligibility_label(consultation["eligibility"])],
+        [_("Beginn"), local_time(consultation["opens_at"])],
+        [_("Ende"), local_time(consultation["closes_at"])],
+        [_("Teilnehmende"), turnout["voters"]],
+        [_("Personen mit Antworten"), turnout["ballots"]],
+        [_("Antworten"), turnout["answers"]],
+        [_("Aussagen"), len(result["options"])],
+        [_("Meinungsgruppen"), count["k"]],
+        [_("Antworten für eine Gruppe (mindestens)"), count["min_answers"]],
+        [_("Silhouette der Gruppen"), count["silhouette"]],
+    ]
+    if snapshot is not None:
+        summary += [
+            [_("Veröffentlicht am"), local_time(snapshot.published_at)],
+            [_("SHA-256 des Ergebnisses"), snapshot.sha256],
+        ]
+    else:
+        summary.append([_("Stand"), _("nicht veröffentlichtes Live-Ergebnis")])
+    summary.append([_("Zeitzone der Zeitangaben"), settings.TIME_ZONE])
+    found = [_table("summary", _("Übersicht"), [_("Angabe"), _("Wert")], summary)]
+    rows = [
+        [row["statement"], row["text"], _("ja") if row["by_facilitators"] else _("nein")]
+        + [row["agree"], row["disagree"], row["pass"]]
+        for row in opinion.statement_rows(result, english)
+    ]
+    found.append(
+        _table(
+            "statements",
+            _("Aussagen"),
+            [_("Aussage (ID)"), _("Aussage"), _("von der Moderation"), _("stimmen zu"), _("stimmen nicht zu")]
+            + [_("weiß nicht")],
+            rows,
+        )
+    )
+    rows = []
+    for group in count["groups"]:
+        for item in group["representative"] or [None]:
+            line = [letter(group["id"]), group["size"]]
+            if item is None:
+                line += [None, None, None, None, None, None, None]
+            else:
+                direction = _("stimmen zu") if item["direction"] == "agree" else _("stimmen nicht zu")
+                line += [item["statement"], statements.get(item["statement"], ""), direction]
+                line += [item["share"], item["others_share"], item["z"], item["p"]]
+            rows.append(line)
+    found.append(
+        _table(
+            "groups",
+            _("Was die Gruppen auszeichnet"),
+            [_("Gruppe"), _("Personen"), _("Aussage (ID)"), _("Aussage"), _("Richtung"), _("Anteil in der Gruppe")]
+            + [_("Anteil bei allen anderen"), "z", "p"],
+            rows,
+            _("Gruppen"),
+        )
+    )
+    letters = [letter(group["id"]) for group in count["groups"]]
+    rows = [
+        [item["statement"], statements.get(item["statement"], ""), item["agree"]]
+        + [item["per_group"].get(str(group["id"])) for group in count["groups"]]
+        for item in count["consensus"]
+    ]
+    found.append(
+        _table(
+            "consensus",
+            _("Worin sich alle Gruppen einig sind"),
+            [_("Aussage (ID)"), _("Aussage"), _("Konsens (Produkt der Zustimmung)")]
+            + [_("Zustimmung in Gruppe %(letter)s") % {"letter": name} for name in letters],
+            rows,
+            _("Gemeinsamkeiten"),
+        )
+    )
+    rows = [
+        [dot["n"], dot["x"], dot["y"], None if dot["group"] is None else letter(dot["group"])] for dot in count["dots"]
+    ]
+    found.append(_table("participants", _("Punkte der Karte"), [_("Person (Nr.)"), "x", "y", _("Gruppe")], rows))
+    found.append(turnout_table(result))
+    if ballots is not None:
+        document = ballots.document if isinstance(ballots, BallotFile) else ballots
+        names = {1: _("stimme zu"), -1: _("stimme nicht zu"), 0: _("weiß nicht")}
+        rows = [[person, statement, value, names.get(value)] for person, statement, value in document["answers"]]
+        found.append(
+            _table(
+                "answers",
+                _("Antworten"),
+                [_("Person (Nr.)"), _("Aussage (ID)"), _("Antwort (1, -1, 0)"), _("Antwort")],
+                rows,
+            )
+        )
+    return found

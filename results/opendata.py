@@ -115,6 +115,50 @@ Format: docs/results-schema.md in the platform's source code.
 """
 
 
+# The README of an opinion map: the file holds numbered answers, not ballots.
+README_OPINION = """\
+Offene Daten einer Meinungslandkarte / Open data of an opinion map
+==================================================================
+
+DEUTSCH
+
+Diese ZIP-Datei enthält die veröffentlichte Meinungslandkarte und alle
+anonymen Antworten, aus denen sie berechnet wurde:
+
+  ballots.json       die Antworten: je Antwort [Person, Aussage, Antwort],
+                     Antwort 1 = stimme zu, -1 = stimme nicht zu, 0 = weiß nicht;
+                     die Personen sind von 1 an nummeriert, in zufälliger Folge
+  result.json        die veröffentlichte Karte, Byte für Byte
+  consultation.json  die Befragung, ihre Aussagen und die Beteiligungszahlen
+  manifest.json      die SHA-256-Prüfsumme jeder Datei
+
+Die SHA-256-Prüfsumme von result.json ist die auf der Ergebnisseite
+veröffentlichte Prüfsumme. Nachrechnen mit dem Quellcode der Plattform:
+
+  python manage.py recount DIESE-DATEI.zip
+
+Das Programm prüft die Prüfsummen, berechnet die Karte (Punkte, Gruppen, was
+die Gruppen auszeichnet, Gemeinsamkeiten) aus ballots.json neu und vergleicht
+sie Byte für Byte mit result.json. Die Antworten enthalten keine Namen, Konten
+oder Zeiten: Niemand kann aus diesen Daten ablesen, wer wie geantwortet hat.
+
+ENGLISH
+
+This ZIP file holds the published opinion map and every anonymous answer it
+was computed from: ballots.json lists [participant, statement, answer] with
+1 agree, -1 disagree, 0 pass; participants are numbered from 1 in a random
+order. The SHA-256 of result.json is the checksum published on the results
+page. To recompute the map with the platform's source code:
+
+  python manage.py recount THIS-FILE.zip
+
+It checks the checksums, recomputes the map from ballots.json and compares it
+byte for byte with result.json. The answers hold no names, accounts or times.
+
+Format: docs/results-schema.md in the platform's source code.
+"""
+
+
 README_PABULIB = """
 PABULIB
 
@@ -148,7 +192,10 @@ def bundle(snapshot):
     """The ZIP bytes of a published snapshot's open data."""
     result_bytes = snapshot.canonical.encode("utf-8")
     ballots = snapshot.ballots.encode("utf-8")
-    readme = README_UNLINKED if is_unlinked_bytes(ballots) else README
+    if (snapshot.result.get("count") or {}).get("method") == "opinion":
+        readme = README_OPINION
+    else:
+        readme = README_UNLINKED if is_unlinked_bytes(ballots) else README
     files = {
         "ballots.json": ballots,
         "result.json": result_bytes,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -36,6 +36,7 @@ from voting.tally.registry import counts_of
 from voting.tally.registry import label as count_label
 from workshops.exports import local_time
 
+from . import opinion
 from .charts import (
     BUDGET_EXPLANATION,
     chart_data,
@@ -471,6 +472,10 @@ def report(result, snapshot=None, experts=None, receipts_counted_only=False):
         flow.append(_p(_("Nicht veröffentlichter Live-Stand: nur zur internen Verwendung."), styles["h2"]))
     flow.append(PageBreak())
 
+    if opinion.is_opinion(result):
+        flow += opinion_flow(result, styles, width, section)
+        document.build(flow)
+        return buffer.getvalue()
     flow += [
         section(_("Das Verfahren")),
         _p(method_explanation(consultation), body),
@@ -524,3 +529,121 @@ def report(result, snapshot=None, experts=None, receipts_counted_only=False):
     ]
     document.build(flow)
     return buffer.getvalue()
+
+
+# --- opinion maps -----------------------------------------------------------------------------
+
+
+def opinion_drawing(view, width):
+    """The frozen map's dots, shapes and letters as on the results page (``opinion.map_view``)."""
+    scale = width / view["width"]
+    height = view["height"]
+    drawing = Drawing(width, height * scale)
+    group = Group()
+    group.add(Rect(0, 0, view["width"], height, fillColor=colors.white, strokeColor=colors.HexColor("#d1d5db")))
+    for dot in view["dots"]:
+        colour = colors.HexColor(dot["colour"])
+        x, y, size = dot["x"], height - dot["y"], 6 if dot["letter"] else 4
+        fill = colour if dot["filled"] else None
+        kind = dot["shape"]
+        if kind == "square":
+            group.add(Rect(x - size, y - size, 2 * size, 2 * size, fillColor=fill, strokeColor=colour))
+        elif kind == "triangle":
+            points = [x, y + size + 1, x + size + 1, y - size, x - size - 1, y - size]
+            group.add(Polygon(points, fillColor=fill, strokeColor=colour))
+        elif kind == "diamond":
+            r = size + 1
+            group.add(Polygon([x, y + r, x + r, y, x, y - r, x - r, y], fillColor=fill, strokeColor=colour))
+        elif kind == "cross":
+            group.add(Line(x - size, y - size, x + size, y + size, strokeColor=colour, strokeWidth=1.5))
+            group.add(Line(x + size, y - size, x - size, y + size, strokeColor=colour, strokeWidth=1.5))
+        else:
+            group.add(Circle(x, y, size, fillColor=fill, strokeColor=colour))
+    group.scale(scale, scale)
+    drawing.add(group)
+    return drawing
+
+
+def opinion_flow(result, styles, width, section):
+    """An opinion map's report after the title page: the method, the map with its legend,
+    the groups, the common ground, every statement, turnout and how to recount."""
+    body, english = styles["body"], (get_language() or "de").startswith("en")
+    view = opinion.map_view(result)
+    flow = [
+        section(_("Das Verfahren")),
+        _p(str(opinion.EXPLANATION), body),
+        Spacer(1, 6),
+        _p(eligibility_explanation(result["consultation"]["eligibility"]), body),
+        section(_("Die Meinungslandkarte")),
+        _p(view["summary"], body),
+    ]
+    if view["dots"]:
+        flow += [Spacer(1, 6), opinion_drawing(view, width), Spacer(1, 6)]
+        legend = [
+            _("Gruppe %(letter)s (%(shape)s): %(n)s Personen")
+            % {"letter": group["letter"], "shape": SHAPE_NAMES[group["shape"]](), "n": number(group["size"])}
+            for group in view["groups"]
+        ]
+        if view["ungrouped"]:
+            legend.append(
+                _("Offene graue Kreise: %(n)s Personen mit weniger als %(min)s Antworten, ohne Gruppe")
+                % {"n": number(view["ungrouped"]), "min": view["min_answers"]}
+            )
+        flow += [_p(f"• {line}", body) for line in legend]
+    if view["groups"]:
+        flow.append(_p(_("Was die Gruppen auszeichnet"), styles["h2"]))
+        for group in view["groups"]:
+            rows = [[_("Aussage"), _("Gruppe %(letter)s") % {"letter": group["letter"]}, _("alle anderen")]]
+            for item in group["representative"]:
+                verb = _("%(share)s %% stimmen zu") if item["agree"] else _("%(share)s %% stimmen nicht zu")
+                rows.append([item["text"], verb % {"share": item["share"]}, verb % {"share": item["others"]}])
+            if len(rows) == 1:
+                none = _("Keine Aussage, in der sich diese Gruppe deutlich von den anderen unterscheidet.")
+                rows.append([none, "", ""])
+            flow += [Spacer(1, 4), _grid(rows, [width * 0.6, width * 0.2, width * 0.2], styles), Spacer(1, 4)]
+        flow.append(_p(_("Worin sich alle Gruppen einig sind"), styles["h2"]))
+        if view["consensus"]:
+            for item in view["consensus"]:
+                shares = ", ".join(
+                    _("Gruppe %(letter)s: %(share)s %% Zustimmung") % {"letter": g["letter"], "share": g["share"]}
+                    for g in item["groups"]
+                )
+                flow.append(_p(f"• {item['text']} ({shares})", body))
+        else:
+            flow.append(_p(_("Keine Aussage, der alle Gruppen mehrheitlich zustimmen."), body))
+    flow.append(section(_("Alle Aussagen")))
+    rows = [[_("Aussage"), _("stimmen zu"), _("stimmen nicht zu"), _("weiß nicht"), _("Antworten")]]
+    for row in opinion.statement_rows(result, english):
+        keys = ("agree_percent", "disagree_percent", "pass_percent")
+        shares = [f"{row[key]} %" if row["seen"] else "–" for key in keys]
+        rows.append([row["text"], *shares, number(row["seen"])])
+    flow.append(_grid(rows, [width * 0.52, width * 0.12, width * 0.12, width * 0.12, width * 0.12], styles))
+    turnout = result["turnout"]
+    flow += [
+        section(_("Beteiligung")),
+        _p(_("Teilnehmende: %(n)s") % {"n": number(turnout["voters"])}, body),
+        _p(
+            _("Personen mit Antworten: %(people)s, Antworten: %(answers)s")
+            % {"people": number(turnout["ballots"]), "answers": number(turnout["answers"])},
+            body,
+        ),
+        section(_("Selbst nachzählen")),
+        _p(
+            _(
+                "Die anonymen Antworten (jede Person als Nummer) und dieses Ergebnis stehen als offene Daten bereit "
+                "(ZIP-Datei mit SHA-256-Prüfsummen). Jede Person kann damit die Karte nachrechnen: python manage.py "
+                "recount DATEI.zip."
+            ),
+            body,
+        ),
+    ]
+    return flow
+
+
+SHAPE_NAMES = {
+    "circle": lambda: _("Kreis"),
+    "square": lambda: _("Quadrat"),
+    "triangle": lambda: _("Dreieck"),
+    "diamond": lambda: _("Raute"),
+    "cross": lambda: _("Kreuz"),
+}

@@ -13,7 +13,7 @@ from voting.actions import CODE_ALPHABET, RECEIPT_LENGTH, format_code, normalise
 from voting.models import Method, Phase, ReceiptLookup
 from voting.tally import registry
 
-from . import charts, compute, selectors
+from . import charts, compute, opinion, selectors
 
 # How each method counts, in plain German (2–3 sentences each).
 METHOD_EXPLANATIONS = {
@@ -141,6 +141,18 @@ def over_time(result):
 def result_page(result):
     """What the result page shows of a result document."""
     consultation = result.get("consultation") or {}
+    if opinion.is_opinion(result):
+        return {
+            "title": _title(consultation),
+            "process_title": _title(consultation.get("process") or {}),
+            "method": opinion.METHOD,
+            "method_explanation": opinion.EXPLANATION,
+            "turnout": result.get("turnout") or {},
+            "over_time": over_time(result),
+            "chart": "",
+            "map": opinion.map_view(result),
+            "statements": opinion.statement_rows(result, english()),
+        }
     tables = count_tables(result)
     main = tables[0] if tables else None
     return {
@@ -257,6 +269,8 @@ def _live_summary(result):
     """Winner(s) and the first notes of the live result; none while nobody voted."""
     if not (result.get("turnout") or {}).get("ballots"):
         return {"result": result, "winners": [], "notes": []}
+    if opinion.is_opinion(result):
+        return {"result": result, "winners": [], "notes": [opinion.map_view(result)["summary"]]}
     rows = charts.ranking_rows(result)
     winners = [row["title"] for row in rows if row["place"] == 1]
     return {"result": result, "winners": winners, "notes": charts.uncertainty_notes(result)[:3]}
@@ -363,7 +377,14 @@ def consultation_results(consultation, phase, can_manage, measures):
     interim results while open (when allowed). The facilitators also see the
     unpublished count of a closed consultation."""
     if not compute.is_counted(consultation):
-        return {"results_visible": False, "results": None, "snapshot": None, "awaiting_publication": False}
+        # An opinion map: its page shows the live map; a published one is on the results page.
+        snapshot = selectors.latest_snapshot(consultation)
+        return {
+            "results_visible": snapshot is not None,
+            "results": None,
+            "snapshot": snapshot,
+            "awaiting_publication": False,
+        }
     snapshot = selectors.latest_snapshot(consultation)
     public = snapshot is not None or selectors.interim_results_open(consultation)
     visible = public or (can_manage and phase == Phase.CLOSED)

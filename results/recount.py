@@ -36,7 +36,7 @@ from .compute import (
 )
 
 REQUIRED = ("manifest.json", "ballots.json", "result.json", "consultation.json")
-METHODS = tuple(registry.METHODS)
+METHODS = (*registry.METHODS, "opinion")
 MAX_FILE_BYTES = 1 << 30
 MAX_DIFFERENCES = 20
 SHOWN_DIFFERENCES = 6
@@ -229,6 +229,8 @@ def _valid_ballots(ballots, consultation, options, report):
         report.add("bad_structure", _("Die Stimmzettel-Datei passt nicht zum Verfahren."), name, fatal=True)
         return None
     option_ids = [option["id"] for option in options]
+    if method == "opinion":
+        return _valid_answers(ballots, option_ids, report)
     if method == "pairwise":
         rows = ballots.get("comparisons")
         if not isinstance(rows, list):
@@ -283,6 +285,45 @@ def _valid_ballots(ballots, consultation, options, report):
     if [row["receipt"] for row in kept] != sorted(row["receipt"] for row in kept):
         report.add("not_sorted", _("Die Stimmzettel sind nicht nach Quittung sortiert."), name)
     return {**ballots, "ballots": kept}
+
+
+def _valid_answers(answers, statement_ids, report):
+    """An opinion map's answers file with only its valid answers: [participant, statement,
+    answer], participants numbered 1.. without gaps, a known statement, an answer of 1, -1
+    or 0, one answer per participant and statement, sorted."""
+    name = "ballots.json"
+    rows = answers.get("answers")
+    if not isinstance(rows, list):
+        report.add("bad_structure", _("Die Antworten fehlen."), name, fatal=True)
+        return None
+    known = set(statement_ids)
+    kept, seen = [], set()
+    for index, row in enumerate(rows):
+        valid = (
+            isinstance(row, list)
+            and len(row) == 3
+            and all(_is_id(value) for value in row)
+            and row[0] >= 1
+            and row[1] in known
+            and row[2] in (1, -1, 0)
+        )
+        if not valid:
+            report.add("invalid_answer", _("Antwort Nr. %(n)s ist ungültig.") % {"n": index + 1}, name)
+        elif (row[0], row[1]) in seen:
+            report.add(
+                "duplicate_answer",
+                _("Person %(p)s hat die Aussage %(s)s mehrfach beantwortet.") % {"p": row[0], "s": row[1]},
+                name,
+            )
+        else:
+            seen.add((row[0], row[1]))
+            kept.append(row)
+    if kept != sorted(kept):
+        report.add("not_sorted", _("Die Antworten sind nicht nach Person und Aussage sortiert."), name)
+    people = sorted({row[0] for row in kept})
+    if people != list(range(1, len(people) + 1)):
+        report.add("not_numbered", _("Die Personen sind nicht lückenlos von 1 an nummeriert."), name)
+    return {**answers, "answers": kept}
 
 
 UNLINKED_FIELDS = {"schema", "consultation", "method", "contents", "receipts", "paper"}

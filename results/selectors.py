@@ -169,6 +169,8 @@ def process_result(process, manager):
     for consultation in (
         Consultation.objects.filter(process=process).exclude(state=ConsultationState.DRAFT).order_by("created", "pk")
     ):
+        if not compute.is_counted(consultation):
+            continue  # an opinion map rates no measures
         snapshot = latest_snapshot(consultation)
         if snapshot is not None:
             result = snapshot.result
@@ -236,8 +238,7 @@ def dashboard(process):
     for consultation in Consultation.objects.filter(process=process).order_by("-created", "-pk"):
         phase = consultation.phase
         snapshots = list(snapshots_of(consultation))
-        counted = consultation.state != ConsultationState.DRAFT and compute.is_counted(consultation)
-        result = compute.consultation_result(consultation) if counted else None
+        result = compute.consultation_result(consultation) if consultation.state != ConsultationState.DRAFT else None
         consultations.append(
             {
                 "consultation": consultation,

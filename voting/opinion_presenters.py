@@ -60,9 +60,16 @@ def _percent(share):
 
 
 def map_view(consultation, me=None):
-    """The map for the page: dots with shapes, groups with their distinctive statements,
-    the statements all groups agree with; ``me`` is the viewer's dot number."""
+    """The live map for the page; ``me`` is the viewer's dot number."""
     data, _numbers = opinion_selectors.public_map(consultation)
+    return view_of(data, me)
+
+
+def view_of(data, me=None, frozen=False):
+    """A map (``opinion_selectors.map_of_answers`` with ``statements``: {id: [German,
+    English]}) for the page: dots with shapes, groups with their distinctive statements,
+    the statements all groups agree with. ``frozen``: a published map, which no longer
+    waits for answers."""
     english = (get_language() or "de").startswith("en")
     texts = {key: (en if english and en else de) for key, (de, en) in data["statements"].items()}
     groups = []
@@ -94,6 +101,7 @@ def map_view(consultation, me=None):
         dots.append(
             {
                 "path": _shape(kind, dot["sx"], dot["sy"], 6 if grouped else 4),
+                "shape": kind,
                 "colour": colour,
                 "filled": grouped and kind != "cross",
                 "mine": dot["n"] == me,
@@ -127,15 +135,20 @@ def map_view(consultation, me=None):
         "consensus": consensus,
         "mine": mine,
         "ungrouped": sum(1 for dot in data["dots"] if dot["group"] is None),
-        "min_answers": opinion_selectors.MIN_ANSWERS,
-        "summary": _summary(data, mine),
+        "min_answers": data.get("min_answers", opinion_selectors.MIN_ANSWERS),
+        "frozen": frozen,
+        "summary": _summary(data, mine, frozen),
     }
 
 
-def _summary(data, mine):
+def _summary(data, mine, frozen=False):
     if not data["participants"]:
-        return _("Noch hat niemand geantwortet.")
+        return _("Niemand hat geantwortet.") if frozen else _("Noch hat niemand geantwortet.")
     if not data["groups"]:
+        if frozen:
+            return _("Zu wenige Antworten für Gruppen: Jede Person brauchte %(n)s Antworten.") % {
+                "n": data.get("min_answers", opinion_selectors.MIN_ANSWERS)
+            }
         return _("Noch zu wenige Antworten für Gruppen: Jede Person braucht %(n)s Antworten.") % {
             "n": opinion_selectors.MIN_ANSWERS
         }

@@ -48,22 +48,40 @@ def my_answers(consultation, voter):
     )
 
 
-def answers(consultation):
-    """(participants, statements, answers) as the map takes them, ballot keys as ids."""
-    statements = list(visible_statements(consultation).values_list("pk", flat=True))
+def numbered_answers(consultation):
+    """(participants' numbers by ballot key, visible statement ids, answers as
+    (number, statement, value)). Participants are numbered 1.. in the order of their
+    (random) ballot keys: the numbers say nothing about who answered when, and they are
+    the same on the live map, in the published answers file and in its recount."""
+    statements = list(visible_statements(consultation).order_by("pk").values_list("pk", flat=True))
     rows = list(
         StatementVote.objects.filter(consultation=consultation, statement__state=StatementState.PUBLISHED)
         .order_by("ballot_key", "statement_id")
         .values_list("ballot_key", "statement_id", "value")
     )
-    participants = list(dict.fromkeys(row[0] for row in rows))
-    return participants, statements, rows
+    number_of = {key: number for number, key in enumerate(sorted({row[0] for row in rows}), start=1)}
+    return number_of, statements, [(number_of[key], statement, value) for key, statement, value in rows]
 
 
-def compute_map(consultation):
-    """The map of the answers now: the pure result with ballot keys as participant ids."""
-    participants, statements, rows = answers(consultation)
-    return opinion_map(participants, statements, rows, min_votes=MIN_ANSWERS, seed=consultation.pk)
+def map_of_answers(consultation_id, statements, answers):
+    """The map of numbered answers as it leaves the server (pure: the live page and the
+    published result and its recount all come through here): dots numbered as the
+    participants, groups without their members."""
+    participants = sorted({row[0] for row in answers})
+    result = opinion_map(participants, statements, answers, min_votes=MIN_ANSWERS, seed=consultation_id)
+    dots = [{"n": n, **result["participants"][n]} for n in participants]
+    return {
+        "participants": len(dots),
+        "answers": len(answers),
+        "min_answers": MIN_ANSWERS,
+        "dots": dots,
+        "groups": [{name: value for name, value in group.items() if name != "members"} for group in result["groups"]],
+        "consensus": result["consensus"],
+        "k": result["k"],
+        "silhouette": result["silhouette"],
+        "explained_variance": result["explained_variance"],
+        "seed": result["seed"],
+    }
 
 
 def public_map(consultation):
@@ -71,38 +89,15 @@ def public_map(consultation):
     key = f"voting:opinion-map:{consultation.pk}"
     cached = cache.get(key)
     if cached is None:
-        cached = _anonymous(consultation, compute_map(consultation))
+        number_of, statements, rows = numbered_answers(consultation)
+        data = map_of_answers(consultation.pk, statements, rows)
+        data["statements"] = {
+            str(pk): [text, text_en]
+            for pk, text, text_en in visible_statements(consultation).values_list("pk", "text", "text_en")
+        }
+        cached = (data, number_of)
         cache.set(key, cached, MAP_SECONDS)
     return cached
-
-
-def _anonymous(consultation, result):
-    """The map without ballot keys: dots numbered in the order of their (random) keys,
-    groups without their members; statements' texts in both languages."""
-    texts = {
-        str(pk): [text, text_en]
-        for pk, text, text_en in visible_statements(consultation).values_list("pk", "text", "text_en")
-    }
-    number_of = {key: number for number, key in enumerate(sorted(result["participants"]), start=1)}
-    dots = [
-        {"n": number_of[key], "x": entry["x"], "y": entry["y"], "group": entry["group"]}
-        for key, entry in sorted(result["participants"].items(), key=lambda item: number_of[item[0]])
-    ]
-    groups = [{name: value for name, value in group.items() if name != "members"} for group in result["groups"]]
-    return {
-        "participants": len(dots),
-        "dots": dots,
-        "groups": groups,
-        "consensus": result["consensus"],
-        "k": result["k"],
-        "statements": texts,
-        "answers": _answer_count(consultation),
-    }, number_of
-
-
-def _answer_count(consultation):
-    visible = StatementVote.objects.filter(consultation=consultation, statement__state=StatementState.PUBLISHED)
-    return visible.count()
 
 
 def pending_statements(consultation):

@@ -4,7 +4,9 @@ The facilitator sets the map up on the form with its first statements and opens 
 participants answer on their own devices (one at phone width); one proposes a statement,
 the facilitator shows it, and the others get it to answer. The map on a participant's open
 page fills in by itself, without a reload: dots, groups and the table, with "Sie" at their
-own dot. axe finds nothing at 360 and 1280 px. Screenshots go to test-artifacts/screenshots/.
+own dot. The facilitator closes and publishes the map; its results page shows it frozen, in
+German and English. axe finds nothing at 360 and 1280 px. Screenshots go to
+test-artifacts/screenshots/.
 """
 
 import re
@@ -146,9 +148,44 @@ def test_three_participants_answer_propose_and_watch_the_map_fill_in(browser, si
     assert ben_group == anna_group != carla_group
     consensus = carla.locator(".opinion-consensus li")
     expect(consensus).to_contain_text(["Nachts soll es ruhiger werden."])
-    for page in (anna, ben, carla):
+    for page in (ben, carla):
         page.context.close()
+
+    # The facilitator closes the map and publishes it; the results page shows it frozen.
+    facilitator.goto(f"{site.base}/befragungen/{pk}/verwaltung/")
+    facilitator.get_by_label(re.compile("^Ja, die Befragung endgültig schließen")).check()
+    facilitator.get_by_role("button", name="Befragung schließen").click()
+    expect(facilitator.get_by_text("Die Befragung ist beendet.")).to_be_visible()
+    facilitator.goto(f"{site.base}/ergebnisse/prozesse/live-test/moderation/")
+    item = facilitator.locator("article.dashboard-consultation").filter(
+        has=facilitator.get_by_role("heading", name="Wie soll die Innenstadt werden?")
+    )
+    expect(item.get_by_text("3 Personen, 2 Meinungsgruppen.")).to_be_visible()
+    item.get_by_role("checkbox", name="Ja, dieses Ergebnis veröffentlichen").check()
+    item.get_by_role("button", name="Ergebnis veröffentlichen").click()
+    expect(facilitator.get_by_text("Das Ergebnis ist veröffentlicht")).to_be_visible()
     facilitator.context.close()
+
+    anna.reload()
+    anna.get_by_role("link", name="Zur Ergebnisseite").click()
+    expect(anna.get_by_role("heading", name="Die Meinungslandkarte")).to_be_visible()
+    for width in (360, 1280):
+        anna.set_viewport_size({"width": width, "height": 900})
+        expect(anna.locator("#opinion-map-summary")).to_have_text("3 Personen, 2 Meinungsgruppen.")
+        expect(anna.locator(".opinion-map__svg path")).to_have_count(3)
+        expect(anna.locator("table.opinion-group caption")).to_have_count(2)
+        rows = anna.locator("#table-statements tbody tr")
+        expect(rows).to_have_count(8)
+        expect(rows.filter(has_text="Nachts soll es ruhiger werden.").locator("td").first).to_have_text("100 %")
+        expect(anna.get_by_role("link", name="Offene Daten (ZIP)")).to_be_visible()
+        snap(anna, "result", width)
+        axe_clean(anna, f"published opinion map at {width}")
+    anna.goto(f"{site.base}/en/ergebnisse/{pk}/")
+    expect(anna.get_by_role("heading", name="The opinion map")).to_be_visible()
+    expect(anna.locator("#opinion-map-summary")).to_have_text("3 people, 2 groups of opinion.")
+    axe_clean(anna, "published opinion map in English")
+    assert anna.script_errors == []
+    anna.context.close()
 
 
 @pytest.fixture(scope="module")

@@ -95,7 +95,11 @@ def test_a_dry_run_counts_and_changes_nothing_and_a_second_run_finds_nothing(db)
 def test_an_opinion_map_keeps_its_groups_but_no_key_the_secret_could_trace(db):
     from voting import opinion_actions
     from voting.models import Statement, StatementVote
-    from voting.opinion_selectors import compute_map
+    from voting.opinion_selectors import map_of_answers, numbered_answers
+
+    def compute_map(consultation):
+        _numbers, statements, answers = numbered_answers(consultation)
+        return map_of_answers(consultation.pk, statements, answers)
 
     process = factories.make_process()
     facilitator = factories.make_facilitator(process)
