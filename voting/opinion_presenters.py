@@ -28,16 +28,17 @@ def _scaled(dots):
     """The dots' coordinates fitted into the drawing area, the map's centre kept in view."""
     if not dots:
         return []
-    xs = [dot["x"] for dot in dots]
-    ys = [dot["y"] for dot in dots]
-    span_x = (max(xs) - min(xs)) or 1.0
-    span_y = (max(ys) - min(ys)) or 1.0
-    placed = []
-    for dot in dots:
-        x = MARGIN + (dot["x"] - min(xs)) / span_x * (WIDTH - 2 * MARGIN)
-        y = MARGIN + (dot["y"] - min(ys)) / span_y * (HEIGHT - 2 * MARGIN)
-        placed.append({**dot, "sx": round(x, 1), "sy": round(y, 1)})
-    return placed
+
+    def fitted(values, size):
+        # All on one line (e.g. two camps agreeing on everything else): on the middle line.
+        low, span = min(values), max(values) - min(values)
+        if not span:
+            return [size / 2] * len(values)
+        return [MARGIN + (value - low) / span * (size - 2 * MARGIN) for value in values]
+
+    xs = fitted([dot["x"] for dot in dots], WIDTH)
+    ys = fitted([dot["y"] for dot in dots], HEIGHT)
+    return [{**dot, "sx": round(x, 1), "sy": round(y, 1)} for dot, x, y in zip(dots, xs, ys, strict=True)]
 
 
 def _shape(kind, x, y, size=6):
