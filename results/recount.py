@@ -467,6 +467,14 @@ def _check_paper_turnout(ballots, turnout, report):
         found = sum(1 for row in ballots["ballots"] if row.get("channel") == "paper")
     else:
         found = ballots.get("paper", 0)
+    by_state = turnout.get("paper_ballots")
+    if isinstance(by_state, dict) and by_state.get("counted") != stated:
+        report.add(
+            "paper_count_mismatch",
+            _("Die Beteiligung nennt %(stated)s Papierstimmzettel, aber %(counted)s gezählte eingegangene.")
+            % {"stated": stated, "counted": by_state.get("counted")},
+            "consultation.json",
+        )
     if stated != found:
         report.add(
             "paper_count_mismatch",

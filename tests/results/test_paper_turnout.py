@@ -125,6 +125,12 @@ def test_a_bundle_whose_paper_marks_were_removed_does_not_match(client):
     assert "invalid_channel" in recount_bundle(tampered(raw, "ballots.json", odd_channel, fix_manifest=True)).codes()
     assert canonical  # the helpers of the bundle tests are shared
 
+    def more_received(document):
+        document["turnout"]["paper_ballots"]["counted"] += 1
+
+    report = recount_bundle(tampered(raw, "consultation.json", more_received, fix_manifest=True))
+    assert "paper_count_mismatch" in report.codes() and "aber 2 gezählte eingegangene" in report.text()
+
 
 def test_the_results_page_and_the_exports_show_online_and_paper_side_by_side(client):
     consultation, facilitator, _ids = with_paper(online=3, paper=RANKINGS)
