@@ -1,6 +1,6 @@
 """Time of the opinion map (voting/tally/opinion.py) at city scale, and its agreement with Polis.
 
-    .venv/bin/python bench/opinion_map.py [--repeat 3] [--blas-threads 1] [--json out.json]
+    .venv/bin/python bench/opinion_map.py [--repeat 3] [--blas-threads 1] [--json out.json] [--publish]
 
 Synthetic conversation: 10,000 participants × 500 statements, each cell voted with
 probability 0.2 (about 1,000,000 votes), three latent camps of equal size. Each camp leans
@@ -12,6 +12,12 @@ latent camps, then the ARIs with Polis's own groups on the three conversations i
 ``tests/data/polis/`` (seeds 0-7). Goal: a few seconds at most. BLAS runs single-threaded
 by default, as in the other counting benchmarks (multi-threaded BLAS on a busy 2-core
 machine is slower, not faster).
+
+With ``--publish`` it also times publishing that map through the results module, once
+each: the canonical answers file, the result (``results.compute.result_from_inputs``:
+the map with every statement's totals), the CSV, XLSX and PDF exports, and ``recount`` of
+the open-data bundle (``results.recount.recount_bundle``: read, check every answer,
+recompute, compare byte for byte).
 """
 
 import argparse
@@ -57,11 +63,83 @@ def synthetic(seed: int = 2026) -> tuple[list[int], list[int], list[tuple[int, i
     return participants, statements, votes, camp
 
 
+def publish_figures(statements, votes) -> dict:
+    """Seconds (wall) of each step of publishing the map, and the sizes of what it writes."""
+    import io
+    import zipfile
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "1")  # no database is used; the settings want a mode
+    import django
+
+    django.setup()
+    from results import compute, exports, recount
+    from results.ballotfile import BallotFile
+
+    seconds, sizes = {}, {}
+
+    def timed(name, work):
+        start = time.perf_counter()
+        value = work()
+        seconds[name] = round(time.perf_counter() - start, 2)
+        return value
+
+    document = {
+        "schema": "heilbronn-participation/opinion-answers/1",
+        "consultation": 1,
+        "method": "opinion",
+        "answers": [list(vote) for vote in sorted(votes)],
+    }
+    answers = timed("answers_file", lambda: BallotFile.from_document(document))
+    options = [{"id": pk, "text": f"Aussage {pk}", "text_en": "", "by_facilitators": True} for pk in statements]
+    consultation = {
+        "id": 1,
+        "process": {"id": 1, "title": "Benchmark", "title_en": ""},
+        "title": "Meinungslandkarte",
+        "title_en": "",
+        "description": "",
+        "description_en": "",
+        "method": "opinion",
+        "settings": {},
+        "eligibility": "open",
+        "opens_at": None,
+        "closes_at": None,
+        "phase": "closed",
+    }
+    turnout = {"voters": PARTICIPANTS, "online": PARTICIPANTS, "paper": 0, "eligible": None, "over_time": []}
+    meta = {"consultation": consultation, "turnout": turnout, "ballot_file_sha256": answers.sha256}
+    result = timed("result", lambda: compute.result_from_inputs(answers, meta, options))
+    result_bytes = compute.canonical_bytes(result)
+    sizes.update(answers_file=len(answers.bytes), result=len(result_bytes))
+    for fmt in ("csv", "xlsx", "pdf"):
+        content = timed(fmt, lambda fmt=fmt: exports.export(fmt, result, BallotFile(answers.bytes))[0])
+        sizes[fmt] = len(content)
+    files = {
+        "ballots.json": answers.bytes,
+        "result.json": result_bytes,
+        "consultation.json": compute.canonical_bytes(
+            {"consultation": consultation, "options": options, "turnout": turnout}
+        ),
+    }
+    manifest = {"snapshot_sha256": compute.sha256_hex(result_bytes)}
+    manifest["files"] = {name: compute.sha256_hex(data) for name, data in files.items()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in {**files, "manifest.json": compute.canonical_bytes(manifest)}.items():
+            archive.writestr(name, data)
+    report = timed("recount", lambda: recount.recount_bundle(buffer.getvalue()))
+    print(f"publishing: seconds {seconds}; bytes {sizes}; recount {report.status}")
+    if not report.ok:
+        print(report.text())
+    return {"seconds": seconds, "bytes": sizes, "recount": report.status}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs")
     parser.add_argument("--blas-threads", default="1", help="OPENBLAS_NUM_THREADS (read at start-up)")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--publish", action="store_true", help="also time publishing, exports and recount")
     args = parser.parse_args()
 
     print("building the votes ...", flush=True)
@@ -98,6 +176,8 @@ def main() -> int:
             f"min {min(aris):.3f}, max {max(aris):.3f}"
         )
 
+    published = publish_figures(statements, votes) if args.publish else None
+
     if args.json:
         figures = {
             "machine": info,
@@ -108,6 +188,7 @@ def main() -> int:
             "k": result["k"],
             "camps_ari": camps_ari,
             "polis_ari": polis,
+            "publish_seconds": published,
         }
         Path(args.json).write_text(json.dumps(figures, indent=2))
     return 0 if met else 1

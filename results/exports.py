@@ -535,15 +535,22 @@ def opinion_tables(result, ballots, snapshot=None):
     found.append(_table("participants", _("Punkte der Karte"), [_("Person (Nr.)"), "x", "y", _("Gruppe")], rows))
     found.append(turnout_table(result))
     if ballots is not None:
-        document = ballots.document if isinstance(ballots, BallotFile) else ballots
-        names = {1: _("stimme zu"), -1: _("stimme nicht zu"), 0: _("weiß nicht")}
-        rows = [[person, statement, value, names.get(value)] for person, statement, value in document["answers"]]
-        found.append(
-            _table(
-                "answers",
-                _("Antworten"),
-                [_("Person (Nr.)"), _("Aussage (ID)"), _("Antwort (1, -1, 0)"), _("Antwort")],
-                rows,
-            )
-        )
+        found.append(answers_table(result, ballots, statements))
     return found
+
+
+def answers_table(result, ballots, statements):
+    """The answers file as a matrix, as Polis publishes its votes: one row per participant,
+    one column per statement; 1 agrees, -1 disagrees, 0 passes, empty not answered. (A list
+    of single answers would pass a spreadsheet's million rows at city scale.)"""
+    document = ballots.document if isinstance(ballots, BallotFile) else ballots
+    ids = [option["id"] for option in result["options"]]
+    column = {statement: index for index, statement in enumerate(ids, start=1)}
+    rows = {}
+    for person, statement, value in document["answers"]:
+        row = rows.get(person)
+        if row is None:
+            row = rows[person] = [person] + [None] * len(ids)
+        row[column[statement]] = value
+    headers = [f"{statements.get(pk, '')} (#{pk})" for pk in ids]
+    return _table("answers", _("Antworten"), [_("Person (Nr.)"), *headers], [rows[n] for n in sorted(rows)])

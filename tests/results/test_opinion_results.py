@@ -2,6 +2,7 @@
 file, shown on the results page, exported in every format and recomputed from its open
 data byte for byte; a changed answer in the bundle is found."""
 
+import csv
 import io
 import json
 import zipfile
@@ -141,8 +142,15 @@ def test_every_export_of_a_published_map_opens_and_says_what_the_page_says(clien
     archive = zipfile.ZipFile(io.BytesIO(client.get(url, {"format": "csv"}).content))
     names = set(archive.namelist())
     assert {"summary.csv", "statements.csv", "groups.csv", "consensus.csv", "participants.csv", "answers.csv"} <= names
-    answers = archive.read("answers.csv").decode("utf-8-sig").splitlines()
-    assert len(answers) == 1 + 74
+    # The answers as Polis publishes them: a participant per row, a statement per column.
+    answers = list(csv.reader(io.StringIO(archive.read("answers.csv").decode("utf-8-sig"))))
+    assert len(answers) == 1 + 9 and len(answers[0]) == 1 + len(TEXTS)
+    assert [row[0] for row in answers[1:]] == [str(n) for n in range(1, 10)]
+    cells = [cell for row in answers[1:] for cell in row[1:]]
+    assert sum(cell != "" for cell in cells) == 74 and set(cells) == {"1", "-1", "0", ""}
+    everyone = answers[0].index(next(name for name in answers[0] if name.startswith("Alle (#")))
+    # Both camps agreed with "Alle"; the latecomer answered only the first two statements.
+    assert sorted(row[everyone] for row in answers[1:]) == [""] + ["1"] * 8
     consensus = archive.read("consensus.csv").decode("utf-8-sig")
     assert "Alle" in consensus
     book = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
