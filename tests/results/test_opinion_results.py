@@ -8,7 +8,6 @@ import json
 import zipfile
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -16,17 +15,10 @@ from pypdf import PdfReader
 from results.models import ResultSnapshot
 from results.recount import recount_bundle
 from tests.voting.helpers import token_header
-from tests.voting.test_opinion_map_api import TEXTS, answer_all, make_map
+from tests.voting.test_opinion_map_api import TEXTS, answer_all, fresh_cache, make_map  # noqa: F401 (autouse)
 from voting.models import Statement
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
