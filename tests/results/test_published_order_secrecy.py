@@ -147,3 +147,33 @@ def test_no_published_order_follows_the_casting_order(client, method, lookup):
     assert len(orders) == (4 if lookup == "content" else 8)
     correlations = {name: spearman(order) for name, order in orders.items()}
     assert all(abs(rho) < BOUND for rho in correlations.values()), correlations
+
+
+def test_an_opinion_maps_numbered_participants_do_not_follow_the_order_of_answering(client):
+    """The published answers file numbers participants; the numbers (and so the order of
+    the file, the CSV matrix and the dots) must not follow who answered first."""
+    from voting import opinion_actions
+    from voting.models import Statement
+
+    consultation, facilitator, _ids = make_consultation(
+        method="opinion", eligibility="open", n_options=0, statements=[f"Aussage {n}" for n in range(6)]
+    )
+    statements = list(Statement.objects.filter(consultation=consultation).order_by("pk"))
+    # N distinct patterns of answers (3^6 = 729 to choose from), answered in a shuffled order.
+    patterns = random.Random(11).sample(range(3**6), N)
+    answers = [[(pattern // 3**k) % 3 - 1 for k in range(6)] for pattern in patterns]
+    for i, pattern in enumerate(answers):
+        voter = actions.Voter(consultation.pk, browser_hash=f"{i:064x}")
+        for statement, value in zip(statements, pattern, strict=True):
+            opinion_actions.answer_statement(consultation, voter, statement.pk, value)
+    publish(facilitator, close_consultation(facilitator, consultation))
+
+    ids = list(Statement.objects.filter(consultation=consultation).order_by("pk").values_list("pk", flat=True))
+    by_pattern = {tuple(pattern): i for i, pattern in enumerate(answers)}
+    document = client.get(f"/api/consultations/{consultation.pk}/ballots").json()
+    rows = {}
+    for person, statement, value in document["answers"]:
+        rows.setdefault(person, {})[statement] = value
+    order = [by_pattern[tuple(rows[person][pk] for pk in ids)] for person in sorted(rows)]
+    rho = spearman(order)
+    assert abs(rho) < BOUND, rho
