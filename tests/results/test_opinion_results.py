@@ -121,10 +121,12 @@ def test_the_results_page_shows_the_frozen_map_its_groups_and_every_statement(cl
     assert page.count('<tr><th scope="row">') >= len(TEXTS)  # the table of all statements
     assert snapshot.sha256 in page
     assert "Ist mein Stimmzettel dabei?" not in page  # no receipts on a map
+    # The consultation page points to the published map.
+    consultation_page = client.get(consultation.get_absolute_url()).content.decode()
+    assert f'/ergebnisse/{consultation.pk}/"' in consultation_page and "Intervalle" not in consultation_page
+    assert "Die Karte ist mit SHA-256-Prüfsumme veröffentlicht" in consultation_page
     english = client.get(f"/en/ergebnisse/{consultation.pk}/").content.decode()
     assert "The opinion map" in english and "All statements" in english
-    # The consultation page points to the published map.
-    assert f'/ergebnisse/{consultation.pk}/"' in client.get(consultation.get_absolute_url()).content.decode()
 
 
 def test_every_export_of_a_published_map_opens_and_says_what_the_page_says(client, closed_map):
