@@ -63,7 +63,7 @@ import scipy.sparse
 
 from voting import tally
 from voting.tally import registry
-from voting.tally.budget import equal_shares_at
+from voting.tally.budget import SharesAt
 from voting.tally.common import option_columns, unique_options
 from voting.tally.pairwise import ALPHA, TIE_DECIMALS, win_chances
 from voting.tally.ranking import FlatRankings, RankedProfile
@@ -577,8 +577,10 @@ def _budget_statistics(
     rest by points. Each replicate runs the Method of Equal Shares once on its own
     ballots (how often each distinct ballot was drawn, from the groups it drew), with
     the share per voter at which the count's Add1 completion stopped, then fills by
-    points (``voting.tally.budget.equal_shares_at``): Add1's own search per replicate
-    would cost one run per unit of share, 185 runs for Warsaw's city-wide budget."""
+    points (``voting.tally.budget.SharesAt``, which finds each measure's supporters
+    among the distinct ballots once for all replicates): Add1's own search per
+    replicate would cost one run per unit of share, 185 runs for Warsaw's city-wide
+    budget."""
     m = len(options)
     budget = settings["budget"]
     totals = aggregates[:, :m]
@@ -590,9 +592,9 @@ def _budget_statistics(
     ranks = np.zeros(totals.shape, dtype=np.int64)
     drawn = _drawn_units(units, layout, weights)
     share = parts["equal_shares"].get("share") or float(budget) / max(1, int(units.counts.sum()))
-    rows = units.rows.astype(np.int64)
+    at_share = SharesAt(money, float(budget), units.rows.astype(np.int64))
     for r in range(len(weights)):
-        taken = equal_shares_at(money, float(budget), rows, next(drawn), share)
+        taken = at_share(next(drawn), share)
         order = np.fromiter(taken, dtype=np.int64, count=len(taken))
         funded[r, order] = True
         ranks[r, order] = np.arange(1, len(order) + 1)

@@ -69,8 +69,16 @@ Speed
     ``pabutools``. A measure's payment is found on numpy arrays of its supporters'
     rows (rows of identical ballots carry weights): split by points if nobody is short
     of money, otherwise by water-filling over the rows sorted by money per point. There is no
-    loop over voters in Python. Add1 reruns MES once per unit of share, so its cost
-    is (number of increases + 1) × one run; ``rounds`` reports the increases.
+    loop over voters in Python. The water-filling only needs the rows up to the one
+    that fixes the payment: with whole-number points (approval, points ballots) the
+    level is first estimated from below and only the rows up to a little above it are
+    sorted and summed; the running sums are the same additions in the same order and
+    the points are summed exactly, so every payment is the same float64 number as
+    with all rows sorted (the tests compare with such a plain implementation). The
+    supporters of each measure are found once per set of ballots (``SharesAt`` keeps
+    them for the bootstrap's replicates, which only change the weights). Add1 reruns
+    MES once per unit of share, so its cost is (number of increases + 1) × one run;
+    ``rounds`` reports the increases.
 """
 
 import math
@@ -84,30 +92,45 @@ from .common import rank_groups, unique_options
 
 TOLERANCE = 1e-9
 COMPLETIONS = ("add1", "add1u", "none")
+_SORT_ALL = 1000  # up to so many rows, sorting them all is as quick as guessing the level first
+_NEWTON_STEPS = 8  # at most, to guess the water level (usually 2-3 reach it)
 
 
 def _payment_per_point(
-    money: np.ndarray, points: np.ndarray, weights: np.ndarray, weighted_points: float, cost: float
+    money: np.ndarray,
+    points: np.ndarray,
+    weights: np.ndarray,
+    weighted_points: float,
+    cost: float,
+    weighted: np.ndarray | None = None,
+    approval: bool = False,
+    guess: float = 0.0,
 ) -> float:
     """The payment per point r with sum(weights * min(money, r * points)) == cost.
 
     ``money`` is each row's money per voter, ``points`` its points for the measure
-    (> 0), ``weighted_points`` the sum of ``weights * points``. If the rows together
-    hold (about) no more than ``cost``, everybody pays all they have: r is then the
-    largest money / points.
+    (> 0), ``weights`` its voters (> 0), ``weighted_points`` the sum of ``weights *
+    points``. If the rows together hold (about) no more than ``cost``, everybody pays
+    all they have: r is then the largest money / points. ``weighted``: ``weights *
+    points`` when these are whole numbers whose sums are exact in float64 (then only
+    the rows up to the one that fixes r are summed, see :func:`_water_level`);
+    ``approval``: every point is 1 (then money / points is the money itself);
+    ``guess``: a payment per point it is known to be at least (only saves time).
     """
     r = cost / weighted_points
-    if (money >= r * points).all():
+    low = money.min()
+    if (low >= r) if approval else (money >= r * points).all():
         return r  # nobody is short of money: the cost is split by points
-    # Water-filling: sort by money per point; the first row (in that order) that can
-    # pay r * points, with everybody before it paying all they have, fixes r.
-    spent = money <= 0  # rows with nothing left pay nothing and drop out
-    if spent.any():
-        left = ~spent
+    if weighted is not None and len(money) > _SORT_ALL:
+        return _water_level(money, points, weights, weighted, cost, max(r, guess), approval, low <= 0)
+    if low <= 0:  # rows with nothing left pay nothing and drop out
+        left = money > 0
         money, points, weights = money[left], points[left], weights[left]
         if not len(money):
             return math.inf
-    ratio = money / points
+    # Water-filling: sort by money per point; the first row (in that order) that can
+    # pay r * points, with everybody before it paying all they have, fixes r.
+    ratio = money if approval else money / points
     order = np.argsort(ratio, kind="stable")
     ratio = ratio[order]
     weighted = weights[order]
@@ -119,22 +142,127 @@ def _payment_per_point(
     return float(candidates[fits[0]]) if len(fits) else float(ratio[-1])
 
 
-class _Instance:
-    """The supporters of each measure, as arrays of rows, built once per call."""
+def _water_level(money, points, weights, weighted, cost, level, approval, some_spent) -> float:
+    """The water-filling of :func:`_payment_per_point` on whole-number points, to the
+    same bits, without sorting every row.
 
-    def __init__(self, costs: np.ndarray, utilities: np.ndarray, weights: np.ndarray):
+    The row that fixes r is the first one (by ratio, stable order) that can pay r *
+    points with everybody before it paying all they have. So only the rows up to it
+    count: guess the water level from below (Newton's steps on the concave
+    sum(weights * min(money, r * points)) from ``level``: the equal split, or the
+    measure's payment per point in an earlier step, as shares only shrink), sort the
+    rows up to a little above it, and add the next one in the stable order (the
+    lowest ratio above, the first such row). What the rows before a row hold is the
+    same running sum in the same order; the points from a row on are whole numbers,
+    so the total less the running sum before it is exact, as the sum from the end is.
+    If no row of that head fits (the guess was too low), all rows are sorted. Rows
+    with nothing left (``some_spent``) are not copied out: they pay nothing and are
+    left out of the head and of the total, as if dropped first.
+    """
+    ratio = money if approval else money / points
+    paid = weights * money
+    sums = np.stack((weighted, paid))
+    total = float(weighted.sum())  # exact: whole numbers below 2**53
+    for _ in range(_NEWTON_STEPS):
+        points_short, paid_short = (sums @ (ratio < level)).tolist()
+        rest = total - points_short
+        if rest <= 0:
+            break
+        following = (cost - paid_short) / rest
+        if not following > level * (1 + 1e-12):
+            break
+        level = following
+    if some_spent:
+        alive = ratio > 0
+        total = float(weighted @ alive)  # exact
+        if total <= 0:
+            return math.inf
+    cut = level * (1 + 1e-6)
+    below = np.flatnonzero((ratio <= cut) & alive) if some_spent else np.flatnonzero(ratio <= cut)
+    head = below[np.argsort(ratio[below], kind="stable")]
+    above = ratio > cut
+    if above.any():
+        head = np.append(head, np.where(above, ratio, np.inf).argmin())
+        found = _first_fit(paid, weighted, ratio, head, cost, total)
+        if found is not None:
+            return found
+        head = np.argsort(ratio, kind="stable")
+        if some_spent:
+            head = head[len(ratio) - np.count_nonzero(alive) :]  # the spent rows (ratio 0) come first
+    found = _first_fit(paid, weighted, ratio, head, cost, total)
+    return float(ratio[head[-1]]) if found is None else found
+
+
+def _first_fit(paid, weighted, ratio, head, cost, total) -> float | None:
+    """The water level fixed by the first row of ``head`` (the start of the stable
+    order by ratio) that can pay it, or None if none of them can."""
+    running_paid = np.cumsum(paid[head])
+    running_points = np.cumsum(weighted[head])
+    candidates = np.empty(len(head))
+    candidates[0] = cost / total
+    np.divide(cost - running_paid[:-1], total - running_points[:-1], out=candidates[1:])
+    fits = np.flatnonzero(candidates <= ratio[head] * (1 + TOLERANCE))
+    return float(candidates[fits[0]]) if len(fits) else None
+
+
+class _Columns:
+    """Each measure's supporters among all the distinct rows, found once: their row
+    numbers and points (float64), one measure after the other in ``rows`` and
+    ``points``, measure c at ``starts[c]:starts[c + 1]``; ``whole`` if all points are
+    whole numbers, ``approval`` if all are 1."""
+
+    def __init__(self, utilities: np.ndarray):
+        self.n_rows = utilities.shape[0]
+        by_column = np.ascontiguousarray(utilities.T)
+        column, row = np.nonzero(by_column > 0)  # row-major: by measure, rows ascending
+        self.rows = row.astype(np.intp)
+        self.points = by_column[column, row].astype(np.float64)
+        self.measures = utilities.shape[1]
+        self.starts = np.searchsorted(column, np.arange(self.measures + 1))
+        self.whole = bool((self.points == np.floor(self.points)).all())
+        self.approval = bool((self.points == 1.0).all())
+        self.most = float(self.points.max()) if len(self.points) else 0.0
+
+
+class _Instance:
+    """The supporters of each measure, as arrays of rows, built once per call.
+
+    ``weights`` are per row of ``columns`` (0: nobody cast it; such rows take no part,
+    as if left out: the rows that remain keep their order)."""
+
+    def __init__(self, costs: np.ndarray, columns: _Columns, weights: np.ndarray):
         self.costs = costs
-        self.rows = len(weights)
+        self.rows = columns.n_rows
         self.support = np.zeros(len(costs))
-        self.supporters: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for column, points in enumerate(utilities.T):
-            rows = np.flatnonzero(points > 0)
-            if not len(rows):
+        self.supporters: dict[int, tuple] = {}
+        self.approval = columns.approval
+        present = weights > 0
+        rows, points, starts = columns.rows, columns.points, columns.starts
+        if not present.all():
+            kept = np.flatnonzero(present[rows])
+            rows, points = rows[kept], points[kept]
+            starts = np.searchsorted(kept, starts)
+        weight = weights[rows].astype(np.float64)
+        # Sums of whole weights * points are exact in float64 below 2**53.
+        whole = columns.whole and columns.most * float(weights.sum(dtype=np.float64)) < 2.0**52
+        if whole:
+            weighted_all = weight * points
+            sums = np.zeros(columns.measures)
+            some = starts[:-1] < starts[1:]
+            if some.any():
+                sums[some] = np.add.reduceat(weighted_all, starts[:-1][some])  # exact
+            sums = sums.tolist()
+        for column in range(len(costs)):
+            a, b = int(starts[column]), int(starts[column + 1])
+            if a == b:
                 continue
-            given = points[rows].astype(np.float64)
-            self.support[column] = float(weights[rows] @ given)
-            weight = weights[rows].astype(np.float64)
-            self.supporters[column] = (rows, given, weight, float(weight @ given))
+            given, by = points[a:b], weight[a:b]
+            if whole:
+                total, weighted = sums[column], weighted_all[a:b]
+            else:
+                total, weighted = float(by @ given), None
+            self.support[column] = total
+            self.supporters[column] = (rows[a:b], given, by, total, weighted)
         self.free = [c for c in self.supporters if costs[c] <= 0]
         self.paid = [c for c in self.supporters if costs[c] > 0]
 
@@ -144,18 +272,21 @@ class _Instance:
         # Lower bound of each measure's payment per unit of utility (1 / total points).
         bound = {c: 1.0 / self.support[c] for c in self.paid}
         taken = list(self.free)
+        supporters, costs, approval = self.supporters, self.costs.tolist(), self.approval
         while bound:
             best, best_column, best_rate = math.inf, -1, 0.0
-            for column in sorted(bound, key=lambda c: (bound[c], c)):
+            for _, column in sorted([(value, c) for c, value in bound.items()]):
                 if bound[column] > best * (1 + TOLERANCE):
                     break
-                rows, points, weights, weighted_points = self.supporters[column]
+                rows, points, weights, weighted_points, weighted = supporters[column]
                 held = money[rows]
-                cost = float(self.costs[column])
+                cost = costs[column]
                 if float(weights @ held) < cost * (1 - TOLERANCE):
                     del bound[column]  # shares only shrink: never affordable again
                     continue
-                rate = _payment_per_point(held, points, weights, weighted_points, cost)
+                rate = _payment_per_point(
+                    held, points, weights, weighted_points, cost, weighted, approval, bound[column] * cost
+                )
                 per_utility = rate / cost
                 bound[column] = per_utility
                 if per_utility < best * (1 - TOLERANCE):
@@ -164,7 +295,7 @@ class _Instance:
                     best, best_column, best_rate = min(best, per_utility), column, rate
             if best_column < 0:
                 break
-            rows, points, _, _ = self.supporters[best_column]
+            rows, points = supporters[best_column][:2]
             held = money[rows]
             money[rows] = held - np.minimum(held, best_rate * points)
             taken.append(best_column)
@@ -231,8 +362,7 @@ def equal_shares(
     voters = int(weights.sum())
     if voters == 0 or not len(costs) or budget < 0:
         return empty
-    keep = weights > 0
-    instance = _Instance(costs, utilities[keep], weights[keep])
+    instance = _Instance(costs, _Columns(utilities), weights)
 
     proper_share = budget / voters
     share = float(math.floor(proper_share)) if integral and completion != "none" else proper_share
@@ -267,23 +397,37 @@ def equal_shares(
     }
 
 
+class SharesAt:
+    """MES at a given share per voter on fixed distinct rows whose weights change: the
+    bootstrap's replicates. The supporters of each measure are found once; a call with
+    one replicate's ``weights`` does what :func:`equal_shares_at` does."""
+
+    def __init__(self, costs, budget: float, utilities):
+        self.costs = np.asarray(costs, dtype=np.float64).reshape(-1)
+        self.budget = budget
+        utilities = np.asarray(utilities)
+        self.columns = _Columns(utilities) if utilities.ndim == 2 and len(self.costs) else None
+
+    def __call__(self, weights, share: float, fill: bool = True) -> list[int]:
+        weights = np.asarray(weights, dtype=np.int64).reshape(-1)
+        if self.columns is None or not (weights > 0).any():
+            return []
+        instance = _Instance(self.costs, self.columns, weights)
+        selected = instance.run(float(share))
+        while selected and instance.cost_of(selected) > self.budget:
+            selected.pop()
+        if fill:
+            instance.fill_by_support(selected, self.budget)
+        return selected
+
+
 def equal_shares_at(costs, budget: float, utilities, weights, share: float, fill: bool = True) -> list[int]:
     """One run of MES with a given ``share`` per voter, for the bootstrap's replicates:
     what it takes in order, less the last-taken measures while they cost more than the
     budget, then (``fill``) the rest by total points while it fits, as ``"add1u"`` does.
-    Running Add1's search again per replicate would cost one run per unit of share."""
-    costs = np.asarray(costs, dtype=np.float64).reshape(-1)
-    weights = np.asarray(weights, dtype=np.int64).reshape(-1)
-    keep = weights > 0
-    if not keep.any() or not len(costs):
-        return []
-    instance = _Instance(costs, np.asarray(utilities)[keep], weights[keep])
-    selected = instance.run(float(share))
-    while selected and instance.cost_of(selected) > budget:
-        selected.pop()
-    if fill:
-        instance.fill_by_support(selected, budget)
-    return selected
+    Running Add1's search again per replicate would cost one run per unit of share;
+    :class:`SharesAt` also finds the supporters only once for many replicates."""
+    return SharesAt(costs, budget, utilities)(weights, share, fill)
 
 
 def _exact(amount: Decimal | Real) -> Decimal:
