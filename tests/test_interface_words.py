@@ -149,6 +149,7 @@ def facilitator_pages(site):
     return [
         "/konto/",
         "/befragungen/neu/",
+        "/befragungen/neu/pabulib/",
         f"/befragungen/{first.pk}/verwaltung/bearbeiten/",
         f"/befragungen/{site['done'].pk}/verwaltung/bearbeiten/",
         f"/befragungen/{first.pk}/verwaltung/",

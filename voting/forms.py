@@ -4,6 +4,7 @@ in the actions, which answer with the same messages for the API and the pages.""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from participation.models import Measure, MeasureOrigin, Process
@@ -12,6 +13,7 @@ from participation.parsers import MAX_INTEGER
 from .actions import default_receipt_lookup
 from .ballots import DEFAULT_POINTS_BUDGET, SCORE_MAX, SCORE_MIN
 from .models import BudgetBallot, BudgetRule, Eligibility, Method, ReceiptLookup
+from .pabulib_actions import MAX_FILE_BYTES, MAX_FILE_MB
 
 # The grades in words, for consultations with settings.labels == "words".
 SCORE_WORDS = {
@@ -454,3 +456,55 @@ class ConsultationForm(NoColonForm):
                 field = None  # unknown, or shown read-only: the message names it
             for message in messages:
                 self.add_error(field, message)
+
+
+class PabulibImportForm(NoColonForm):
+    """The import of a Pabulib file (voting.pabulib_actions): process, file, rule, consent."""
+
+    process = forms.ModelChoiceField(label=_("Prozess"), queryset=Process.objects.none())
+    file = forms.FileField(
+        label=_("Pabulib-Datei (.pb)"),
+        widget=forms.FileInput(attrs={"accept": ".pb,text/plain"}),
+    )
+    rule = forms.ChoiceField(
+        label=_("Entschieden wird nach"),
+        choices=[
+            (
+                BudgetRule.EQUAL_SHARES,
+                _(
+                    "Methode der gleichen Anteile: Das Budget wird gleichmäßig auf alle Teilnehmenden verteilt, "
+                    "und jedes Projekt wird aus den Anteilen derer bezahlt, die es unterstützen."
+                ),
+            ),
+            (
+                BudgetRule.GREEDY,
+                _(
+                    "Nach Stimmen: Die Projekte mit den meisten Stimmen werden der Reihe nach gefördert, "
+                    "solange das Geld reicht."
+                ),
+            ),
+        ],
+        initial=BudgetRule.EQUAL_SHARES,
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Ja, die Projekte als veröffentlichte Maßnahmen dieses Prozesses anlegen und die Stimmzettel "
+            "der Datei in eine beendete Befragung übernehmen. Das lässt sich nicht rückgängig machen."
+        ),
+        error_messages={"required": _("Bitte bestätigen Sie den Import.")},
+    )
+
+    def __init__(self, *args, processes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["process"].queryset = processes
+        # Here, not on the field: the number goes into the text of the request's language.
+        self.fields["file"].help_text = gettext(
+            "Eine Datei aus pabulib.org im Format .pb, in UTF-8, höchstens %(limit)s MB."
+        ) % {"limit": MAX_FILE_MB}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise ValidationError(gettext("Die Datei ist größer als %(limit)s MB.") % {"limit": MAX_FILE_MB})
+        return upload

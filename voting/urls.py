@@ -7,6 +7,7 @@ from . import embed_views, opinion_views, paper_views, views
 urlpatterns = [
     path("", views.consultation_list, name="list"),
     path("neu/", views.create, name="create"),
+    path("neu/pabulib/", views.import_pabulib, name="import_pabulib"),
     path("<int:pk>/", views.consultation_detail, name="detail"),
     path("<int:pk>/einbetten/", embed_views.call_to_vote, name="embed"),
     path("<int:pk>/stimme/", views.cast, name="cast"),

@@ -27,11 +27,12 @@ from participation.errors import Conflict, RateLimited, Unauthenticated
 from participation.moderation_selectors import managed_processes
 from participation.security import client_address
 
-from . import actions, opinion_presenters, opinion_selectors, presenters, selectors
+from . import actions, opinion_presenters, opinion_selectors, pabulib_actions, presenters, selectors
 from .api import browser_token, with_browser_cookie
 from .forms import (
     AccessCodesForm,
     ConsultationForm,
+    PabulibImportForm,
     PairForm,
     ProcessChoiceForm,
     ProposalForm,
@@ -499,6 +500,66 @@ def create(request):
     return render(
         request, "consultations/create.html", {"form": form, "process": process, "chooser": chooser}, status=status
     )
+
+
+@never_cache
+def import_pabulib(request):
+    """A participatory budget from a Pabulib file as a closed consultation of a process
+    the facilitator manages (pabulib_actions.import_pabulib, as manage.py import_pabulib)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    processes = managed_processes(request.user)
+    if not rules.is_facilitator(request.user) or not processes.exists():
+        raise Http404
+    if request.method == "POST":
+        form = PabulibImportForm(request.POST, request.FILES, processes=processes)
+        # A process this facilitator does not manage is not found (as on /befragungen/neu/);
+        # none chosen is a mistake on the form.
+        if request.POST.get("process") and not ProcessChoiceForm(request.POST, processes=processes).is_valid():
+            raise Http404
+    else:
+        # Links name the process by its slug (?process=<slug>) or by its id, as on /befragungen/neu/.
+        wanted = request.GET.get("process", "")[:200]
+        process = None
+        if wanted:
+            chooser = ProcessChoiceForm({"process": wanted}, processes=processes)
+            if wanted.isdigit() and chooser.is_valid():
+                process = chooser.cleaned_data["process"]
+            elif not wanted.isdigit():
+                process = processes.filter(slug=wanted).first()
+            if process is None:
+                raise Http404
+        elif processes.count() == 1:
+            process = processes.get()
+        form = PabulibImportForm(initial={"process": process}, processes=processes)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        try:
+            result = pabulib_actions.import_pabulib(
+                request.user, data["process"], upload.read(), data["rule"], file_name=upload.name
+            )
+        except ValidationError as exc:
+            for field, texts in exc.message_dict.items():
+                form.add_error(field if field in form.fields else "file", texts)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Der Bürgerhaushalt ist aus Pabulib eingelesen (Maßnahmen: %(measures)s, Stimmzettel: "
+                    "%(ballots)s). Die Befragung ist beendet; prüfen und veröffentlichen Sie hier ihr Ergebnis."
+                )
+                % {"measures": result.measures, "ballots": result.ballots},
+            )
+            if result.refused:
+                messages.warning(
+                    request,
+                    _("Abgewiesene Stimmzettel, die die Regeln der Befragung verletzen: %(refused)s.")
+                    % {"refused": result.refused},
+                )
+            return redirect("consultations:manage", pk=result.consultation.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "consultations/import_pabulib.html", {"form": form}, status=status)
 
 
 @never_cache

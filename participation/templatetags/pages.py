@@ -38,6 +38,7 @@ MODERATION_SECTION = {
     "workshops:edit",
     "workshops:console",
     "consultations:create",
+    "consultations:import_pabulib",
     "consultations:manage",
     "results:dashboard",
     "feedback:queue",

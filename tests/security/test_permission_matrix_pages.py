@@ -6,6 +6,8 @@ through; nobody is sent to the login; a citizen and a facilitator of another pro
 facilitator but shows only the feedback of their own processes.
 """
 
+import io
+
 import pytest
 from django.db import transaction
 
@@ -13,6 +15,23 @@ from participation.models import AuditLogEntry, Feedback, FeedbackAnswer, Measur
 from voting.models import AccessCode, Consultation, ElectionWorker, Proposal, Statement
 
 from .world import CANARY, build_world
+
+# A Pabulib budget of two projects and two ballots, for the import page.
+PABULIB = "\n".join(
+    ["META", "key;value", "budget;100", "vote_type;approval", "PROJECTS", "project_id;cost", "1;60", "2;50"]
+    + ["VOTES", "voter_id;vote", "a;1,2", "b;2", ""]
+).encode()
+
+
+class Upload(io.BytesIO):
+    """A file the test client sends whole each time it is posted (it reads it once per request)."""
+
+    name = "budget.pb"
+
+    def read(self, *args):
+        self.seek(0)
+        return super().read(*args)
+
 
 ROLES = ["anonymous", "citizen", "facilitator_other", "facilitator_here", "admin"]
 MANAGERS = {"facilitator_here", "admin"}
@@ -38,6 +57,12 @@ def rows(w):
         ("post", f"/befragungen/{w.opinion.pk}/verwaltung/aussagen/{w.statement.pk}/ausblenden/", {}),
         ("post", f"/befragungen/{w.paper.pk}/verwaltung/wahlhelfer/", {"username": w.citizen.username}),
         ("post", f"/befragungen/{w.paper.pk}/verwaltung/wahlhelfer/{w.election_worker.pk}/entfernen/", {}),
+        ("get", f"/befragungen/neu/pabulib/?process={w.process.slug}", {}),
+        (
+            "post",
+            "/befragungen/neu/pabulib/",
+            {"process": w.process.pk, "file": Upload(PABULIB), "rule": "greedy", "confirm": "on"},
+        ),
     ]
 
 
@@ -66,7 +91,7 @@ def users(w):
     }
 
 
-@pytest.mark.parametrize("index", range(17))
+@pytest.mark.parametrize("index", range(19))
 def test_facilitator_pages_by_role(client, db, index):
     world = build_world()
     method, url, data = rows(world)[index]
