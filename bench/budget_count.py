@@ -1,12 +1,18 @@
 """Counting times of participatory budgets: the Method of Equal Shares and greedy.
 
-    .venv/bin/python bench/budget_count.py [--repeat 3] [--json out.json] [--files NAME ...] [--no-checks]
+    .venv/bin/python bench/budget_count.py [--repeat 3] [--json out.json] [--files NAME ...]
+        [--replicates 1000] [--no-checks]
 
 On the real Pabulib files in ../shared/reference-data/pabulib/ beside the repository (see
 its README): ``count_equal_shares`` (Add1, the default), greedy ``count_points`` with a
-budget, and ONE ``equal_shares`` run on the distinct rows (MES alone and Add1): what a
-bootstrap replicate repeats. Ballots are read into Python dicts as the API hands them
-over; reading is not timed. One core, one BLAS thread.
+budget, and ONE ``equal_shares`` call on the distinct rows (Add1, and MES alone); then,
+once, what publishing a budget costs: the count the platform makes (both rules, equal
+shares with the ``add1u`` completion, ``results.uncertainty.point_count``) and the
+bootstrap of its intervals (``results.uncertainty.bootstrap``, ``--replicates``, 0 to
+skip), each replicate one MES run at the share where the count's Add1 stopped. Ballots
+are read into Python dicts as the API hands them over; reading is not timed. One core,
+one BLAS thread. Wall and CPU (this process) times are printed: on a shared machine
+compare CPU.
 
 This is a benchmark, not a test: it prints its measurements and needs that folder (it
 exits with status 2 if the folder is missing). The tests use only the three smaller files
@@ -26,7 +32,6 @@ status 1 if any check fails:
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -40,6 +45,8 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import machine  # noqa: E402
+from results import uncertainty  # noqa: E402
 from voting.pabulib import budget_profile, option_ids, write_pb  # noqa: E402
 from voting.pabulib import read_pb as platform_read_pb  # noqa: E402
 from voting.tally.budget import count_equal_shares, equal_shares  # noqa: E402
@@ -133,11 +140,32 @@ def timed(repeat, function, *args, **kwargs):
     return statistics.median(walls), statistics.median(cpus), result
 
 
+def publish(projects, ballots, costs, budget, replicates):
+    """The count publishing makes (both rules) and the bootstrap of its intervals, timed once."""
+    settings = {"use_costs": True, "budget": budget, "budget_rule": "equal_shares"}
+    count_wall, count_cpu, count = timed(1, uncertainty.point_count, "points", settings, projects, ballots, costs)
+    row = {"publish_count_wall": count_wall, "publish_count_cpu": count_cpu}
+    if replicates:
+        boot_wall, boot_cpu, _ = timed(
+            1, uncertainty.bootstrap, "points", settings, projects, ballots, costs, replicates, None, count
+        )
+        row.update(publish_bootstrap_wall=boot_wall, publish_bootstrap_cpu=boot_cpu, replicates=replicates)
+    shares = count["equal_shares"]
+    row.update(
+        publish_equal_shares_funded=len(shares["selected"]),
+        publish_equal_shares_by_completion=len(shares["by_completion"]),
+        publish_greedy_funded=len(count["greedy"]["selected"]),
+        publish_share=shares["share"],
+    )
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--files", nargs="*", default=FILES)
+    parser.add_argument("--replicates", type=int, default=1000, help="bootstrap replicates to time, 0: none")
     parser.add_argument("--no-checks", action="store_true", help="time only, skip the checks")
     args = parser.parse_args()
     if not PABULIB.is_dir():
@@ -152,8 +180,7 @@ def main() -> None:
         print(f"not in {PABULIB}: {', '.join(missing)}", file=sys.stderr)
         sys.exit(2)
     failures: list[str] = []
-    print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, numpy {np.__version__}")
-    print(f"load before: {os.getloadavg()}")
+    print(json.dumps(machine(numpy=np.__version__)))
     report = []
     for name in args.files:
         meta, projects, costs, chosen, ballots = read_pb(PABULIB / name)
@@ -190,6 +217,7 @@ def main() -> None:
             "city_selected": len(chosen),
             "budget": budget,
         }
+        row.update(publish(projects, ballots, costs, budget, args.replicates))
         report.append(row)
         print(json.dumps(row))
         if not args.no_checks:
@@ -198,7 +226,7 @@ def main() -> None:
                 check_warsaw_2026(failures)
     print(f"load after: {os.getloadavg()}")
     if args.json:
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        args.json.write_text(json.dumps({"machine": machine(numpy=np.__version__), "files": report}, indent=2) + "\n")
     if failures:
         print(f"{len(failures)} check(s) failed: {'; '.join(failures)}", file=sys.stderr)
         sys.exit(1)
