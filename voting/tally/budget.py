@@ -236,17 +236,19 @@ class _Instance:
         self.support = np.zeros(len(costs))
         self.supporters: dict[int, tuple] = {}
         self.approval = columns.approval
-        present = weights > 0
         rows, points, starts = columns.rows, columns.points, columns.starts
+        present = weights > 0
         if not present.all():
             kept = np.flatnonzero(present[rows])
-            rows, points = rows[kept], points[kept]
+            rows = rows[kept]
+            # With approval every point is 1: any stretch of them will do.
+            points = points[: len(kept)] if self.approval else points[kept]
             starts = np.searchsorted(kept, starts)
-        weight = weights[rows].astype(np.float64)
+        weight = weights.astype(np.float64)[rows]  # whole numbers: exact
         # Sums of whole weights * points are exact in float64 below 2**53.
         whole = columns.whole and columns.most * float(weights.sum(dtype=np.float64)) < 2.0**52
         if whole:
-            weighted_all = weight * points
+            weighted_all = weight if self.approval else weight * points  # times 1 is itself
             sums = np.zeros(columns.measures)
             some = starts[:-1] < starts[1:]
             if some.any():
@@ -410,6 +412,8 @@ class SharesAt:
 
     def __call__(self, weights, share: float, fill: bool = True) -> list[int]:
         weights = np.asarray(weights, dtype=np.int64).reshape(-1)
+        if (weights < 0).any():
+            raise ValueError("Weights must not be negative.")
         if self.columns is None or not (weights > 0).any():
             return []
         instance = _Instance(self.costs, self.columns, weights)
