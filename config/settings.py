@@ -134,6 +134,21 @@ def env_redis_url(name):
     return raw
 
 
+def env_redis_sentinels(name):
+    """``host:port,host:port`` of the Sentinels that name the Redis primary, as tuples; []
+    when not set."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return []
+    sentinels = []
+    for part in raw.split(","):
+        host, _, port = part.strip().rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ImproperlyConfigured(f"{name}={raw!r}: each Sentinel is host:port, separated by commas.")
+        sentinels.append((host.strip("[]"), int(port)))
+    return sentinels
+
+
 def read_env_file(path):
     """KEY=VALUE lines of a local settings file into the environment, for the names the
     environment does not set (it wins). `make demo` writes `.env` with DEBUG=1, so that
@@ -245,22 +260,47 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")
+# Redis behind Sentinel (participation/redis_sentinel.py): the Sentinels name the primary,
+# and every client asks them again after a failover. Instead of REDIS_URL, not beside it.
+REDIS_SENTINELS = env_redis_sentinels("REDIS_SENTINELS")
+REDIS_MASTER = os.environ.get("REDIS_MASTER", "").strip()
+REDIS_PASSWORD = os.environ.get("REDIS_PASSWORD") or None
+if REDIS_SENTINELS and REDIS_URL:
+    raise ImproperlyConfigured("Set REDIS_URL or REDIS_SENTINELS, not both.")
+if REDIS_SENTINELS and not REDIS_MASTER:
+    raise ImproperlyConfigured("REDIS_SENTINELS needs REDIS_MASTER, the name the Sentinels monitor the primary by.")
+REDIS_SENTINEL = (
+    {"master_name": REDIS_MASTER, "sentinels": REDIS_SENTINELS, "password": REDIS_PASSWORD} if REDIS_SENTINELS else None
+)
 # The cache holds rate-limit counters; with Redis they are shared by all processes. Short
 # timeouts: a Redis that does not answer must not stall a ballot or a login (the limits are
 # then skipped, participation.security.cached). Sessions are in the database, not here.
-CACHES = {
-    "default": (
-        {
+CACHE_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+if REDIS_SENTINEL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "sentinel",  # no address: the pool asks the Sentinels
+            "KEY_PREFIX": "cache",
+            "OPTIONS": {
+                "pool_class": "participation.redis_sentinel.SentinelCachePool",
+                **REDIS_SENTINEL,
+                **CACHE_TIMEOUTS,
+            },
+        }
+    }
+elif REDIS_URL:
+    CACHES = {
+        "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cache",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": CACHE_TIMEOUTS,
         }
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
-if REDIS_URL:
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL or REDIS_SENTINEL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "workshops.redis_layer.WorkshopRedisChannelLayer",  # survives a Redis restart
@@ -269,7 +309,13 @@ if REDIS_URL:
             # closed with 1011), and a pool refuses a 101st concurrent command (sockets
             # opening or closing together failed their group_add/discard).
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
+                "hosts": [
+                    {
+                        **(REDIS_SENTINEL or {"address": REDIS_URL}),
+                        "socket_timeout": 30,
+                        "max_connections": 1000,
+                    }
+                ],
                 # Each process reads a workshop's group once (workshops/consumers/hub.py),
                 # so a process inbox holds one message per broadcast, not one per socket.
                 "capacity": 10_000,

@@ -18,6 +18,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import redis_sentinel
+
 log = logging.getLogger(__name__)
 
 # A load balancer polls every few seconds: answer within about this long however Redis fails.
@@ -44,6 +46,9 @@ def _client(host):
     key = repr(sorted(host.items(), key=repr))
     with _clients_lock:
         client = _clients.get(key)
+        if client is None and "master_name" in host:
+            # Behind Sentinel: the primary they name now (asked again on every probe).
+            client = _clients[key] = redis_sentinel.primary_client(host, TIMEOUT)
         if client is None:
             options = {name: value for name, value in host.items() if name not in _OWN_OPTIONS}
             # No retries: a probe reports what it finds within TIMEOUT.

@@ -1,5 +1,6 @@
 """Settings come from the environment; a bad value stops the start with the variable's name."""
 
+import json
 import os
 import subprocess
 import sys
@@ -36,6 +37,13 @@ def run_manage(env_overrides, *args):
         ({"DEBUG": "1", "DATABASE_URL": "mysql://localhost/db"}, "DATABASE_URL"),
         ({"DEBUG": "1", "DATABASE_URL": "postgres://localhost"}, "DATABASE_URL"),
         ({"DEBUG": "1", "REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL"),
+        ({"DEBUG": "1", "REDIS_SENTINELS": "10.0.0.1", "REDIS_MASTER": "m"}, "REDIS_SENTINELS"),
+        ({"DEBUG": "1", "REDIS_SENTINELS": "10.0.0.1:99999", "REDIS_MASTER": "m"}, "REDIS_SENTINELS"),
+        ({"DEBUG": "1", "REDIS_SENTINELS": "10.0.0.1:26379"}, "REDIS_MASTER"),
+        (
+            {"DEBUG": "1", "REDIS_SENTINELS": "10.0.0.1:26379", "REDIS_MASTER": "m", "REDIS_URL": "redis://x"},
+            "REDIS_URL",
+        ),
         ({"DEBUG": "1", "PORT": "eighty"}, "PORT"),
         ({"DEBUG": "1", "PORT": "70000"}, "PORT"),
         ({"DEBUG": "1", "SITE_URL": "ftp://example.org"}, "SITE_URL"),
@@ -98,3 +106,26 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_secret_key_is_required_only_without_debug():
     assert run_django({"DEBUG": "1"}).returncode == 0
     assert run_django({"DEBUG": "0", "ALLOWED_HOSTS": "x.example.org"}).returncode != 0
+
+
+def test_redis_behind_sentinel_configures_the_layer_and_the_cache_without_an_address():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.CHANNEL_LAYERS['default']['CONFIG']['hosts'], s.CACHES['default']]))"
+    )
+    env = {"DEBUG": "1", "REDIS_SENTINELS": "10.0.0.1:26379, [fd00::2]:26380", "REDIS_MASTER": "stadt"}
+    result = run_django({**env, "REDIS_PASSWORD": "geheim"}, code)
+    assert result.returncode == 0, result.stderr
+    hosts, cache = json.loads(result.stdout.splitlines()[-1])
+    sentinels = [["10.0.0.1", 26379], ["fd00::2", 26380]]
+    assert hosts == [
+        {
+            "master_name": "stadt",
+            "sentinels": sentinels,
+            "password": "geheim",
+            "socket_timeout": 30,
+            "max_connections": 1000,
+        }
+    ]
+    assert cache["OPTIONS"]["pool_class"] == "participation.redis_sentinel.SentinelCachePool"
+    assert cache["OPTIONS"]["sentinels"] == sentinels and cache["OPTIONS"]["master_name"] == "stadt"

@@ -155,7 +155,11 @@ def new_site(names=("A",), redis_url=None, pool=True, env=None):
         site.env["REDIS_URL"] = redis_url
     if pool:
         site.env["DATABASE_URL"] = site.database.url + "?pool=true"
-    site.env.update(env or {})
+    for name, value in (env or {}).items():  # None: not set for the servers
+        if value is None:
+            site.env.pop(name, None)
+        else:
+            site.env[name] = value
     try:
         site.setup(names)
     except BaseException:
@@ -217,3 +221,92 @@ def stalled_websocket(server, code, ticket, receive_buffer=4096):
     if not head.startswith(b"HTTP/1.1 101"):
         raise ConnectionError(head.decode(errors="replace"))
     return sock
+
+
+class SentinelRedis:
+    """Redis as a city would run it without a single point of failure: a primary, a
+    replica and three Sentinels (quorum 2), each a real redis-server on a free port of
+    127.0.0.1. ``kill_primary`` kills whichever server is the primary now."""
+
+    MASTER = "participation"
+
+    def __init__(self, workdir):
+        if REDIS_SERVER is None:
+            pytest.skip("needs redis-server on PATH")
+        self.workdir = workdir
+        self.servers = {}  # port: process
+        self.sentinels = {}
+
+    def _spawn(self, *args):
+        return subprocess.Popen(
+            [REDIS_SERVER, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+
+    def _server(self, port, primary=None):
+        args = ["--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+        args += ["--repl-diskless-sync-delay", "0", "--dir", str(self.workdir)]
+        if primary is not None:
+            args += ["--replicaof", "127.0.0.1", str(primary)]
+        self.servers[port] = self._spawn(*args)
+
+    def start(self, timeout=20):
+        import redis
+
+        primary, replica = free_port(), free_port()
+        self._server(primary)
+        self._server(replica, primary=primary)
+        for _ in range(3):
+            port = free_port()
+            conf = os.path.join(self.workdir, f"sentinel-{port}.conf")
+            with open(conf, "w") as handle:
+                handle.write(
+                    f"bind 127.0.0.1\nport {port}\ndir {self.workdir}\n"
+                    f"sentinel monitor {self.MASTER} 127.0.0.1 {primary} 2\n"
+                    f"sentinel down-after-milliseconds {self.MASTER} 1000\n"
+                    f"sentinel failover-timeout {self.MASTER} 5000\n"
+                )
+            self.sentinels[port] = self._spawn(conf, "--sentinel")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                info = redis.Redis(port=replica, socket_timeout=0.5).info("replication")
+                known = [self.ask(port) for port in self.sentinels]
+                if info.get("master_link_status") == "up" and all(k == primary for k in known):
+                    return self
+            except redis.RedisError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise TimeoutError("the Sentinel set did not come up")
+
+    @property
+    def addresses(self):
+        return ",".join(f"127.0.0.1:{port}" for port in self.sentinels)
+
+    def ask(self, sentinel_port):
+        """The primary's port as this Sentinel names it, or None."""
+        import redis
+
+        try:
+            answer = redis.Redis(port=sentinel_port, socket_timeout=0.5).execute_command(
+                "SENTINEL", "get-master-addr-by-name", self.MASTER
+            )
+        except redis.RedisError:
+            return None
+        return int(answer[1]) if answer else None
+
+    def primary(self):
+        return self.ask(next(iter(self.sentinels)))
+
+    def kill_primary(self):
+        port = self.primary()
+        process = self.servers.pop(port)
+        process.kill()
+        process.wait(timeout=10)
+        return port
+
+    def stop(self):
+        for process in [*self.servers.values(), *self.sentinels.values()]:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
