@@ -257,6 +257,70 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# A PostgreSQL streaming replica (optional): the reads of the views in REPLICA_READ_VIEWS go
+# there, with read-your-writes and a fallback to the primary (participation/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to point to PostgreSQL, its primary.")
+    DATABASES["replica"] = env_database("DATABASE_REPLICA_URL", "")
+    if not DATABASES["replica"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL (a streaming replica).")
+    # A replica that is gone fails within seconds instead of hanging a page: connect_timeout
+    # for a new connection, tcp_user_timeout (ms) for one whose packets are no longer answered
+    # (measured: without it a request on a cut replica hung over 120 s; with it ~2.4 s).
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(connect_timeout=2, tcp_user_timeout=2000)
+    # Tests have no replica of their own: reads on "replica" see the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["participation.replica.ReplicaRouter"]
+    MIDDLEWARE.append("participation.replica.ReplicaMiddleware")
+# The views whose reads may come from the replica (URL names): public pages, results and
+# the API's public reads and exports. Only their GET/HEAD requests, never inside
+# transaction.atomic, never a write; see participation/replica.py.
+REPLICA_READ_VIEWS = frozenset(
+    {
+        # public pages
+        "pages:home",
+        "pages:fields",
+        "pages:measures",
+        "pages:projects",
+        "pages:labs",
+        "pages:map",
+        "pages:process",
+        "pages:process_feed",
+        "pages:process_fields",
+        "pages:field",
+        "pages:measure",
+        "pages:measure_embed",
+        "pages:project",
+        "pages:lab",
+        "feedback:target",
+        "consultations:list",
+        "consultations:embed",
+        # results pages
+        "results:list",
+        "results:detail",
+        "results:process",
+        # the API's public reads, results and exports
+        "api:map",
+        "api:process-list",
+        "api:process-detail",
+        "api:field-list",
+        "api:field-detail",
+        "api:measure-list",
+        "api:measure-detail",
+        "api:project-list",
+        "api:project-detail",
+        "api:lab-list",
+        "api:lab-detail",
+        "api:feedback-list",
+        "api:feedback-detail",
+        "api:consultation-list",
+        "api:consultation-results",
+        "api:consultation-export",
+        "api:consultation-open-data",
+        "api:process-results",
+    }
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_redis_url("REDIS_URL")

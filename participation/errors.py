@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
+from .replica import reading_from_replica
+
 log = logging.getLogger(__name__)
 
 
@@ -92,5 +94,7 @@ def api_exception_handler(exc, context):
     if isinstance(exc, Unauthenticated):
         exc = exceptions.NotAuthenticated(str(exc))
     if isinstance(exc, OperationalError | InterfaceError):
+        if reading_from_replica():
+            return None  # raised on: ReplicaMiddleware runs the view again on the primary
         return database_unavailable(exc)
     return exception_handler(exc, context)

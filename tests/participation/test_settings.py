@@ -44,6 +44,19 @@ def run_manage(env_overrides, *args):
             {"DEBUG": "1", "REDIS_SENTINELS": "10.0.0.1:26379", "REDIS_MASTER": "m", "REDIS_URL": "redis://x"},
             "REDIS_URL",
         ),
+        ({"DEBUG": "1", "DATABASE_REPLICA_URL": "postgres://127.0.0.1/db"}, "DATABASE_REPLICA_URL"),
+        (
+            {"DEBUG": "1", "DATABASE_URL": "postgres://127.0.0.1/db", "DATABASE_REPLICA_URL": "sqlite:///x"},
+            "DATABASE_REPLICA_URL",
+        ),
+        (
+            {"DEBUG": "1", "DATABASE_URL": "postgres://127.0.0.1/db", "DATABASE_REPLICA_URL": "postgres://127.0.0.1"},
+            "DATABASE_REPLICA_URL",
+        ),
+        (
+            {"DEBUG": "1", "DATABASE_URL": "postgres://127.0.0.1/db", "DATABASE_REPLICA_URL": "nonsense"},
+            "DATABASE_REPLICA_URL",
+        ),
         ({"DEBUG": "1", "PORT": "eighty"}, "PORT"),
         ({"DEBUG": "1", "PORT": "70000"}, "PORT"),
         ({"DEBUG": "1", "SITE_URL": "ftp://example.org"}, "SITE_URL"),
@@ -129,3 +142,48 @@ def test_redis_behind_sentinel_configures_the_layer_and_the_cache_without_an_add
     ]
     assert cache["OPTIONS"]["pool_class"] == "participation.redis_sentinel.SentinelCachePool"
     assert cache["OPTIONS"]["sentinels"] == sentinels and cache["OPTIONS"]["master_name"] == "stadt"
+
+
+def test_a_replica_url_adds_the_replica_with_short_timeouts_the_router_and_the_middleware():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.DATABASES['replica'], s.DATABASE_ROUTERS, s.MIDDLEWARE[-1]]))"
+    )
+    env = {"DEBUG": "1", "DATABASE_URL": "postgres://postgres@10.0.0.1/stadt"}
+    result = run_django({**env, "DATABASE_REPLICA_URL": "postgres://leser@10.0.0.2:5433/stadt"}, code)
+    assert result.returncode == 0, result.stderr
+    replica, routers, last = json.loads(result.stdout.splitlines()[-1])
+    assert (replica["HOST"], replica["PORT"], replica["USER"], replica["NAME"]) == ("10.0.0.2", 5433, "leser", "stadt")
+    assert replica["OPTIONS"] == {"connect_timeout": 2, "tcp_user_timeout": 2000}
+    assert replica["TEST"]["MIRROR"] == "default"
+    assert routers == ["participation.replica.ReplicaRouter"]
+    assert last == "participation.replica.ReplicaMiddleware"
+    # Without it: no replica, no router.
+    result = run_django(
+        env,
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(sorted(s.DATABASES), s.DATABASE_ROUTERS)",
+    )
+    assert result.stdout.split() == ["['default']", "[]"]
+
+
+def test_every_replica_view_name_exists():
+    code = """
+import django
+django.setup()
+from django.conf import settings
+from django.urls import get_resolver
+
+names = set()
+def walk(patterns, namespaces):
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            walk(pattern.url_patterns, namespaces + ([pattern.namespace] if pattern.namespace else []))
+        elif pattern.name:
+            names.add(":".join([*namespaces, pattern.name]))
+walk(get_resolver().url_patterns, [])
+print(sorted(settings.REPLICA_READ_VIEWS - names))
+"""
+    result = run_django({"DEBUG": "1"}, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[]"]
