@@ -6,6 +6,7 @@ get a throwaway database (``LiveSite``) and, where Redis is to fail, a redis-ser
 their own on a free port.
 """
 
+import asyncio
 import json
 import os
 import shutil
@@ -310,3 +311,32 @@ class SentinelRedis:
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
+
+
+async def add_cards(clients, label, wanted, timeout=20):
+    """One card from each client at once; every one must be acknowledged. Returns the last seq."""
+    sent = await asyncio.gather(*(c.send("card.add", text=f"{c.name}: {label}") for c in clients))
+    replies = await asyncio.gather(*(c.reply(i, timeout=timeout) for c, i in zip(clients, sent, strict=True)))
+    assert all(r["type"] == "ack" for r in replies), [r for r in replies if r["type"] != "ack"]
+    wanted.extend(f"{c.name}: {label}" for c in clients)
+    return max(r["seq"] for r in replies)
+
+
+async def assert_nothing_lost(site, clients, code, wanted, fault):
+    """After ``fault``: no socket closed, every client's board holds every acknowledged card
+    once (no gap, nothing twice), and the database holds exactly those cards."""
+    from .board import Board
+
+    dropped = [c.name for c in clients if c.reader.done()]
+    assert not dropped, f"sockets closed by the {fault}: {dropped}"
+    for client in clients:
+        board = Board.of(client.frames)
+        assert board.gaps == 0 and board.repeated == 0, (client.name, board.gaps, board.repeated)
+        assert board.texts() == sorted(wanted), client.name
+    rows = await asyncio.to_thread(
+        query,
+        site,
+        "SELECT c.text FROM workshops_card c JOIN workshops_workshop w ON w.id = c.workshop_id WHERE w.code = %s",
+        [code],
+    )
+    assert sorted(text for (text,) in rows) == sorted(wanted)

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from .board import Board, close_all, joined_client, wait_until
-from .faults import PrivateRedis, close_site, new_site, query
+from .faults import PrivateRedis, add_cards, assert_nothing_lost, close_site, new_site
 
 pytestmark = pytest.mark.slow
 
@@ -35,15 +35,6 @@ def redis_site():
     yield site
     close_site(site)
     redis.stop()
-
-
-async def add_cards(clients, label, wanted):
-    """One card from each client at once; every one must be acknowledged."""
-    sent = await asyncio.gather(*(c.send("card.add", text=f"{c.name}: {label}") for c in clients))
-    replies = await asyncio.gather(*(c.reply(i, timeout=20) for c, i in zip(clients, sent, strict=True)))
-    assert all(r["type"] == "ack" for r in replies), [r for r in replies if r["type"] != "ack"]
-    wanted.extend(f"{c.name}: {label}" for c in clients)
-    return max(r["seq"] for r in replies)
 
 
 async def test_a_redis_restart_loses_nothing_and_needs_no_reconnect(redis_site):
@@ -86,19 +77,7 @@ async def test_a_redis_restart_loses_nothing_and_needs_no_reconnect(redis_site):
         for client in clients:
             await client.wait_for(lambda f, s=last: f.get("type") == "event" and f["seq"] == s, timeout=5)
 
-        dropped = [c.name for c in clients if c.reader.done()]
-        assert not dropped, f"sockets closed by the restart: {dropped}"
-        for client in clients:
-            board = Board.of(client.frames)
-            assert board.gaps == 0 and board.repeated == 0, (client.name, board.gaps, board.repeated)
-            assert board.texts() == sorted(wanted), client.name
-        rows = await asyncio.to_thread(
-            query,
-            site,
-            "SELECT c.text FROM workshops_card c JOIN workshops_workshop w ON w.id = c.workshop_id WHERE w.code = %s",
-            [code],
-        )
-        assert sorted(text for (text,) in rows) == sorted(wanted)
+        await assert_nothing_lost(site, clients, code, wanted, "restart")
         print(
             f"\nFIGURES redis_restart clients={len(clients)} cards={len(wanted)} restarts={redis.restarts} "
             f"acks_during_outage_s={outage_acks:.2f}"

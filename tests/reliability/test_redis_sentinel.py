@@ -22,7 +22,7 @@ from tests.workshops.live_site import http
 from workshops.redis_layer import WorkshopRedisChannelLayer
 
 from .board import Board, close_all, joined_client, wait_until
-from .faults import SentinelRedis, close_site, new_site, query
+from .faults import SentinelRedis, add_cards, assert_nothing_lost, close_site, new_site
 
 pytestmark = pytest.mark.slow
 
@@ -87,14 +87,6 @@ def test_the_cache_the_layer_and_the_health_check_follow_the_primary_the_sentine
     print(f"\nFIGURES sentinel_failover promoted_s={promoted:.2f} cache_writable_s={promoted + writable:.2f}")
 
 
-async def add_cards(clients, label, wanted):
-    sent = await asyncio.gather(*(c.send("card.add", text=f"{c.name}: {label}") for c in clients))
-    replies = await asyncio.gather(*(c.reply(i, timeout=30) for c, i in zip(clients, sent, strict=True)))
-    assert all(r["type"] == "ack" for r in replies), [r for r in replies if r["type"] != "ack"]
-    wanted.extend(f"{c.name}: {label}" for c in clients)
-    return max(r["seq"] for r in replies)
-
-
 def healthz(server):
     return http("GET", f"{server.base}/healthz", timeout=3)
 
@@ -135,19 +127,7 @@ async def test_a_failover_in_a_live_workshop_loses_nothing_and_needs_no_restart(
             status, body = await asyncio.to_thread(healthz, server)
             assert status == 200, body
 
-        dropped = [c.name for c in clients if c.reader.done()]
-        assert not dropped, f"sockets closed by the failover: {dropped}"
-        for client in clients:
-            board = Board.of(client.frames)
-            assert board.gaps == 0 and board.repeated == 0, (client.name, board.gaps, board.repeated)
-            assert board.texts() == sorted(wanted), client.name
-        rows = await asyncio.to_thread(
-            query,
-            site,
-            "SELECT c.text FROM workshops_card c JOIN workshops_workshop w ON w.id = c.workshop_id WHERE w.code = %s",
-            [code],
-        )
-        assert sorted(text for (text,) in rows) == sorted(wanted)
+        await assert_nothing_lost(site, clients, code, wanted, "failover")
         print(
             f"\nFIGURES sentinel_workshop clients={len(clients)} cards={len(wanted)} "
             f"promoted_s={promoted:.2f} everyone_current_s={caught_up:.2f}"
