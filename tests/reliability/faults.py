@@ -272,13 +272,27 @@ class SentinelRedis:
             try:
                 info = redis.Redis(port=replica, socket_timeout=0.5).info("replication")
                 known = [self.ask(port) for port in self.sentinels]
-                if info.get("master_link_status") == "up" and all(k == primary for k in known):
+                if info.get("master_link_status") == "up" and all(k == primary for k in known) and self.settled():
                     return self
             except redis.RedisError:
                 pass
             time.sleep(0.1)
         self.stop()
         raise TimeoutError("the Sentinel set did not come up")
+
+    def settled(self):
+        """Every Sentinel knows the replica and the two other Sentinels. They learn of each
+        other from hello messages every 2 s: killed before that, no Sentinel can gather a
+        quorum, and the primary stays dead."""
+        import redis
+
+        for port in self.sentinels:
+            client = redis.Redis(port=port, socket_timeout=0.5)
+            replicas = client.execute_command("SENTINEL", "replicas", self.MASTER)
+            others = client.execute_command("SENTINEL", "sentinels", self.MASTER)
+            if len(replicas) < 1 or len(others) < len(self.sentinels) - 1:
+                return False
+        return True
 
     @property
     def addresses(self):
