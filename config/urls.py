@@ -8,6 +8,7 @@ from participation import city_login, health, language_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("livez", health.livez, name="livez"),
     path("api/", include("participation.api_urls")),
     path("i18n/setlang/", language_views.switch_language, name="set_language"),
     # Sign-in with the city's account (OpenID Connect); one callback address for the provider.

@@ -1,4 +1,5 @@
 """GET /healthz: can this process serve? Does the database answer, is the channel layer reachable?
+GET /livez: does this process answer at all? (the load balancer's check, below)
 
 The channel layer is checked with a PING to each of its Redis servers on a connection of
 this check's own, not with a message sent through the layer and received back: such a
@@ -82,3 +83,14 @@ def healthz(request):
     }
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(checks, status=200 if healthy else 503)
+
+
+@require_GET
+@never_cache
+def livez(request):
+    """The load balancer's check: 200 whenever this process answers, without asking the
+    database or Redis. Those are shared by every host: checked here, a Redis failover or a
+    slow database would mark every host down at once, and the balancer would cut every
+    live socket although each host could serve again seconds later. A host that is cut
+    off, stopped or hung fails this check by not answering; /healthz is for monitoring."""
+    return JsonResponse({"process": "ok"})

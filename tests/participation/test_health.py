@@ -30,6 +30,20 @@ def test_healthz_is_503_when_the_channel_layer_is_down(client, settings):
     assert response.json() == {"database": "ok", "channel_layer": "error"}
 
 
+def test_livez_answers_while_shared_services_are_down(client, settings):
+    # The load balancer's check: a Redis failover must not take every host out of rotation
+    # (no database either: this test may not touch it).
+    redis_layer_at(settings, "redis://127.0.0.1:1/0")
+    try:
+        health, live = client.get("/healthz"), client.get("/livez")
+    finally:
+        channel_layers.backends.clear()
+    assert health.status_code == 503
+    assert live.status_code == 200
+    assert live.json() == {"process": "ok"}
+    assert "no-cache" in live["Cache-Control"]
+
+
 @pytest.mark.django_db
 def test_healthz_is_503_soon_when_redis_accepts_but_never_answers(client, settings):
     # A listener that takes the connection and says nothing, like a hung Redis.
