@@ -116,6 +116,22 @@ def env_database(name, default):
         config["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     elif not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}={raw!r} names no database.")
+    else:
+        # An application host that vanishes (power, network) mid-transaction sends no FIN:
+        # its backend keeps the transaction's row locks (a workshop's event counter) until
+        # TCP gives up, minutes to hours, and every write to that workshop waits. Asked for
+        # by the client (these server settings are per session): keepalives for a quiet
+        # socket and tcp_user_timeout for unacknowledged data end such a backend within
+        # seconds, rolling back (tests/reliability/test_multi_host.py). The same on the
+        # client side notices a vanished server.
+        options = config.setdefault("OPTIONS", {})
+        keepalive = (
+            "-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=1 -c tcp_keepalives_count=3 -c tcp_user_timeout=5000"
+        )
+        options["options"] = f"{options['options']} {keepalive}" if options.get("options") else keepalive
+        client_keepalive = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 1, "keepalives_count": 3}
+        for key, value in client_keepalive.items():
+            options.setdefault(key, value)
     if config.get("OPTIONS", {}).get("pool"):
         # With a pool this makes Django test a connection before handing it out: after a
         # database restart or a terminated backend the pool would otherwise serve dead

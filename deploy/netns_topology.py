@@ -55,22 +55,32 @@ SENTINEL_HOSTS = ("lb", "app1", "app2")
 WEB_PORT, WS_PORT, PG_PORT, REDIS_PORT, SENTINEL_PORT = 8001, 8002, 5432, 6379, 26379
 
 
+def tool(name):
+    """The full path of a program, also where root's PATH alone would find it."""
+    return shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin:/usr/bin:/bin")
+
+
 def missing_tools():
     """What this machine lacks to build the topology (empty when it can)."""
     missing = []
     if os.geteuid() != 0:
         missing.append("root (ip netns)")
-    for tool in ("ip", "haproxy", "redis-server", "openssl", "runuser"):
-        if shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin") is None:
-            missing.append(tool)
+    for name in ("ip", "haproxy", "redis-server", "openssl", "runuser"):
+        if tool(name) is None:
+            missing.append(name)
     if not (PG_BIN / "postgres").exists():
         missing.append(f"PostgreSQL 15 in {PG_BIN}")
     return missing
 
 
+def command(argv):
+    """``argv`` as strings, the program by its full path."""
+    return [tool(str(argv[0])) or str(argv[0]), *map(str, argv[1:])]
+
+
 def run(*argv, timeout=120, env=None, check=True):
     result = subprocess.run(  # noqa: S603 (our own commands)
-        [str(a) for a in argv], capture_output=True, text=True, timeout=timeout, env=env, check=False
+        command(argv), capture_output=True, text=True, timeout=timeout, env=env, check=False
     )
     if check and result.returncode:
         raise RuntimeError(f"{' '.join(map(str, argv))} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
@@ -94,7 +104,12 @@ def remove(prefix):
                     os.kill(pid, signal.SIGKILL)
             time.sleep(0.3)
         run("ip", "netns", "delete", namespace, check=False)
-    run("ip", "link", "delete", f"{prefix}-br", check=False)
+    # A namespace goes away only once the kernel has let go of it (its sockets); its end of
+    # the link pair may outlive it for a while: delete ours, which takes both ends.
+    for line in run("ip", "-br", "link", check=False).splitlines():
+        name = line.split()[0].split("@")[0] if line.strip() else ""
+        if name.startswith(f"{prefix}-"):
+            run("ip", "link", "delete", name, check=False)
 
 
 def cpu_seconds(pid):
@@ -195,7 +210,7 @@ class NetnsTopology:
     def _spawn(self, host, name, argv, env=None, cwd=BASE_DIR):
         log = open(self.workdir / f"{host}-{name}.log", "ab")  # noqa: SIM115 (open while the process runs)
         self.processes[(host, name)] = subprocess.Popen(  # noqa: S603 (our own commands)
-            ["ip", "netns", "exec", self.namespace(host), *map(str, argv)],  # noqa: S607 (iproute2's ip)
+            command(["ip", "netns", "exec", self.namespace(host), *command(argv)]),
             cwd=cwd,
             env=env or dict(os.environ),
             stdout=log,
@@ -206,7 +221,7 @@ class NetnsTopology:
         return self.processes[(host, name)]
 
     def _in(self, host, *argv, **kwargs):
-        return run("ip", "netns", "exec", self.namespace(host), *argv, **kwargs)
+        return run("ip", "netns", "exec", self.namespace(host), *command(argv), **kwargs)
 
     # PostgreSQL
 
@@ -388,9 +403,8 @@ class NetnsTopology:
     def _prepare_database(self):
         manage = [sys.executable, "manage.py"]
         run(*manage, "migrate", "--noinput", "-v0", env=self.env, timeout=600)
-        static = BASE_DIR / "staticfiles" / "staticfiles.json"
-        if not static.exists():
-            run(*manage, "collectstatic", "--noinput", "-v0", env=self.env, timeout=600)
+        # DEBUG=0 serves the hashed files of the manifest: this checkout's, not an older one's.
+        run(*manage, "collectstatic", "--noinput", "-v0", env=self.env, timeout=600)
 
     def start_app(self, host):
         """gunicorn, Daphne and the mail worker of one application host."""

@@ -103,6 +103,31 @@ def test_database_and_redis_urls_select_postgres_and_channels_redis():
     ]
 
 
+def test_postgres_sessions_let_a_vanished_host_go_within_seconds():
+    # Keepalives and tcp_user_timeout, asked for per session, beside the URL's own options.
+    result = run_django(
+        {"DEBUG": "1", "DATABASE_URL": "postgres://postgres@db/beteiligung?options=-c%20statement_timeout%3D9000"},
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps(s.DATABASES['default']['OPTIONS']))",
+    )
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)
+    assert options["options"].split(" -c ")[0] == "-c statement_timeout=9000"
+    assert "tcp_user_timeout=5000" in options["options"] and "tcp_keepalives_idle=5" in options["options"]
+    assert options["keepalives_idle"] == 5
+
+
+@pytest.mark.django_db
+def test_the_database_server_applies_the_session_timeouts():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs DATABASE_URL pointing to PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('tcp_user_timeout'), current_setting('tcp_keepalives_count')")
+        assert cursor.fetchone() == ("5000", "3")  # milliseconds, probes
+
+
 def test_check_deploy_is_clean_with_production_settings():
     result = run_manage(
         {"DEBUG": "0", "SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "beteiligung.example.org"},
@@ -154,7 +179,10 @@ def test_a_replica_url_adds_the_replica_with_short_timeouts_the_router_and_the_m
     assert result.returncode == 0, result.stderr
     replica, routers, last = json.loads(result.stdout.splitlines()[-1])
     assert (replica["HOST"], replica["PORT"], replica["USER"], replica["NAME"]) == ("10.0.0.2", 5433, "leser", "stadt")
-    assert replica["OPTIONS"] == {"connect_timeout": 2, "tcp_user_timeout": 2000}
+    assert {k: replica["OPTIONS"][k] for k in ("connect_timeout", "tcp_user_timeout")} == {
+        "connect_timeout": 2,
+        "tcp_user_timeout": 2000,
+    }
     assert replica["TEST"]["MIRROR"] == "default"
     assert routers == ["participation.replica.ReplicaRouter"]
     assert last == "participation.replica.ReplicaMiddleware"

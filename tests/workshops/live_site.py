@@ -320,6 +320,7 @@ class LiveClient:
         self.participant = participant
         self.bundle = bundle  # asks for ``events`` frames (bundle=1), as the browser does
         self.frames = []  # an ``events`` frame is kept as the event frames it carries
+        self.arrived = []  # time.monotonic() when frames[i] arrived
         self.bundles = 0  # ``events`` frames received
         self.ws = None
         self.reader = None
@@ -333,6 +334,7 @@ class LiveClient:
             ping_interval=None,
             max_size=2**24,
             compression=None,
+            **({"ssl": server.ssl} if getattr(server, "ssl", None) else {}),  # wss:// to a private CA
         )
         self.reader = asyncio.ensure_future(self._read())
         return self
@@ -343,9 +345,11 @@ class LiveClient:
                 frame = json.loads(message)
                 if frame.get("type") == "events" and self.bundle:
                     self.frames.extend(frame["events"])
+                    self.arrived.extend([time.monotonic()] * len(frame["events"]))
                     self.bundles += 1
                 else:
                     self.frames.append(frame)
+                    self.arrived.append(time.monotonic())
                 self.changed.set()
         except ConnectionClosed:
             pass
