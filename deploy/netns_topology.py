@@ -112,6 +112,18 @@ def remove(prefix):
             run("ip", "link", "delete", name, check=False)
 
 
+def free_subnet(first="10.77"):
+    """A /24 under ``first`` that no interface of this machine uses, picked at random, so
+    that two topologies (two test runs) can stand side by side."""
+    import random
+
+    used = run("ip", "-4", "-br", "addr", check=False)
+    free = [n for n in range(256) if f" {first}.{n}." not in used]
+    if not free:
+        raise RuntimeError(f"no free /24 under {first}")
+    return f"{first}.{random.choice(free)}"  # noqa: S311 (not a secret)
+
+
 def cpu_seconds(pid):
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

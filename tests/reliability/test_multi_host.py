@@ -14,6 +14,7 @@ the tally everyone sees, and in the database, each exactly once.
 import asyncio
 import itertools
 import json
+import os
 import threading
 import time
 import urllib.error
@@ -22,7 +23,8 @@ import urllib.request
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from deploy.netns_topology import APP_HOSTS, NetnsTopology, missing_tools, run
+from deploy.netns_topology import APP_HOSTS, NetnsTopology, free_subnet, missing_tools, run
+from tests.readme_walk import inside_walk
 from tests.workshops.live_site import LiveClient
 
 from .board import Board, latest_tally, wait_until
@@ -118,7 +120,10 @@ def topology():
     missing = missing_tools()
     if missing:
         pytest.skip(f"the multi-host topology needs {', '.join(missing)} (.ci/run runs as root and installs haproxy)")
-    site = NetnsTopology(prefix="bt", subnet="10.77.0")
+    if inside_walk():
+        pytest.skip("the README walk's own `make test` runs beside the suite, which builds this topology already")
+    # Names and addresses of this run's own: another run on the machine keeps its own.
+    site = NetnsTopology(prefix=f"t{os.getpid() % 10000}", subnet=free_subnet())
     site.up()
     try:
         site.setup = last_json(manage(site, "shell", "-c", SETUP_SCRIPT))
