@@ -124,14 +124,6 @@ def free_subnet(first="10.77"):
     return f"{first}.{random.choice(free)}"  # noqa: S311 (not a secret)
 
 
-def cpu_seconds(pid):
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 class NetnsTopology:
     def __init__(self, workdir=None, prefix="bt", subnet="10.77.0", env=None, web_workers=2, down_after_ms=3000):
         self.prefix = prefix
@@ -562,6 +554,8 @@ class NetnsTopology:
 
     def cpu(self):
         """CPU seconds so far of everything running in each namespace."""
+        from deploy.topology import cpu_seconds
+
         return {host: sum(cpu_seconds(pid) for pid in self.pids(host)) for host in HOSTS}
 
     def describe(self):

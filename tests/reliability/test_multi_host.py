@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import json
 import os
+import sys
 import threading
 import time
 import urllib.error
@@ -60,9 +61,18 @@ print(json.dumps({'id': consultation.pk, 'codes': codes}))
 """
 
 
-def manage(topology, *args):
-    import sys
+PUT_FROM_ELSEWHERE = """
+import ssl, sys, urllib.error, urllib.request
+url, cafile, body = sys.argv[1:]
+request = urllib.request.Request(url, data=body.encode(), method="PUT", headers={"Content-Type": "application/json"})
+try:
+    print(urllib.request.urlopen(request, timeout=15, context=ssl.create_default_context(cafile=cafile)).status)
+except urllib.error.HTTPError as error:
+    print(error.code)
+"""
 
+
+def manage(topology, *args):
     from tests.workshops.live_site import BASE_DIR
 
     return run(sys.executable, BASE_DIR / "manage.py", *args, env=topology.env, timeout=120)
@@ -551,3 +561,39 @@ async def test_a_rolling_restart_of_every_application_host_loses_nothing(topolog
     assert all(e.reconnects >= 1 for e in experts), [e.reconnects for e in experts]
     assert ballots.retries == 0, ballots.retries
     figures("multi_host_rolling", experts, ballots, restart_s=sum(took.values()), burst_done_s=finished)
+
+
+def test_the_balancer_passes_on_each_client_address_and_a_forged_one_changes_nothing(topology):
+    # Wrong access codes lock out the network they come from (voting/actions.py): the app
+    # hosts must see the client's address, not the balancer's, and not what a client claims.
+    from voting.actions import FAILED_ATTEMPTS_LIMIT
+
+    lb = Lb(topology)
+    ballots = open_ballots(topology, lb, "Falsche Codes", 0)
+    path = f"/api/consultations/{ballots.consultation}/ballot"
+
+    def put(code, forged=None):
+        body = json.dumps({"access_code": code, "ballot": {"approve": ballots.options[:1]}}).encode()
+        request = urllib.request.Request(lb.base + path, data=body, method="PUT")  # noqa: S310
+        request.add_header("Content-Type", "application/json")
+        if forged:
+            request.add_header("X-Forwarded-For", forged)
+        try:
+            with urllib.request.urlopen(request, timeout=15, context=lb.ssl) as response:  # noqa: S310
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    answers = [put(f"FALSCH-{n:04d}") for n in range(FAILED_ATTEMPTS_LIMIT)]
+    assert set(answers) == {403}, sorted(set(answers))
+    assert put("FALSCH-X") == 429  # this client is slowed down now
+    assert put("FALSCH-Y", forged="203.0.113.9") == 429  # claiming another address does not help
+    # Another machine behind the same balancer (the db1 namespace) is not.
+    other = run(
+        *("ip", "netns", "exec", topology.namespace("db1"), sys.executable, "-c", PUT_FROM_ELSEWHERE),
+        *(lb.base + path, topology.workdir / "tls" / "cert.pem"),
+        json.dumps({"access_code": "FALSCH-Z", "ballot": {"approve": ballots.options[:1]}}),
+        check=False,
+    ).strip()
+    assert other == "403", other
+    assert put(ballots.codes[0]) == 201  # and a right code still counts
