@@ -56,6 +56,17 @@ Then checked (the "integrity" column; every item must hold):
     ballots and voters, and its count equals the count of the acknowledged
     ballots computed apart (voting.counting.count_data on the expected ballots).
 
+``--server netns`` measures several hosts behind a load balancer (deploy/netns_topology.py,
+needs root): a topology of its own per run (prefix bm, 10.78.0.0/24, beside the tests' bt
+/ 10.77.0.0/24) with HAProxy terminating TLS at https://10.78.0.10 and balancing round
+robin over two application hosts with ``--processes`` gunicorn workers each, PostgreSQL
+primary and streaming replica, Redis under three Sentinels; the client speaks TLS to
+the load balancer, the facilitator comes from ``manage.py create_facilitator`` with
+the topology's environment, and CPU is recorded for every host (everything in its
+namespace; ``cpu_ms_per_ballot_by_part``) with the requests HAProxy sent to each
+application host. Access codes and accounts only: the load balancer gives every open-ballot
+voter this machine's one address.
+
 ``--server gunicorn`` runs Django over WSGI instead (for comparison only; gunicorn
 is not a dependency of the project). With ``--profile-dir`` py-spy records each
 server during the measured part (raw format; summarise with bench/ballot_profile.py).
@@ -92,9 +103,20 @@ FACILITATOR = "bench-facilitator"
 FACILITATOR_PASSWORD = "Bench-" + secrets.token_urlsafe(18)
 SECRET_KEY = secrets.token_urlsafe(48)
 CODES_PER_REQUEST = 5000  # voting.actions.MAX_CODES_PER_REQUEST
+# The client context for https:// origins (--server netns: trusts the topology's certificate).
+CLIENT_TLS = None
+NETNS_PREFIX = "bm"  # not the tests' bt / 10.77.0: a test run may go on beside it
+NETNS_SUBNET = "10.78.0"
 
 
 # --- small helpers ------------------------------------------------------------------
+
+
+def connector(**kwargs):
+    """aiohttp's connector; for https it trusts ``CLIENT_TLS`` where one is set."""
+    import aiohttp
+
+    return aiohttp.TCPConnector(ssl=CLIENT_TLS or True, **kwargs)
 
 
 def free_port():
@@ -435,7 +457,8 @@ class RawClient:
     async def put_json(self, url, payload, headers=None):
         """(status, body, the value of Set-Cookie or None)."""
         parts = urlparse(url)
-        origin = (parts.hostname, parts.port or 80)
+        tls = CLIENT_TLS if parts.scheme == "https" else None
+        origin = (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
         body = json.dumps(payload).encode()
         extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
         head = (
@@ -444,7 +467,7 @@ class RawClient:
         ).encode()
         connection = self.connections.get(origin)
         if connection is None:
-            connection = self.connections[origin] = await asyncio.open_connection(*origin)
+            connection = self.connections[origin] = await asyncio.open_connection(*origin, ssl=tls)
         reader, writer = connection
         try:
             writer.write(head + body)
@@ -555,7 +578,7 @@ async def fire(origins, consultation_id, credentials, ballots, followups, args, 
     stats = Stats()
     paths = [f"{origin}/api/consultations/{consultation_id}/ballot" for origin in origins]
     timeout = aiohttp.ClientTimeout(total=args.request_timeout)
-    connector = aiohttp.TCPConnector(limit=args.concurrency, limit_per_host=0, force_close=False)
+    pool = connector(limit=args.concurrency, limit_per_host=0, force_close=False)
     next_voter = iter(range(len(credentials)))
     turn = [0]
     deadline = time.monotonic() + args.time_limit
@@ -584,7 +607,7 @@ async def fire(origins, consultation_id, credentials, ballots, followups, args, 
     if args.client == "raw":
         await asyncio.gather(*(worker(RawClient()) for _ in range(args.concurrency)))
         return stats
-    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar()) as session:
+    async with aiohttp.ClientSession(connector=pool, cookie_jar=aiohttp.DummyCookieJar()) as session:
         await asyncio.gather(*(worker(session) for _ in range(args.concurrency)))
     return stats
 
@@ -603,7 +626,7 @@ async def create_consultation(origin, setup, token, args, eligibility="access_co
     token (made by ``_setup``) or nothing (open: the browser cookie comes with the first answer)."""
     import aiohttp
 
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(connector=connector()) as session:
         consultation = await api(
             session,
             "POST",
@@ -637,7 +660,7 @@ async def warm_up(origins, cid):
     """A few reads per server so that imports and URL resolution are done before timing."""
     import aiohttp
 
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(connector=connector()) as session:
         for origin in origins:
             for _ in range(5):
                 async with session.get(f"{origin}/api/consultations/{cid}/") as response:
@@ -651,7 +674,7 @@ async def fetch_results(origin, cid, token):
     timeout = aiohttp.ClientTimeout(total=600)
     headers = {"Authorization": f"Token {token}"}
     async with (
-        aiohttp.ClientSession(timeout=timeout) as session,
+        aiohttp.ClientSession(timeout=timeout, connector=connector()) as session,
         session.get(f"{origin}/api/consultations/{cid}/results", headers=headers) as response,
     ):
         body = await response.text()
@@ -689,13 +712,66 @@ class TopologyServer:
         self.topology.stop()
 
 
+class NetnsServer:
+    """Several hosts behind a load balancer (deploy/netns_topology.py, root) as one server of
+    this script: HAProxy with TLS at https://10.78.0.10 in front of app1 and app2, each
+    with ``workers`` gunicorn workers, PostgreSQL primary db1 (replica db2), Redis under
+    three Sentinels. Its database and environment are its own."""
+
+    def __init__(self, workers, workdir):
+        from deploy.netns_topology import NetnsTopology
+
+        self.site = NetnsTopology(workdir, prefix=NETNS_PREFIX, subnet=NETNS_SUBNET, web_workers=workers)
+        self.origin = self.site.origin
+        self.env = None
+        self.process = None
+
+    def start(self):
+        global CLIENT_TLS
+        self.site.up()
+        self.env = self.site.env
+        self.process = self.site.processes[("app1", "gunicorn")]
+        CLIENT_TLS = self.site.ssl_context()
+        return self
+
+    def wait_ready(self):
+        return self
+
+    def cpu(self):
+        """The load balancer and the application hosts (everything in their namespaces)."""
+        parts = self.cpu_by_part()
+        return parts["lb"] + parts["app1"] + parts["app2"]
+
+    def cpu_by_part(self):
+        return self.site.cpu()
+
+    def requests_by_host(self):
+        """Requests (sessions) HAProxy sent to each application host's gunicorn so far."""
+        lines = self.site.admin("show stat").splitlines()
+        header = lines[0].lstrip("# ").split(",")
+        rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
+        return {
+            r["svname"]: int(r["stot"]) for r in rows if r.get("pxname") == "web" and r["svname"] in ("app1", "app2")
+        }
+
+    def stop(self):
+        self.site.down()
+
+
 def one_run(databases, template, n_processes, variant, args, workdir, eligibility="access_code"):
     """One measurement: fresh database, servers, ballots, checks. Always cleans up."""
-    name = databases.create(f"p{n_processes}_{variant}_{eligibility}", template=template)
-    env = django_env(databases.url(name, pool=args.db_pool), args.redis_url or None)
+    netns = args.server == "netns"
+    name = env = None
     servers = []
     profiler = None
     try:
+        if netns:
+            # A topology of its own for each run: its own database, reached as users reach it.
+            servers = [NetnsServer(n_processes, Path(workdir) / f"p{n_processes}-{variant}-{eligibility}").start()]
+            env = servers[0].env
+        else:
+            name = databases.create(f"p{n_processes}_{variant}_{eligibility}", template=template)
+            env = django_env(databases.url(name, pool=args.db_pool), args.redis_url or None)
         accounts = args.voters if eligibility == "account" else 0
         setup = run_here(env, "_setup", str(args.options), str(accounts))
         token = manage(env, "create_facilitator", FACILITATOR, "--password", FACILITATOR_PASSWORD,
@@ -705,7 +781,7 @@ def one_run(databases, template, n_processes, variant, args, workdir, eligibilit
             run_dir.mkdir(parents=True, exist_ok=True)
             first, last = (int(port) for port in args.ports.split("-"))
             servers = [TopologyServer(n_processes, env, run_dir, args.threads, range(first, last + 1)).start()]
-        else:
+        elif not netns:
             servers = [Server(n, env, workdir, args.server).start() for n in range(n_processes)]
         for server in servers:
             server.wait_ready()
@@ -733,14 +809,19 @@ def one_run(databases, template, n_processes, variant, args, workdir, eligibilit
         postgres0 = postgres_cpu()
         busy0 = machine_busy_seconds()
         wall0 = time.perf_counter()
-        parts0 = servers[0].cpu_by_part() if args.server == "topology" else {}
+        parts0 = servers[0].cpu_by_part() if args.server in ("topology", "netns") else {}
+        spread0 = servers[0].requests_by_host() if netns else {}
         stats = asyncio.run(fire(origins, cid, codes, ballots, followups, args, eligibility))
         wall = time.perf_counter() - wall0
         busy = machine_busy_seconds() - busy0
         client_cpu = time.process_time() - client_cpu0
         server_cpu = sum(s.cpu() - c for s, c in zip(servers, server_cpu0, strict=True))
-        parts = {k: round(v - parts0[k], 1) for k, v in servers[0].cpu_by_part().items()} if parts0 else {}
+        part_seconds = {k: v - parts0.get(k, 0.0) for k, v in servers[0].cpu_by_part().items()} if parts0 else {}
+        parts = {k: round(v, 1) for k, v in part_seconds.items()}
         postgres = postgres_cpu_since(postgres0)
+        if netns:  # the topology's own servers, not every PostgreSQL on this machine
+            postgres = part_seconds["db1"] + part_seconds["db2"]
+        spread = {k: v - spread0[k] for k, v in servers[0].requests_by_host().items()} if netns else {}
         profiler.stop()
 
         results_began = time.perf_counter()
@@ -793,6 +874,10 @@ def one_run(databases, template, n_processes, variant, args, workdir, eligibilit
                 "machine": round(busy * 1000 / stats.created, 2) if stats.created else None,
             },
             "cpu_s_by_part": parts,
+            "cpu_ms_per_ballot_by_part": {
+                k: round(v * 1000 / stats.created, 3) if stats.created else None for k, v in part_seconds.items()
+            },
+            "requests_by_host": spread,
             "cpu_s": {
                 "servers": round(server_cpu, 1),
                 "client": round(client_cpu, 1),
@@ -809,7 +894,8 @@ def one_run(databases, template, n_processes, variant, args, workdir, eligibilit
             profiler.stop()
         for server in servers:
             server.stop()
-        databases.drop(name)
+        if name:
+            databases.drop(name)
 
 
 # --- inside Django (subprocesses) ----------------------------------------------------------
@@ -975,6 +1061,28 @@ def table(results):
     return "\n".join(lines)
 
 
+def parts_table(results):
+    """CPU per accepted ballot by part: each host of --server netns (everything in its
+    namespace), or nginx, gunicorn and Daphne of --server topology."""
+    rows = [r for r in results if r.get("cpu_ms_per_ballot_by_part")]
+    if not rows:
+        return ""
+    names = sorted({k for r in rows for k in r["cpu_ms_per_ballot_by_part"]})
+    lines = [
+        "| eligibility | processes | variant | accepted/s | requests by host | "
+        + " | ".join(f"{n} ms/ballot" for n in names)
+        + " |",
+        "| --- | ---: | --- | ---: | --- | " + " | ".join("---:" for _ in names) + " |",
+    ]
+    for r in rows:
+        spread = " / ".join(f"{k} {v}" for k, v in r.get("requests_by_host", {}).items()) or "–"
+        cells = " | ".join(str(r["cpu_ms_per_ballot_by_part"].get(n, "–")) for n in names)
+        lines.append(
+            f"| {r['eligibility']} | {r['processes']} | {r['variant']} | {r['accepted_per_s']} | {spread} | {cells} |"
+        )
+    return "\n".join(lines)
+
+
 def main(args):
     if args.db_pool:
         try:
@@ -983,7 +1091,18 @@ def main(args):
             raise SystemExit("--db-pool needs psycopg-pool: .venv/bin/pip install psycopg-pool==3.3.3") from None
     if args.server in ("gunicorn", "topology") and not (BIN_DIR / "gunicorn").exists():
         raise SystemExit("--server gunicorn needs gunicorn: make install (requirements.txt)")
+    if args.server == "netns":
+        from deploy.netns_topology import missing_tools
+
+        if missing_tools():
+            raise SystemExit(f"--server netns needs {', '.join(missing_tools())}")
+        if "open" in args.eligibility.split(","):
+            # The load balancer sets X-Forwarded-For to this machine's one address: every
+            # open-ballot voter would come from it and meet the limit per address.
+            raise SystemExit("--server netns: --eligibility access_code and/or account")
     workdir = tempfile.mkdtemp(prefix="bench-ballots-")
+    if args.server == "netns":
+        Path(workdir).chmod(0o755)  # PostgreSQL runs as postgres and must reach its directory below
     databases = Databases(args.database_url)
     info = {
         "machine": machine(),
@@ -993,8 +1112,10 @@ def main(args):
     print(json.dumps(info), flush=True)
     results = []
     try:
-        template = databases.create("template")
-        manage(django_env(databases.url(template)), "migrate", "--noinput")
+        template = None  # --server netns: each topology migrates its own database
+        if args.server != "netns":
+            template = databases.create("template")
+            manage(django_env(databases.url(template)), "migrate", "--noinput")
         for eligibility in args.eligibility.split(","):
             for n_processes in [int(p) for p in args.processes.split(",")]:
                 for variant in args.variants.split(","):
@@ -1017,6 +1138,9 @@ def main(args):
             shutil.rmtree(workdir, ignore_errors=True)
     print()
     print(table(results))
+    if any(r.get("cpu_ms_per_ballot_by_part") for r in results):
+        print()
+        print(parts_table(results))
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps({**info, "results": results}, indent=2))
@@ -1061,9 +1185,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--server",
         default="topology",
-        choices=["topology", "daphne", "gunicorn", "uvicorn"],
-        help="topology (production: nginx, gunicorn workers, Daphne; deploy/topology.py), daphne (one or more"
-        " Daphne processes, as make demo), or gunicorn alone (WSGI, 4 threads) or uvicorn, for comparison",
+        choices=["topology", "netns", "daphne", "gunicorn", "uvicorn"],
+        help="topology (production: nginx, gunicorn workers, Daphne; deploy/topology.py), netns (several hosts"
+        " behind HAProxy with TLS, deploy/netns_topology.py, root; --processes: gunicorn workers per application"
+        " host), daphne (one or more Daphne processes, as make demo), or gunicorn alone (WSGI, 4 threads) or"
+        " uvicorn, for comparison",
     )
     parser.add_argument(
         "--ports",

@@ -6,8 +6,28 @@ Targets (``--targets``, default all three), each with the platform's default set
   memory  one Daphne process with the in-memory channel layer
   redis   two Daphne processes sharing Redis; the clients alternate between them
   floor   bench/floor_server.py, a broadcast server on the ``websockets`` library alone
+  multihost  several hosts behind a load balancer (deploy/netns_topology.py, needs root):
+          HAProxy with TLS spreads the sockets (leastconn) over the Daphne servers of two
+          application hosts; PostgreSQL primary and replica, Redis under three Sentinels
 A ``--database-url`` ending in ``?pool=true`` runs the servers with a connection pool
 (the production set-up in README.md).
+
+multihost builds the topology afresh for each size (prefix bm, 10.78.0.0/24, beside the
+tests' bt / 10.77.0.0/24), creates the process and a facilitator with ``manage.py``,
+then everything else as users do, through https://10.78.0.10: the workshop over the API
+(facilitator's token), the N experts' joins over the API (from several addresses of this
+machine on the bridge: the API allows 1,000 joins per address and workshop in 10
+minutes), the sockets over wss:// with the topology's certificate. Beside the figures
+below it records how many sockets HAProxy put on each host (``show stat``), how often it
+marked a host down (its 0.5 s health checks; a host marked down has its sockets shut, and
+these clients do not reconnect: ``--lb-checks off`` disables the checks of the Daphne
+servers for the run, to measure capacity apart from that policy), and CPU
+seconds per host and process (everything in each namespace) in each phase: per role
+(app hosts, lb, redis, db) µs of CPU per delivered frame (cards: cards × (N − 1)
+deliveries; votes: frames received, acks and tallies) and % of one core. The clients
+(this process) run on the same cores; their share is ``client_cpu_pct``. The memory and
+redis targets record the same per phase for their Daphne processes and for every
+redis-server and postgres process of the machine (valid on a quiet machine only).
 
 For each target and size it starts the servers on 127.0.0.1, creates a fresh
 workshop with N participants, connects N WebSocket clients from this one asyncio
@@ -343,13 +363,15 @@ class Sim:
         "cards",
         "tallies",
         "acks",
+        "ssl",
     )
 
-    def __init__(self, index, participant_id, url, origin):
+    def __init__(self, index, participant_id, url, origin, ssl=None):
         self.index = index
         self.participant_id = participant_id
         self.url = url
         self.origin = origin
+        self.ssl = ssl  # a client context for wss:// (multihost), else None
         self.ws = None
         self.reader = None
         self.snapshot_seq = None
@@ -424,7 +446,7 @@ async def read_loop(run, sim):
         pass
 
 
-async def open_socket(url, origin, timeout):
+async def open_socket(url, origin, timeout, ssl=None):
     from websockets.asyncio.client import connect
 
     return await connect(
@@ -436,6 +458,7 @@ async def open_socket(url, origin, timeout):
         compression=None,
         max_size=2**24,
         max_queue=None,
+        **({"ssl": ssl} if ssl is not None else {}),
     )
 
 
@@ -443,7 +466,7 @@ async def connect_one(run, sim, timeout, stats):
     """Open one socket; like the page's client, retry a failed handshake with backoff."""
     for attempt in range(CONNECT_ATTEMPTS):
         try:
-            sim.ws = await open_socket(sim.url, sim.origin, timeout)
+            sim.ws = await open_socket(sim.url, sim.origin, timeout, sim.ssl)
         except Exception as error:  # refused, timed out, or closed during the handshake
             stats["retries"] += 1
             stats["last_error"] = f"{type(error).__name__}: {error}"
@@ -517,16 +540,17 @@ class Profiler:
 class Facilitator:
     """The steering socket (platform only): creates and opens the poll."""
 
-    def __init__(self, url, origin):
+    def __init__(self, url, origin, ssl=None):
         self.url = url
         self.origin = origin
+        self.ssl = ssl
         self.ws = None
         self.frames = []
         self.changed = asyncio.Event()
         self.reader = None
 
     async def start(self):
-        self.ws = await open_socket(self.url, self.origin, 30)
+        self.ws = await open_socket(self.url, self.origin, 30, self.ssl)
         self.reader = asyncio.ensure_future(self._read())
 
     async def _read(self):
@@ -570,14 +594,47 @@ class Facilitator:
 # --- one measurement ------------------------------------------------------------------
 
 
-async def measure(target, size, urls, args, participant_ids, facilitator_url=None, ranks_for=None, pids=()):
-    """Connect ``size`` clients to ``urls`` (round robin), send cards, then a vote burst."""
+class Marks:
+    """At the boundaries of a measurement's phases: the time, the frames the clients had
+    received and ``probe(label)`` (CPU seconds by host and process, multihost); nothing
+    without a probe."""
+
+    def __init__(self, probe, run):
+        self.probe = probe
+        self.run = run
+        self.taken = {}
+
+    async def take(self, label):
+        if self.probe is not None:
+            cpu = await asyncio.to_thread(self.probe, label)
+            self.taken[label] = (time.perf_counter(), self.run.frames, cpu)
+
+    def phase(self, first, last):
+        """Wall time, frames received and CPU seconds per host and process between two marks
+        (a process started in between counts from its start; one that ended is missed)."""
+        (t0, f0, c0), (t1, f1, c1) = self.taken[first], self.taken[last]
+        cpu = {key: round(seconds - c0.get(key, 0.0), 3) for key, seconds in sorted(c1.items())}
+        return {"wall_s": round(t1 - t0, 3), "frames": f1 - f0, "cpu_s": cpu}
+
+    def phases(self):
+        if not self.taken:
+            return None
+        spans = {"connect": ("start", "connected"), "idle": ("settled", "measure")}
+        spans.update(cards=("measure", "cards"), votes=("burst", "end"))
+        return {name: self.phase(*span) for name, span in spans.items()}
+
+
+async def measure(target, size, urls, args, participant_ids, facilitator_url=None, ranks_for=None, pids=(), probe=None):
+    """Connect ``size`` clients to ``urls`` (round robin), send cards, then a vote burst.
+    ``probe``: CPU seconds by host and process, taken at each phase's start and end."""
     run = Run(size)
     sims = [Sim(i, participant_ids[i], *urls[i % len(urls)](i)) for i in range(size)]
     result = {"target": target, "size": size, "errors": []}
     facilitator = None
     profiler = None
+    marks = Marks(probe, run)
     try:
+        await marks.take("start")
         connect_s, connect_stats = await connect_all(run, sims, args.timeout, args.connect_batch)
         result["connect_s"] = round(connect_s, 2)
         result["connect_retries"] = connect_stats["retries"]
@@ -586,10 +643,13 @@ async def measure(target, size, urls, args, participant_ids, facilitator_url=Non
             facilitator = Facilitator(*facilitator_url)
             await facilitator.start()
             await facilitator.wait_for(lambda f: f["type"] == "snapshot")
+        await marks.take("connected")
         # Let connection bookkeeping (presence frames) settle before measuring, and wait
         # for a quiet machine: it has only 2 cores and other work may be running.
         await asyncio.sleep(args.settle)
+        await marks.take("settled")
         result["machine_busy_before_pct"] = await wait_until_quiet(args.quiet, args.quiet_timeout)
+        await marks.take("measure")
         system_mark = system_cpu()
         table_mark = process_cpu_table()
         cpu_mark = {pid: cpu_seconds(pid) for pid in pids}
@@ -611,6 +671,7 @@ async def measure(target, size, urls, args, participant_ids, facilitator_url=Non
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(run.card_done[number].wait(), args.timeout)
             await asyncio.sleep(args.card_pause)
+        await marks.take("cards")
         per_card, deliveries, missing = [], [], 0
         for number, started in sent_at.items():
             arrivals = [s.cards[number] - started for s in sims if s is not senders[number] and number in s.cards]
@@ -639,6 +700,7 @@ async def measure(target, size, urls, args, participant_ids, facilitator_url=Non
         else:
             poll_id, option_ids = 1, [1, 2, 3, 4]
         votes_sent = {}
+        await marks.take("burst")
         burst_start = time.perf_counter()
         for sim in sims:
             choice = {str(option_ids[sim.index % 4]): 2, str(option_ids[(sim.index + 1) % 4]): 1}
@@ -652,8 +714,10 @@ async def measure(target, size, urls, args, participant_ids, facilitator_url=Non
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and any(f"v{s.index}" not in s.acks for s in sims):
             await asyncio.sleep(0.05)
+        await marks.take("end")
         wall = time.perf_counter() - wall_mark
         profiler.stop()
+        result["phases"] = marks.phases()
         result["measure_wall_s"] = round(wall, 2)
         result["server_cpu_pct"] = {
             str(pid): round(100 * (cpu_seconds(pid) - cpu_mark[pid]) / wall, 0) for pid in pids if cpu_mark[pid]
@@ -800,8 +864,10 @@ async def run_platform(target, size, args, workdir, database):
             ranks_for=lambda poll: vote_order(env, poll),
             pids=[s.process.pid for s in servers],
             participant_ids=participant_ids,
+            probe=local_probe([s.process.pid for s in servers]),
         )
         result["database"] = database.kind
+        add_cpu_per_frame(result, size, args.cards)
         return result
     finally:
         for server in servers:
@@ -825,6 +891,301 @@ async def run_floor(size, args, workdir):
         server.stop()
 
 
+# --- several hosts behind a load balancer (target multihost) ------------------------------
+
+MULTIHOST_PREFIX = "bm"  # not the tests' bt / 10.77.0: a test run may go on beside it
+MULTIHOST_SUBNET = "10.78.0"
+# workshops/api.py lets 1,000 joins per network address into a workshop in 10 minutes (the
+# load balancer sets X-Forwarded-For to the client's address): the joins come from several
+# addresses of this machine on the bridge, at most this many from each.
+JOINS_PER_SOURCE = 800
+JOIN_THREADS = 8
+ROLES = {"app": ("app1", "app2"), "lb": ("lb",), "redis": ("redis1", "redis2"), "db": ("db1", "db2")}
+BENCH_PASSWORD = "Bench-" + secrets.token_urlsafe(18)
+
+
+class LbClient:
+    """HTTPS to the load balancer from one source address, on one keep-alive connection."""
+
+    def __init__(self, site, source=None):
+        self.address = site.address("lb")
+        self.context = site.ssl_context()
+        self.source = source
+        self.connection = None
+
+    def call(self, method, path, body=None, token=None, attempts=3):
+        """(status, JSON) of one API call."""
+        import http.client
+
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        for attempt in range(attempts):
+            if self.connection is None:
+                self.connection = http.client.HTTPSConnection(
+                    self.address,
+                    443,
+                    timeout=60,
+                    context=self.context,
+                    source_address=(self.source, 0) if self.source else None,
+                )
+            try:
+                self.connection.request(method, path, None if body is None else json.dumps(body), headers)
+                response = self.connection.getresponse()
+                data = response.read()
+            except (OSError, http.client.HTTPException):
+                self.close()
+                if attempt == attempts - 1:
+                    raise
+                continue
+            if response.will_close:
+                self.close()
+            return response.status, json.loads(data) if data else None
+        raise AssertionError("unreachable")
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def join_all(site, code, size):
+    """N experts join through the load balancer's API (``JOIN_THREADS`` at a time, from
+    extra addresses of this machine on the bridge): [(participant id, ticket)]."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from deploy.netns_topology import run as run_command
+
+    n_sources = -(-size // JOINS_PER_SOURCE)
+    sources = [f"{site.subnet}.{100 + k}" for k in range(n_sources)]
+    for source in sources:
+        run_command("ip", "addr", "add", f"{source}/24", "dev", f"{site.prefix}-br")
+    chunks = []  # (source, indices): each source's share in two or more chunks
+    for k, source in enumerate(sources):
+        share = list(range(k * JOINS_PER_SOURCE, min(size, (k + 1) * JOINS_PER_SOURCE)))
+        parts = max(2, JOIN_THREADS // n_sources)
+        chunks.extend((source, share[j::parts]) for j in range(parts) if share[j::parts])
+    joined = [None] * size
+
+    def join_chunk(chunk):
+        source, indices = chunk
+        client = LbClient(site, source)
+        try:
+            for index in indices:
+                body = {"display_name": f"Expertin {index:04d}"}
+                status, answer = client.call("POST", f"/api/workshops/{code}/join", body)
+                if status != 201:
+                    raise RuntimeError(f"join {index} from {source}: {status} {answer}")
+                joined[index] = (answer["participant"], answer["ticket"])
+        finally:
+            client.close()
+
+    with ThreadPoolExecutor(JOIN_THREADS) as pool:
+        list(pool.map(join_chunk, chunks))
+    return joined
+
+
+def multihost_setup(site, size):
+    """A process and a facilitator with an API token (manage.py, as an operator does), then
+    over the load balancer's API: the workshop, the facilitator's ticket, N experts' tickets."""
+    from deploy.netns_topology import run as run_command
+
+    process = run_here(site.env, "_process")
+    out = run_command(
+        *(sys.executable, BASE_DIR / "manage.py", "create_facilitator", "bench-moderation"),
+        *("--password", BENCH_PASSWORD, "--process", "bench"),
+        env=site.env,
+    )
+    token = out.strip().splitlines()[-1].strip()
+    lb = LbClient(site)
+    try:
+        body = {"process": process["process"], "title": f"Fan-out mit {size}", "dots_per_participant": 3}
+        status, workshop = lb.call("POST", "/api/workshops/", body, token)
+        if status != 201:
+            raise RuntimeError(f"POST /api/workshops/: {status} {workshop}")
+        code = workshop["code"]
+        status, facilitator = lb.call("POST", f"/api/workshops/{code}/join", {"display_name": "Moderation"}, token)
+        if status != 201 or facilitator["role"] != "facilitator":
+            raise RuntimeError(f"facilitator's join: {status} {facilitator}")
+    finally:
+        lb.close()
+    began = time.monotonic()
+    joined = join_all(site, code, size)
+    return {"code": code, "facilitator": facilitator["ticket"], "joined": joined, "join_s": time.monotonic() - began}
+
+
+def host_cpu(site):
+    """CPU seconds so far by ``host/process name`` of everything in the topology's
+    namespaces (the Sentinels, redis-server processes outside the Redis hosts, apart)."""
+    from deploy.netns_topology import HOSTS
+
+    table = {}
+    for host in HOSTS:
+        for pid in site.pids(host):
+            try:
+                name = Path(f"/proc/{pid}/comm").read_text().strip()
+            except OSError:
+                continue
+            if name == "redis-server" and host not in ROLES["redis"]:
+                name = "sentinel"
+            seconds = cpu_seconds(pid)
+            if seconds is not None:
+                table[f"{host}/{name}"] = table.get(f"{host}/{name}", 0.0) + seconds
+    return table
+
+
+def lb_servers(site):
+    """{"backend/host": row of HAProxy's ``show stat``} for the application hosts."""
+    from deploy.netns_topology import APP_HOSTS
+
+    lines = site.admin("show stat").splitlines()
+    header = lines[0].lstrip("# ").split(",")
+    rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
+    return {f"{r['pxname']}/{r['svname']}": r for r in rows if r.get("svname") in APP_HOSTS}
+
+
+def websocket_sessions(site):
+    """{app host: (open sockets, sockets since start)} as HAProxy counts them."""
+    return {
+        key.split("/")[1]: (int(row["scur"]), int(row["stot"]))
+        for key, row in lb_servers(site).items()
+        if key.startswith("websockets/")
+    }
+
+
+def marked_down(site):
+    """{"backend/host": times HAProxy marked it down} (its health checks failed), where any."""
+    with contextlib.suppress(OSError):
+        return {key: int(row["chkdown"]) for key, row in lb_servers(site).items() if int(row["chkdown"] or 0)}
+    return None
+
+
+def local_probe(pids):
+    """The single-host targets' ``probe``: CPU seconds of the Daphne processes, and of every
+    redis-server and postgres process on this machine (shared with whatever else runs on
+    it: valid on a quiet machine only), keyed as ``role/process``."""
+
+    def probe(label):
+        table = {f"app/daphne-{n}": cpu_seconds(pid) or 0.0 for n, pid in enumerate(pids)}
+        table["redis/redis-server"] = table["db/postgres"] = 0.0
+        for name, seconds in process_cpu_table().values():
+            if name.startswith("redis"):
+                table["redis/redis-server"] += seconds
+            elif name.startswith("postgres"):
+                table["db/postgres"] += seconds
+        return table
+
+    return probe
+
+
+def add_cpu_per_frame(result, size, cards):
+    """Per phase and role: CPU seconds, % of one core, µs per delivered frame (cards: cards ×
+    (N − 1) deliveries; votes: frames received, acks and tallies; connect: per socket)."""
+    phases = result.get("phases")
+    if phases:
+        result["cpu_per_frame"] = {
+            "cards": per_role(phases["cards"], cards * (size - 1)),
+            "votes": per_role(phases["votes"], phases["votes"]["frames"]),
+            "connect": per_role(phases["connect"], size + 1),
+            "idle": per_role(phases["idle"], 0),
+        }
+
+
+def per_role(phase, deliveries):
+    """CPU seconds, % of one core and µs per delivered frame, by role, host and process."""
+    wall = phase["wall_s"] or 1e-9
+    by_role = {}
+    for role, hosts in ROLES.items():
+        seconds = sum(v for k, v in phase["cpu_s"].items() if k.split("/")[0] in (role, *hosts))
+        by_role[role] = {
+            "cpu_s": round(seconds, 3),
+            "core_pct": round(100 * seconds / wall, 1),
+            "us_per_frame": round(1e6 * seconds / deliveries, 2) if deliveries else None,
+        }
+    busiest = {k: round(100 * v / wall, 1) for k, v in phase["cpu_s"].items() if v > 0.01 * wall}
+    return {"deliveries": deliveries, "wall_s": phase["wall_s"], "roles": by_role, "core_pct_by_process": busiest}
+
+
+async def run_multihost(size, args, workdir):
+    """The platform on deploy/netns_topology.py: N clients over wss:// to HAProxy, which
+    spreads them (leastconn) over the Daphne servers of app1 and app2."""
+    from deploy.netns_topology import APP_HOSTS, NetnsTopology
+
+    Path(workdir).chmod(0o755)  # PostgreSQL runs as postgres and must reach its directory below
+    site = NetnsTopology(
+        # its logs stay in the benchmark's directory, kept after a failure
+        Path(workdir) / f"multihost-{size}",
+        prefix=MULTIHOST_PREFIX,
+        subnet=MULTIHOST_SUBNET,
+        web_workers=args.web_workers,
+    )
+    try:
+        # Not in a thread: a cancelled run must not leave a half-built topology behind.
+        began = time.monotonic()
+        site.up()
+        up_s = time.monotonic() - began
+        if args.lb_checks == "off":
+            # Capacity apart from the check policy: HAProxy stops checking the Daphne servers
+            # (and so never marks one down and shuts its sockets); the web backend keeps its checks.
+            for host in APP_HOSTS:
+                site.admin(f"disable health websockets/{host}")
+        setup = await asyncio.to_thread(multihost_setup, site, size)
+        context = site.ssl_context()
+        lb = site.address("lb")
+        code, joined = setup["code"], setup["joined"]
+
+        def make(index):
+            return (f"wss://{lb}/ws/workshops/{code}/?ticket={joined[index][1]}", site.origin, context)
+
+        sessions = {}
+
+        def probe(label):
+            if label in ("connected", "end"):
+                sessions[label] = websocket_sessions(site)
+            return host_cpu(site)
+
+        try:
+            result = await measure(
+                "multihost",
+                size,
+                [make],
+                args,
+                facilitator_url=(
+                    f"wss://{lb}/ws/workshops/{code}/?ticket={setup['facilitator']}",
+                    site.origin,
+                    context,
+                ),
+                ranks_for=lambda poll: vote_order(site.env, poll),
+                pids=[site.processes[(host, "daphne")].pid for host in APP_HOSTS],
+                participant_ids=[participant for participant, _ticket in joined],
+                probe=probe,
+            )
+        except Exception as error:
+            # What the load balancer did meanwhile: a host marked down has had its sockets shut.
+            raise RuntimeError(
+                f"{type(error).__name__}: {error} (HAProxy marked down: {marked_down(site)}, "
+                f"sockets per host {sessions.get('connected')})"
+            ) from error
+        result["lb_websocket_checks"] = args.lb_checks
+        result["lb_marked_down"] = marked_down(site)
+        result["database"] = "postgresql (db1, replica db2)"
+        result["topology_up_s"] = round(up_s, 1)
+        result["join_s"] = round(setup["join_s"], 1)
+        result["web_workers_per_host"] = args.web_workers
+        # Sockets per host after connecting (the facilitator's included) and at the end; a
+        # socket opened since is a reconnect.
+        result["sockets_per_host"] = {h: scur for h, (scur, _stot) in sessions.get("connected", {}).items()}
+        result["sockets_per_host_at_end"] = {h: scur for h, (scur, _stot) in sessions.get("end", {}).items()}
+        if "connected" in sessions and "end" in sessions:
+            result["sockets_opened_during_measure"] = sum(
+                stot - sessions["connected"][h][1] for h, (_scur, stot) in sessions["end"].items()
+            )
+        add_cpu_per_frame(result, size, args.cards)
+        return result
+    finally:
+        site.down()
+
+
 # --- Django side (run in a subprocess with the servers' environment) ----------------------
 
 
@@ -840,6 +1201,11 @@ def django_command(argv):
         print(json.dumps({"ok": True}))
     elif argv[0] == "_setup":
         print(json.dumps(_create_workshop(int(argv[1]))))
+    elif argv[0] == "_process":
+        from participation.models import Process
+
+        process, _ = Process.objects.get_or_create(slug="bench", defaults={"title": "Benchmark", "published": True})
+        print(json.dumps({"process": process.pk}))
     elif argv[0] == "_ranks":
         from workshops.models import PollVote
 
@@ -907,8 +1273,43 @@ def table(results):
     return "\n".join(lines)
 
 
+def multihost_table(results):
+    """Where the CPU went, per role: % of one core in each phase and µs per delivered frame
+    (cards: cards × (N − 1) deliveries; votes: frames received, acks and tallies)."""
+    rows = [r for r in results if r.get("cpu_per_frame")]
+    if not rows:
+        return ""
+    lines = [
+        "| target | N | sockets app1 / app2 | LB checks (hosts marked down) | phase | wall s | deliveries "
+        "| app µs/frame (% core) | lb µs/frame (% core) | redis µs/frame (% core) | db µs/frame (% core) "
+        "| client % core | busiest processes (% core) |",
+        "| --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in rows:
+        spread = " / ".join(str(r.get("sockets_per_host", {}).get(h, "–")) for h in ("app1", "app2"))
+        checks = f"{r['lb_websocket_checks']} ({r.get('lb_marked_down') or 0})" if "lb_websocket_checks" in r else "–"
+        for phase in ("cards", "votes"):
+            figures = r["cpu_per_frame"][phase]
+            roles = figures["roles"]
+            cells = " | ".join(f"{roles[k]['us_per_frame']} ({roles[k]['core_pct']})" for k in ROLES)
+            busiest = sorted(figures["core_pct_by_process"].items(), key=lambda kv: -kv[1])[:4]
+            lines.append(
+                f"| {r['target']} | {r['size']} | {spread} | {checks} | {phase} | {figures['wall_s']} "
+                f"| {figures['deliveries']} | {cells} "
+                f"| {r.get('client_cpu_pct')} | {', '.join(f'{k} {v}' for k, v in busiest)} |"
+            )
+    return "\n".join(lines)
+
+
 async def main(args):
     global PORTS
+    # Thousands of sockets here, and as many in the servers started from here (they inherit it).
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    # SIGTERM (e.g. from timeout(1)) ends the run through the finally blocks: servers stopped,
+    # the multihost topology taken down, the database dropped.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)
     if args.ports:
         first, _, last = args.ports.partition("-")
         PORTS = range(int(first), int(last or first) + 1)
@@ -924,7 +1325,7 @@ async def main(args):
     }
     print(json.dumps(info), flush=True)
     try:
-        if any(target != "floor" for target in targets):
+        if any(target not in ("floor", "multihost") for target in targets):
             database.create()
             await asyncio.to_thread(run_here, django_env(database.url), "_migrate")
         for size in sizes:
@@ -933,6 +1334,8 @@ async def main(args):
                 try:
                     if target == "floor":
                         coro = run_floor(size, args, workdir)
+                    elif target == "multihost":
+                        coro = run_multihost(size, args, workdir)
                     else:
                         coro = run_platform(target, size, args, workdir, database)
                     result = await asyncio.wait_for(coro, args.run_timeout)
@@ -949,6 +1352,9 @@ async def main(args):
             shutil.rmtree(workdir, ignore_errors=True)
     print()
     print(table(results))
+    if any(r.get("cpu_per_frame") for r in results):
+        print()
+        print(multihost_table(results))
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps({**info, "results": results}, indent=2))
@@ -958,7 +1364,9 @@ async def main(args):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,500,1000,2000", help="participant counts, comma-separated")
-    parser.add_argument("--targets", default="memory,redis,floor", help="any of memory, redis, floor")
+    parser.add_argument(
+        "--targets", default="memory,redis,floor", help="any of memory, redis, floor, multihost (root: ip netns)"
+    )
     parser.add_argument("--cards", type=int, default=20, help="cards sent one after the other (default 20)")
     parser.add_argument("--card-pause", type=float, default=0.1, help="seconds between two cards")
     parser.add_argument("--settle", type=float, default=3.0, help="seconds to wait after connecting")
@@ -979,6 +1387,14 @@ def parse_args(argv=None):
         "--server", choices=["daphne", "uvicorn"], default="daphne", help="ASGI server (the platform runs Daphne)"
     )
     parser.add_argument("--ports", default="", help="servers' ports, e.g. 8600-8699 (default: any free port)")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers per application host (multihost)")
+    parser.add_argument(
+        "--lb-checks",
+        choices=["on", "off"],
+        default="on",
+        help="multihost: HAProxy's health checks of the Daphne servers as deployed (on), or disabled through its"
+        " admin socket for the run (off: a host it would mark down keeps its sockets)",
+    )
     parser.add_argument("--output", default=str(BENCH_DIR / "results" / "workshop_fanout.json"))
     return parser.parse_args(argv)
 
@@ -987,6 +1403,9 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1].startswith("_"):
         django_command(sys.argv[1:])
     elif len(sys.argv) == 3 and sys.argv[1] == "--table":
-        print(table(json.loads(Path(sys.argv[2]).read_text())["results"]))
+        saved = json.loads(Path(sys.argv[2]).read_text())["results"]
+        print(table(saved))
+        print()
+        print(multihost_table(saved))
     else:
         asyncio.run(main(parse_args()))
