@@ -19,8 +19,9 @@ then everything else as users do, through https://10.78.0.10: the workshop over 
 machine on the bridge: the API allows 1,000 joins per address and workshop in 10
 minutes), the sockets over wss:// with the topology's certificate. Beside the figures
 below it records how many sockets HAProxy put on each host (``show stat``), how often it
-marked a host down (its 0.5 s health checks; a host marked down has its sockets shut, and
-these clients do not reconnect: ``--lb-checks off`` disables the checks of the Daphne
+marked a host down (its health checks; a host marked down has its sockets shut, and
+these clients do not reconnect), until the vote burst was done and at the end, after the
+clients closed their sockets (``--lb-checks off`` disables the checks of the Daphne
 servers for the run, to measure capacity apart from that policy), and CPU
 seconds per host and process (everything in each namespace) in each phase: per role
 (app hosts, lb, redis, db) µs of CPU per delivered frame (cards: cards × (N − 1)
@@ -1063,16 +1064,17 @@ def marked_down(site):
 def local_probe(pids):
     """The single-host targets' ``probe``: CPU seconds of the Daphne processes, and of every
     redis-server and postgres process on this machine (shared with whatever else runs on
-    it: valid on a quiet machine only), keyed as ``role/process``."""
+    it: valid on a quiet machine only), keyed as ``role/process`` or, for the shared
+    servers, ``role/process:pid`` (a backend that exits between two marks then drops out
+    of that phase instead of making its sum negative)."""
 
     def probe(label):
         table = {f"app/daphne-{n}": cpu_seconds(pid) or 0.0 for n, pid in enumerate(pids)}
-        table["redis/redis-server"] = table["db/postgres"] = 0.0
-        for name, seconds in process_cpu_table().values():
+        for pid, (name, seconds) in process_cpu_table().items():
             if name.startswith("redis"):
-                table["redis/redis-server"] += seconds
+                table[f"redis/redis-server:{pid}"] = seconds
             elif name.startswith("postgres"):
-                table["db/postgres"] += seconds
+                table[f"db/postgres:{pid}"] = seconds
         return table
 
     return probe
@@ -1102,7 +1104,11 @@ def per_role(phase, deliveries):
             "core_pct": round(100 * seconds / wall, 1),
             "us_per_frame": round(1e6 * seconds / deliveries, 2) if deliveries else None,
         }
-    busiest = {k: round(100 * v / wall, 1) for k, v in phase["cpu_s"].items() if v > 0.01 * wall}
+    by_process = {}
+    for key, seconds in phase["cpu_s"].items():
+        name = key.split(":")[0]  # the processes of one shared server together
+        by_process[name] = by_process.get(name, 0.0) + seconds
+    busiest = {k: round(100 * v / wall, 1) for k, v in by_process.items() if v > 0.01 * wall}
     return {"deliveries": deliveries, "wall_s": phase["wall_s"], "roles": by_role, "core_pct_by_process": busiest}
 
 
@@ -1139,9 +1145,12 @@ async def run_multihost(size, args, workdir):
 
         sessions = {}
 
+        downs = {}
+
         def probe(label):
             if label in ("connected", "end"):
                 sessions[label] = websocket_sessions(site)
+                downs[label] = marked_down(site)
             return host_cpu(site)
 
         try:
@@ -1167,6 +1176,8 @@ async def run_multihost(size, args, workdir):
                 f"sockets per host {sessions.get('connected')})"
             ) from error
         result["lb_websocket_checks"] = args.lb_checks
+        # Until the end of the vote burst, and at the end (the clients' sockets closed, too).
+        result["lb_marked_down_until_votes_done"] = downs.get("end")
         result["lb_marked_down"] = marked_down(site)
         result["database"] = "postgresql (db1, replica db2)"
         result["topology_up_s"] = round(up_s, 1)
