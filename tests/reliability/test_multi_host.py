@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -37,6 +38,7 @@ ROUNDS = 4  # at least; the burst goes on until the fault has passed
 ROUND_PAUSE = 0.2
 VOTERS = 400
 BALLOT_THREADS = 6
+BUSY_SECONDS = 3.0  # under the check's 5 s for an answer (deploy/haproxy.cfg)
 
 SETUP_SCRIPT = """
 import json
@@ -481,6 +483,33 @@ async def test_an_application_host_cut_off_mid_burst_loses_nothing(topology):
     assert victims and len(victims) < PARTICIPANTS  # the cut host's participants came back through app2
     assert ballots.retries > 0  # ballots in flight to the cut host had no answer and were sent again
     figures("multi_host_cut", experts, ballots, marked_down_s=max(marked_down.values()), burst_done_s=finished)
+
+
+async def test_a_host_too_busy_to_answer_its_checks_at_once_keeps_its_participants(topology):
+    """A Daphne fanning a big vote burst out answers the load balancer's checks late, but it
+    has not failed: its participants must not be cut off. Stopped for 3 s (SIGSTOP: the
+    kernel still accepts the check's connection, the answer comes when it runs again), app1
+    is not marked down, no participant reconnects, and everything is counted."""
+    daphne = topology.processes[("app1", "daphne")]
+
+    def busy():
+        at = time.monotonic()
+        os.kill(daphne.pid, signal.SIGSTOP)
+        try:
+            time.sleep(BUSY_SECONDS)
+        finally:
+            os.kill(daphne.pid, signal.SIGCONT)
+        # Checks that waited for the paused process are answered now; look on for a while.
+        marked = watch_down(topology, "app1", at, limit=BUSY_SECONDS + 3)
+        return marked, topology.server_states()
+
+    (marked_down, states), experts, ballots, finished = await under_fault(topology, "Viel los", busy)
+    assert marked_down == {}, marked_down
+    assert all(state.startswith("UP") for state in states.values()), states
+    assert [e.name for e in experts if e.reconnects] == []
+    # The pause was felt (acks from app1 waited for it), and nothing was lost.
+    assert max(e.longest_wait for e in experts) >= BUSY_SECONDS - 0.5
+    figures("multi_host_busy", experts, ballots, paused_s=BUSY_SECONDS, burst_done_s=finished)
 
 
 async def test_the_redis_primary_lost_pauses_the_workshop_and_loses_nothing(topology):
