@@ -747,12 +747,7 @@ class NetnsServer:
 
     def requests_by_host(self):
         """Requests (sessions) HAProxy sent to each application host's gunicorn so far."""
-        lines = self.site.admin("show stat").splitlines()
-        header = lines[0].lstrip("# ").split(",")
-        rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
-        return {
-            r["svname"]: int(r["stot"]) for r in rows if r.get("pxname") == "web" and r["svname"] in ("app1", "app2")
-        }
+        return {host: int(row["stot"]) for (backend, host), row in self.site.server_stats().items() if backend == "web"}
 
     def stop(self):
         self.site.down()

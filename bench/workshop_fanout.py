@@ -1035,29 +1035,20 @@ def host_cpu(site):
     return table
 
 
-def lb_servers(site):
-    """{"backend/host": row of HAProxy's ``show stat``} for the application hosts."""
-    from deploy.netns_topology import APP_HOSTS
-
-    lines = site.admin("show stat").splitlines()
-    header = lines[0].lstrip("# ").split(",")
-    rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
-    return {f"{r['pxname']}/{r['svname']}": r for r in rows if r.get("svname") in APP_HOSTS}
-
-
 def websocket_sessions(site):
     """{app host: (open sockets, sockets since start)} as HAProxy counts them."""
     return {
-        key.split("/")[1]: (int(row["scur"]), int(row["stot"]))
-        for key, row in lb_servers(site).items()
-        if key.startswith("websockets/")
+        host: (int(row["scur"]), int(row["stot"]))
+        for (backend, host), row in site.server_stats().items()
+        if backend == "websockets"
     }
 
 
 def marked_down(site):
     """{"backend/host": times HAProxy marked it down} (its health checks failed), where any."""
     with contextlib.suppress(OSError):
-        return {key: int(row["chkdown"]) for key, row in lb_servers(site).items() if int(row["chkdown"] or 0)}
+        stats = site.server_stats().items()
+        return {f"{backend}/{host}": int(row["chkdown"]) for (backend, host), row in stats if int(row["chkdown"] or 0)}
     return None
 
 

@@ -491,16 +491,17 @@ class NetnsTopology:
                 chunks.append(chunk)
         return b"".join(chunks).decode()
 
-    def server_states(self):
-        """{(backend, server): status} as HAProxy sees them now, e.g. ("web", "app1"): "UP"."""
+    def server_stats(self):
+        """{(backend, server): row of HAProxy's ``show stat``} for the application hosts: its
+        status, open sessions (scur), sessions so far (stot), times marked down (chkdown) …"""
         lines = self.admin("show stat").splitlines()
         header = lines[0].lstrip("# ").split(",")
-        states = {}
-        for line in lines[1:]:
-            row = dict(zip(header, line.split(","), strict=False))
-            if row.get("svname") in APP_HOSTS:
-                states[(row["pxname"], row["svname"])] = row["status"]
-        return states
+        rows = (dict(zip(header, line.split(","), strict=False)) for line in lines[1:])
+        return {(row["pxname"], row["svname"]): row for row in rows if row.get("svname") in APP_HOSTS}
+
+    def server_states(self):
+        """{(backend, server): status} as HAProxy sees them now, e.g. ("web", "app1"): "UP"."""
+        return {key: row["status"] for key, row in self.server_stats().items()}
 
     def set_state(self, host, state):
         """ready, drain or maint, for the host in both backends."""

@@ -329,10 +329,8 @@ async def open_workshop(topology, lb, label):
 
 def sessions_per_host(topology):
     """Open WebSockets per application host, as HAProxy counts them."""
-    lines = topology.admin("show stat").splitlines()
-    header = lines[0].lstrip("# ").split(",")
-    rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
-    return {r["svname"]: int(r["scur"]) for r in rows if r["pxname"] == "websockets" and r["svname"] in APP_HOSTS}
+    stats = topology.server_stats().items()
+    return {host: int(row["scur"]) for (backend, host), row in stats if backend == "websockets"}
 
 
 async def burst(experts, poll, label, done):
